@@ -7,3 +7,4 @@ export * from './canonical-json';
 export * from './currencies';
 export * from './money';
 export * from './signatures';
+export * from './merkle';
