@@ -1,0 +1,75 @@
+// Builds the OpenAPI 3.0 document from the route table's zod schemas (zod 4's z.toJSONSchema), wrapping
+// each response schema in the success envelope and listing the error envelope for failures.
+import { z } from 'zod';
+import type { RouteSpec } from './routes.js';
+
+const errorEnvelope = {
+  type: 'object',
+  required: ['success', 'error', 'meta'],
+  properties: {
+    success: { type: 'boolean', enum: [false] },
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+    },
+    meta: {
+      type: 'object',
+      properties: { timestamp: { type: 'string', format: 'date-time' }, requestId: { type: 'string' } },
+    },
+  },
+};
+
+function schema(s: z.ZodType, io: 'input' | 'output') {
+  const json = z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}
+
+export function buildOpenApi(specs: RouteSpec[], version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const spec of specs) {
+    const path = spec.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const op: Record<string, unknown> = {
+      summary: spec.summary,
+      tags: [spec.tag],
+      responses: {
+        [String(spec.status ?? 200)]: {
+          description: 'Success',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['success', 'data'],
+                properties: { success: { type: 'boolean', enum: [true] }, data: schema(spec.response, 'output') },
+              },
+            },
+          },
+        },
+        default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
+    };
+    if (spec.access !== 'public') op.security = [{ bearer: [] }];
+    if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: schema(spec.body, 'input') } } };
+    if (spec.query) {
+      const q = schema(spec.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+      op.parameters = Object.entries(q.properties ?? {}).map(([name, s]) => ({
+        name,
+        in: 'query',
+        required: q.required?.includes(name) ?? false,
+        schema: s,
+      }));
+    }
+    (paths[path] ??= {})[spec.method.toLowerCase()] = op;
+  }
+  return {
+    openapi: '3.0.3',
+    info: { title: 'FANZ Studio sync server', version },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: { Error: errorEnvelope },
+    },
+    paths,
+  };
+}

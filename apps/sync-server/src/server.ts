@@ -1,0 +1,177 @@
+// Builds one server instance from a config: database (+ migrations), auth, HTTP routes, Yjs sync.
+// Tests build several in one process; src/main.ts builds one and wires process signals.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import cors from '@fastify/cors';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { AuthService } from './auth/auth-service.js';
+import { TokenSigner } from './auth/tokens.js';
+import type { ServerConfig } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { newId } from './ids.js';
+import { installEnvelope } from './http/envelope.js';
+import { buildOpenApi } from './http/openapi.js';
+import { RouteTable } from './http/routes.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { deviceRoutes } from './routes/device-routes.js';
+import { opsRoutes } from './routes/ops-routes.js';
+import { DocManager } from './sync/doc-manager.js';
+import { DocStore } from './sync/doc-store.js';
+import { SyncEndpoint } from './sync/sync-endpoint.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface FanzServer {
+  app: FastifyInstance;
+  db: Database;
+  auth: AuthService;
+  docs: DocManager;
+  metrics: Metrics;
+  /** Starts listening; resolves to the base URL (http://host:port). */
+  listen(): Promise<string>;
+  /** Graceful stop: refuse new work, close sockets, flush documents, close the database. */
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  /** A pino logger, or false for silence (tests). Defaults to JSON logs at config.logLevel. */
+  logger?: Logger | false;
+}
+
+/** Strips the query string's token (sync URLs carry one) so it never reaches the logs. */
+function redactUrl(url: string): string {
+  return url.replace(/([?&](?:token|access_token)=)[^&]*/gi, '$1[redacted]');
+}
+
+async function jwtSecret(db: Database, configured?: string): Promise<Uint8Array> {
+  if (configured) return new TextEncoder().encode(configured);
+  // Generated once per database and shared by every instance that uses it, so tokens survive restarts.
+  await db.query(`INSERT INTO server_secrets (name, value) VALUES ('jwt', $1) ON CONFLICT (name) DO NOTHING`, [
+    randomBytes(32),
+  ]);
+  const rows = await db.query<{ value: Uint8Array }>(`SELECT value FROM server_secrets WHERE name = 'jwt'`);
+  return new Uint8Array(rows[0]!.value);
+}
+
+export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<FanzServer> {
+  const log: Logger =
+    options.logger === false
+      ? pino({ level: 'silent' })
+      : (options.logger ??
+        pino({
+          level: config.logLevel,
+          redact: { paths: ['req.headers.authorization', '*.password', '*.refreshToken', '*.accessToken'], censor: '[redacted]' },
+        }));
+
+  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+  let endpoint: SyncEndpoint | null = null;
+  let docs: DocManager | null = null;
+  try {
+    const applied = await migrate(db);
+    if (applied.length) log.info({ applied, engine: db.kind }, 'database migrations applied');
+
+    const auth = new AuthService(db, new TokenSigner(await jwtSecret(db, config.jwtSecret)), {
+      loginMaxAttempts: config.loginMaxAttempts,
+      loginWindowMs: config.loginWindowMs,
+      onSessionRevoked: (sid) => endpoint?.closeSession(sid),
+    });
+
+    const metrics = createMetrics({
+      openSockets: () => endpoint?.openSockets ?? 0,
+      loadedDocs: () => docs?.loadedCount ?? 0,
+      pool: () => db.poolStats(),
+    });
+    docs = new DocManager(new DocStore(db), log.child({ component: 'sync' }), {
+      idleMs: config.syncDocIdleMs,
+      compactEvery: config.syncCompactEvery,
+      onPersisted: (n, seconds) => {
+        metrics.syncUpdates.inc(n);
+        metrics.syncPersistSeconds.observe(seconds);
+      },
+    });
+
+    const app = Fastify({
+      loggerInstance: log as unknown as FastifyBaseLogger,
+      bodyLimit: config.bodyLimit,
+      genReqId: () => newId('req'),
+    });
+    app.addHook('onRequest', async (req, reply) => {
+      reply.header('x-request-id', req.id);
+    });
+    // Fastify's default request serializer logs the raw URL; ours redacts tokens in query strings.
+    app.setChildLoggerFactory((logger, bindings, opts) =>
+      logger.child(bindings, {
+        ...opts,
+        serializers: {
+          req: (req: FastifyRequest) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
+        },
+      }),
+    );
+    app.addHook('onResponse', async (req, reply) => {
+      metrics.httpDuration.observe(
+        { method: req.method, route: req.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    });
+    installEnvelope(app);
+    await app.register(cors, {
+      origin: config.corsOrigins,
+      methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+      allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'fanz-key-id', 'fanz-signature'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    });
+
+    let shuttingDown = false;
+    const routes = new RouteTable(app, auth);
+    authRoutes(routes, auth);
+    deviceRoutes(routes, db);
+    opsRoutes(app, {
+      db,
+      metrics,
+      isShuttingDown: () => shuttingDown,
+      sync: () => ({ loadedDocs: docs?.loadedCount ?? 0, openSockets: endpoint?.openSockets ?? 0 }),
+    });
+    app.get('/api/v1/openapi.json', async () => buildOpenApi(routes.specs, VERSION));
+
+    endpoint = new SyncEndpoint({
+      auth,
+      docs,
+      log: log.child({ component: 'sync' }),
+      metrics,
+      maxMessageBytes: config.syncMaxMessageBytes,
+    });
+    endpoint.attach(app.server);
+    await app.ready();
+
+    const sync = endpoint;
+    const docManager = docs;
+    let closing: Promise<void> | null = null;
+    return {
+      app,
+      db,
+      auth,
+      docs,
+      metrics,
+      async listen() {
+        return app.listen({ port: config.port, host: config.host });
+      },
+      close() {
+        closing ??= (async () => {
+          shuttingDown = true;
+          await sync.close();
+          await app.close();
+          await docManager.closeAll();
+          await db.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+}
