@@ -8,3 +8,5 @@ export * from './currencies';
 export * from './money';
 export * from './signatures';
 export * from './merkle';
+export * from './tree-head';
+export * from './device-ledger';
