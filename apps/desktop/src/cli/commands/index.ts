@@ -1,0 +1,10 @@
+// The command registry. To add a command, write ./<name>.ts exporting a Command and list it here.
+import type { Command } from '../command.js';
+import { importCommand } from './import.js';
+import { infoCommand } from './info.js';
+import { jobsCommand } from './jobs.js';
+import { listCommand } from './list.js';
+import { searchCommand } from './search.js';
+import { transcodeCommand } from './transcode.js';
+
+export const commands: Command[] = [importCommand, listCommand, searchCommand, transcodeCommand, jobsCommand, infoCommand];

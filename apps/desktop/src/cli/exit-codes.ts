@@ -1,0 +1,22 @@
+// Exit codes of the studio CLI; scripts branch on them, so they never change meaning.
+export const EXIT = {
+  OK: 0,
+  /** The operation ran and failed (a job failed, a file was rejected). */
+  FAILED: 1,
+  /** Bad command line. */
+  USAGE: 2,
+  /** The named item or job does not exist. */
+  NOT_FOUND: 3,
+  /** Some of the work succeeded, some did not (e.g. import with skipped files). */
+  PARTIAL: 4,
+  /** Interrupted (Ctrl-C) or the job was cancelled. */
+  CANCELLED: 5,
+  /** The environment is missing something (ffmpeg not found, data dir not writable). */
+  ENVIRONMENT: 6,
+} as const;
+
+export class CliError extends Error {
+  constructor(readonly exitCode: number, message: string, readonly details?: unknown) {
+    super(message);
+  }
+}
