@@ -18,3 +18,17 @@ export {
   type Placement,
 } from './classifier/labels.js';
 export { aggregateFrameScores, type AggregatedScores, type FrameScore } from './classifier/aggregate.js';
+export { measureQuality, lumaPlane, sharpnessAndNoise, colourfulness, exposureFromLuma, type QualityMetrics } from './quality/quality-metrics.js';
+export { OnnxQualityFilters, buildQualityGraph } from './quality/quality-onnx.js';
+export { chooseThumbnail, THUMBNAIL_WEIGHTS, type ThumbnailCandidate, type ThumbnailChoice } from './thumbnail/best-thumbnail.js';
+export {
+  EngagementModel,
+  MIN_HISTORY_POSTS,
+  MIN_EVIDENCE_POSTS,
+  linearModelToOnnx,
+  type EngagementPrediction,
+  type NotEnoughHistory,
+  type EngagementOptions,
+  type Insight,
+} from './engagement/engagement-model.js';
+export { draftPostSchema, historyPostSchema, type DraftPost, type HistoryPost } from './engagement/post-features.js';
