@@ -10,3 +10,4 @@ export * from './signatures';
 export * from './merkle';
 export * from './tree-head';
 export * from './device-ledger';
+export * from './schemas/index';
