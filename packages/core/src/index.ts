@@ -11,3 +11,4 @@ export * from './merkle';
 export * from './tree-head';
 export * from './device-ledger';
 export * from './schemas/index';
+export * from './catalog-doc';

@@ -78,7 +78,7 @@ export const createTierBodySchema = z.strictObject({
   benefits: z.array(plainText(200, 1)).max(20).default([]),
 });
 
-export const VR_STATUSES = ['draft', 'scheduled', 'published', 'cancelled'] as const;
+export const VR_STATUSES = ['draft', 'published', 'cancelled'] as const;
 
 export const vrExperienceSchema = z
   .object({

@@ -49,8 +49,9 @@ describe('domain schemas', () => {
     expect(createTierBodySchema.parse({ name: 'Gold', price: { amount: 999, currency: 'USD' }, interval: 'month' }).benefits).toEqual([]);
     expect(createTierBodySchema.safeParse({ name: 'Gold', price: { amount: 0, currency: 'USD' }, interval: 'month' }).success).toBe(false);
     expect(createTierBodySchema.safeParse({ name: 'Gold', price: { amount: 999, currency: 'USD' }, interval: 'week' }).success).toBe(false);
-    const vr = { id: newId('vr'), creatorId, title: 'Meetup', kind: 'meetup', startsAt: now, durationMinutes: 30, capacity: 10, visibility: 'subscribers', status: 'scheduled', createdAt: now, updatedAt: now };
+    const vr = { id: newId('vr'), creatorId, title: 'Meetup', kind: 'meetup', startsAt: now, durationMinutes: 30, capacity: 10, visibility: 'subscribers', status: 'published', createdAt: now, updatedAt: now };
     expect(vrExperienceSchema.safeParse(vr).success).toBe(true);
+    expect(vrExperienceSchema.safeParse({ ...vr, status: 'scheduled' }).success).toBe(false);
     expect(vrExperienceSchema.safeParse({ ...vr, capacity: 0 }).success).toBe(false);
   });
 
