@@ -117,6 +117,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       );
     });
     installEnvelope(app);
+    // The API speaks JSON only; a text/plain body is a client mistake (415), not a string to validate.
+    app.removeContentTypeParser('text/plain');
     await app.register(cors, {
       origin: config.corsOrigins,
       methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
