@@ -74,16 +74,27 @@ export function probe(path: string): Promise<ProbeResult> {
       const v = streams.find((s) => s.codec_type === 'video' && !(s as { disposition?: { attached_pic?: number } }).disposition?.attached_pic);
       const a = streams.find((s) => s.codec_type === 'audio');
       const format = data.format ?? {};
+      // fluent-ffmpeg gathers `TAG:key=value` lines into a `tags` object on the format and on each stream.
       const tags: Record<string, string> = {};
-      for (const [k, val] of Object.entries(format)) {
-        if (k.startsWith('TAG:')) tags[k.slice(4)] = String(val);
+      const formatTags = (format.tags ?? {}) as Record<string, unknown>;
+      for (const [k, val] of Object.entries(formatTags)) tags[k] = String(val);
+      for (const [i, st] of streams.entries()) {
+        for (const [k, val] of Object.entries(st.tags ?? {})) tags[`stream${i}.${k}`] = String(val);
       }
-      for (const s of streams) {
-        for (const [k, val] of Object.entries(s)) if (k.startsWith('TAG:')) tags[`stream.${k.slice(4)}`] = String(val);
-      }
-      const rotationTag = v ? num(v['TAG:rotate']) : null;
-      const rotation = rotationTag ?? 0;
+      const rotateTag = v ? num(v.tags?.rotate) : null;
+      const sideRotation = v?.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation;
+      // Display-matrix rotation is counter-clockwise in ffprobe; the rotate tag is clockwise.
+      const rotation = rotateTag ?? (sideRotation !== undefined ? -sideRotation : 0);
       const container = String(format.format_name ?? 'unknown');
+      // The image2 demuxer "opens" any bytes named .jpg; a picture without a size was never decoded.
+      if (v && !(num(v.width) && num(v.height))) {
+        reject(new MediaError('INVALID_MEDIA', 'not a readable media file (no decodable picture in it)'));
+        return;
+      }
+      if (!v && !a) {
+        reject(new MediaError('INVALID_MEDIA', 'not a readable media file (no audio or video stream)'));
+        return;
+      }
       const isStillImage = !!v && STILL_CODECS.has(String(v.codec_name)) && (/image2|_pipe|webp/.test(container) || num(format.duration) === null);
       resolve({
         container,
