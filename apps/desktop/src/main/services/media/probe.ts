@@ -64,10 +64,13 @@ export function probe(path: string): Promise<ProbeResult> {
     ffmpeg.ffprobe(path, (err: Error | null, raw: unknown) => {
       const data = (raw ?? { streams: [], format: {} }) as { streams: RawStream[]; format: Record<string, unknown> };
       if (err) {
-        const msg = err.message.split('\n').map((l) => l.trim()).filter(Boolean);
-        const reason = msg.filter((l) => !/^ffprobe exited with code/.test(l)).slice(-1)[0] ?? msg[0] ?? 'unreadable';
+        // ffprobe's stderr ends with "[demuxer @ 0x..] detail" lines and then "<path>: summary".
+        const lines = err.message.split('\n').map((l) => l.trim()).filter((l) => l && !/^ffprobe exited with code/.test(l));
+        const detail = lines.filter((l) => /^\[[^\]]+ @ 0x[0-9a-f]+\]/.test(l)).map((l) => l.replace(/^\[[^\]]+\]\s*/, '')).filter((l) => !/misdetection possible/.test(l));
+        const summary = (lines[lines.length - 1] ?? 'unreadable').replace(`${path}: `, '');
+        const reason = [...new Set([...detail.slice(-1), summary])].join('; ');
         const missing = /No such file or directory/i.test(err.message);
-        reject(new MediaError(missing ? 'SOURCE_MISSING' : 'INVALID_MEDIA', missing ? `source file is gone: ${path}` : `not a readable media file (ffprobe: ${reason.replace(/^.*?: /, '')})`));
+        reject(new MediaError(missing ? 'SOURCE_MISSING' : 'INVALID_MEDIA', missing ? `source file is gone: ${path}` : `not a readable media file (ffprobe: ${reason})`));
         return;
       }
       const streams = data.streams ?? [];
