@@ -112,3 +112,25 @@ describe('device ledger', () => {
     expect(() => createLedgerEntry({ prev: null, kind: 'x', body: NaN, keyId: 'k', secretKey: device.secretKey })).toThrow(/body/);
   });
 });
+
+describe('device ledger interop', () => {
+  it('signs canonicalJson(entry without signature) and chains SHA-256(canonicalJson(entry)) for any JSON body', async () => {
+    const fc = (await import('fast-check')).default;
+    const { canonicalJsonBytes } = await import('./canonical-json');
+    const { fromBase64Url } = await import('./encoding');
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue(), { minLength: 1, maxLength: 4 }), (bodies) => {
+        const entries: LedgerEntry[] = [];
+        for (const body of bodies) {
+          entries.push(createLedgerEntry({ prev: entries.at(-1) ?? null, kind: 'x.y', body, keyId: 'dev_laptop', secretKey: device.secretKey, signer: nodeEd25519 }));
+        }
+        expect(verifyLedger(entries, keys, { signer: nodeEd25519 })).toMatchObject({ ok: true, headHash: ledgerEntryHash(entries.at(-1)!) });
+        for (const e of entries) {
+          const { signature, ...unsigned } = e;
+          expect(nodeEd25519.verify(fromBase64Url(signature), canonicalJsonBytes(unsigned), device.publicKey)).toBe(true);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -12,3 +12,4 @@ export * from './tree-head';
 export * from './device-ledger';
 export * from './schemas/index';
 export * from './catalog-doc';
+export * from './webhook-verify';
