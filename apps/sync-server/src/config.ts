@@ -1,6 +1,7 @@
 // Server configuration, read once from the environment. Everything else receives a ServerConfig, so tests
 // can build servers with their own ports, data dirs and databases without touching process.env.
 import { resolve } from 'node:path';
+import type { MoneyOptions } from './finance/money-services.js';
 
 export interface ServerConfig {
   /** TCP port; 0 picks a free one (tests). */
@@ -28,6 +29,8 @@ export interface ServerConfig {
   /** Login attempts allowed per identifier within loginWindowMs. */
   loginMaxAttempts: number;
   loginWindowMs: number;
+  /** Payments, payouts and webhooks timing (defaults in finance/money-services.ts). */
+  money?: Partial<MoneyOptions>;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {

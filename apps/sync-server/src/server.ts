@@ -20,6 +20,7 @@ import { deviceRoutes } from './routes/device-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { DocManager } from './sync/doc-manager.js';
 import { DocStore } from './sync/doc-store.js';
+import { createMoneyServices, type MoneyServices } from './finance/money-services.js';
 import { SyncEndpoint } from './sync/sync-endpoint.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -30,6 +31,8 @@ export interface FanzServer {
   auth: AuthService;
   docs: DocManager;
   metrics: Metrics;
+  /** Payments, payouts, the transparency log and webhooks. */
+  money: MoneyServices;
   /** Starts listening; resolves to the base URL (http://host:port). */
   listen(): Promise<string>;
   /** Graceful stop: refuse new work, close sockets, flush documents, close the database. */
@@ -131,6 +134,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const routes = new RouteTable(app, auth);
     authRoutes(routes, auth);
     deviceRoutes(routes, db);
+    const money = await createMoneyServices({ db, docs, logger: log.child({ component: 'money' }), options: config.money });
+    money.routes(routes, auth);
     opsRoutes(app, {
       db,
       metrics,
@@ -158,6 +163,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       auth,
       docs,
       metrics,
+      money,
       async listen() {
         return app.listen({ port: config.port, host: config.host });
       },
@@ -165,6 +171,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         closing ??= (async () => {
           shuttingDown = true;
           await sync.close();
+          await money.close();
           await app.close();
           await docManager.closeAll();
           await db.close();

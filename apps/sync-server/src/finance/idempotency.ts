@@ -1,0 +1,117 @@
+// Idempotency keys for money-moving POSTs (the Stripe model). The first request with a key owns it and
+// runs; its response is stored in the same DB transaction as its money movement. A retry with the same key
+// and the same request gets the stored response; with a different request, 409. Requests that arrive while
+// the first one still runs wait for it (in-process first, then by polling the row for other instances).
+// A key whose owner died mid-request (no response after staleMs) can be taken over: gateways are
+// idempotent on the same key, so re-running cannot charge twice.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '@fanz/core';
+import type { Database, Queryable } from '../db/database.js';
+import { ApiError, type ErrorCode } from '../errors.js';
+
+export interface StoredResponse {
+  status: number;
+  data?: unknown;
+  error?: { code: ErrorCode; message: string; details?: unknown };
+}
+
+export type Claim = { owner: true; release: () => void } | { owner: false; response: StoredResponse };
+
+const KEY_RE = /^[\x21-\x7e]{1,255}$/;
+
+export function requestHash(scope: string, body: unknown): string {
+  return createHash('sha256').update(canonicalJson({ scope, body })).digest('hex');
+}
+
+/** Reads and checks the Idempotency-Key header; undefined when absent. */
+export function idempotencyKeyFrom(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const raw = headers['idempotency-key'];
+  if (raw === undefined) return undefined;
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (key === undefined || !KEY_RE.test(key)) {
+    throw new ApiError('VALIDATION_ERROR', 'Idempotency-Key must be 1-255 printable ASCII characters.', { header: 'Idempotency-Key' });
+  }
+  return key;
+}
+
+export function replay(response: StoredResponse): unknown {
+  if (response.error) throw new ApiError(response.error.code, response.error.message, response.error.details);
+  return response.data;
+}
+
+export class IdempotencyStore {
+  private readonly local = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: { waitMs: number; staleMs: number },
+  ) {}
+
+  async claim(userId: string, key: string, hash: string): Promise<Claim> {
+    const deadline = Date.now() + this.options.waitMs;
+    const localKey = `${userId}\u0000${key}`;
+    for (;;) {
+      const running = this.local.get(localKey);
+      if (running) {
+        await running;
+        continue;
+      }
+      const inserted = await this.db.query(
+        `INSERT INTO idempotency_keys (user_id, key, request_hash, status) VALUES ($1, $2, $3, 'started')
+         ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
+        [userId, key, hash],
+      );
+      if (inserted.length === 0) {
+        const rows = await this.db.query<{ request_hash: string; status: string; response_status: number | null; response_body: string | null; stale: boolean }>(
+          `SELECT request_hash, status, response_status, response_body, locked_at < now() - ($3::int * interval '1 millisecond') AS stale
+             FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+          [userId, key, this.options.staleMs],
+        );
+        const row = rows[0];
+        if (!row) continue; // released between our insert and select: try again
+        if (row.request_hash !== hash) {
+          throw new ApiError('CONFLICT', 'This Idempotency-Key was already used with a different request.', { header: 'Idempotency-Key' });
+        }
+        if (row.status === 'completed') return { owner: false, response: JSON.parse(row.response_body!) as StoredResponse };
+        const takenOver = row.stale
+          ? await this.db.query(
+              `UPDATE idempotency_keys SET locked_at = now() WHERE user_id = $1 AND key = $2 AND status = 'started'
+                 AND locked_at < now() - ($3::int * interval '1 millisecond') RETURNING key`,
+              [userId, key, this.options.staleMs],
+            )
+          : [];
+        if (takenOver.length === 0) {
+          if (Date.now() > deadline) {
+            throw new ApiError('CONFLICT', 'A request with this Idempotency-Key is still being processed; retry later.', {
+              header: 'Idempotency-Key',
+            });
+          }
+          await new Promise((r) => setTimeout(r, 25));
+          continue;
+        }
+      }
+      let release!: () => void;
+      this.local.set(localKey, new Promise<void>((r) => (release = r)));
+      return {
+        owner: true,
+        release: () => {
+          this.local.delete(localKey);
+          release();
+        },
+      };
+    }
+  }
+
+  /** Stores the response (call inside the transaction that moves the money, when there is one). */
+  async complete(q: Queryable, userId: string, key: string, response: StoredResponse): Promise<void> {
+    await q.query(
+      `UPDATE idempotency_keys SET status = 'completed', response_status = $3, response_body = $4 WHERE user_id = $1 AND key = $2`,
+      [userId, key, response.status, JSON.stringify(response)],
+    );
+  }
+
+  /** Forgets a key whose request failed without a definite outcome, so the client may retry it. */
+  async abandon(userId: string, key: string): Promise<void> {
+    await this.db.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 'started'`, [userId, key]);
+  }
+}

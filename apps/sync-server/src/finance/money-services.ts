@@ -1,0 +1,124 @@
+// Builds the money side of the server (ledger-backed payments, payouts, the transparency log, webhooks)
+// from the database and the document manager, so server.ts needs two lines: create, then register routes.
+import type { Logger } from 'pino';
+import type { AuthService } from '../auth/auth-service.js';
+import type { Database } from '../db/database.js';
+import type { RouteTable } from '../http/routes.js';
+import { TestGateway, type PaymentGateway } from '../payments/payment-gateway.js';
+import { TestPayoutProcessor } from '../payments/payout-processor.js';
+import type { RetryOptions } from '../payments/retry.js';
+import { accessRoutes } from '../routes/access-routes.js';
+import { financeRoutes } from '../routes/finance-routes.js';
+import { logRoutes } from '../routes/log-routes.js';
+import { paymentRoutes } from '../routes/payment-routes.js';
+import { subscriptionRoutes } from '../routes/subscription-routes.js';
+import { webhookRoutes } from '../routes/webhook-routes.js';
+import type { DocManager } from '../sync/doc-manager.js';
+import { DocStore } from '../sync/doc-store.js';
+import { loadLogKey } from '../transparency-log/log-keys.js';
+import { TransparencyLog } from '../transparency-log/transparency-log.js';
+import { WebhookDispatcher, type WebhookDispatchOptions } from '../webhooks/webhook-dispatcher.js';
+import { CatalogReader } from './catalog-reader.js';
+import { IdempotencyStore } from './idempotency.js';
+import { MediaGrantSigner } from './media-grants.js';
+import { PaymentService } from './payment-service.js';
+import { PayoutService } from './payout-service.js';
+
+export interface MoneyOptions {
+  paymentRetry: RetryOptions;
+  /** How long a request waits for another request with the same Idempotency-Key to finish. */
+  idempotencyWaitMs: number;
+  /** After this long without a response, a started key may be taken over (its owner died). */
+  idempotencyStaleMs: number;
+  grantTtlMs: number;
+  grantDownloadLimit: number;
+  webhooks: WebhookDispatchOptions;
+}
+
+export const DEFAULT_MONEY_OPTIONS: MoneyOptions = {
+  paymentRetry: { attempts: 4, baseMs: 200, maxMs: 2000 },
+  idempotencyWaitMs: 30_000,
+  idempotencyStaleMs: 60_000,
+  grantTtlMs: 7 * 24 * 3600_000,
+  grantDownloadLimit: 5,
+  // Standard Webhooks recommends retrying for about a day with growing gaps.
+  webhooks: { retryBaseMs: 5_000, retryMaxMs: 6 * 3600_000, maxAttempts: 10, timeoutMs: 10_000, pollMs: 1_000 },
+};
+
+export interface MoneyServices {
+  log: TransparencyLog;
+  gateway: PaymentGateway;
+  payouts: PayoutService;
+  payments: PaymentService;
+  catalog: CatalogReader;
+  webhooks: WebhookDispatcher;
+  /** Registers the money routes. */
+  routes(table: RouteTable, auth: AuthService): void;
+  close(): Promise<void>;
+}
+
+export interface MoneyDeps {
+  db: Database;
+  docs: DocManager;
+  logger: Logger;
+  options?: Partial<MoneyOptions>;
+  /** Defaults to the test gateway. */
+  gateway?: PaymentGateway;
+}
+
+export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyServices> {
+  const options: MoneyOptions = {
+    ...DEFAULT_MONEY_OPTIONS,
+    ...deps.options,
+    webhooks: { ...DEFAULT_MONEY_OPTIONS.webhooks, ...deps.options?.webhooks },
+  };
+  const { db } = deps;
+  const log = new TransparencyLog(db, await loadLogKey(db));
+  await log.sync();
+  const grants = await MediaGrantSigner.open(db);
+  const gateway = deps.gateway ?? new TestGateway();
+  const idempotency = new IdempotencyStore(db, { waitMs: options.idempotencyWaitMs, staleMs: options.idempotencyStaleMs });
+  const catalog = new CatalogReader(db, new DocStore(db));
+  const webhooks = new WebhookDispatcher(db, deps.logger.child({ component: 'webhooks' }), options.webhooks);
+  const onCommitted = () => webhooks.kick();
+  const payments = new PaymentService({
+    db,
+    log,
+    gateway,
+    idempotency,
+    catalog,
+    grants,
+    onCommitted,
+    options: { retry: options.paymentRetry, grantTtlMs: options.grantTtlMs, grantDownloadLimit: options.grantDownloadLimit },
+  });
+  const payouts = new PayoutService(
+    db,
+    log,
+    { paxum: new TestPayoutProcessor('paxum'), bank_transfer: new TestPayoutProcessor('bank_transfer') },
+    idempotency,
+    deps.logger.child({ component: 'payouts' }),
+    onCommitted,
+  );
+  webhooks.start();
+  // Payouts a crash left half-way are finished in the background, not before the server answers.
+  void payouts.resumeOpen().catch((err) => deps.logger.error({ err }, 'resuming open payouts failed'));
+  return {
+    log,
+    gateway,
+    payouts,
+    payments,
+    catalog,
+    webhooks,
+    routes(table, auth) {
+      subscriptionRoutes(table, { docs: deps.docs, catalog });
+      paymentRoutes(table, payments);
+      accessRoutes(table, { db, grants });
+      financeRoutes(table, payouts);
+      logRoutes(table, { log, auth });
+      webhookRoutes(table, db);
+    },
+    async close() {
+      await webhooks.stop();
+    },
+  };
+}

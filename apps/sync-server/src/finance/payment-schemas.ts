@@ -1,0 +1,85 @@
+// Request and response shapes of the money routes (zod: validation, types and the OpenAPI document).
+// Ids are checked for shape only (users come from the server's id scheme, tiers and posts from the
+// desktop's); money is integer minor units with an ISO 4217 currency.
+import { z } from 'zod';
+import { moneySchema, positiveMoneySchema } from '@fanz/core';
+
+const id = (what: string) =>
+  z.string().regex(/^[a-z]{1,10}_[A-Za-z0-9]{6,60}$/, { message: `expected a ${what} id like "${what}_01h..."` });
+
+/** Largest single payment or tip we accept, in minor units (sanity bound, not a business rule). */
+export const MAX_PAYMENT_MINOR_UNITS = 100_000_000;
+
+const boundedMoney = positiveMoneySchema.refine((m) => m.amount <= MAX_PAYMENT_MINOR_UNITS, {
+  message: `amount must be at most ${MAX_PAYMENT_MINOR_UNITS} minor units`,
+});
+
+export const paymentMethodSchema = z.strictObject({
+  type: z.literal('test_card'),
+  cardToken: z.string().min(1).max(200),
+});
+
+export const paymentBodySchema = z.union([
+  z.strictObject({ subscriptionId: id('tier'), paymentMethod: paymentMethodSchema }),
+  z.strictObject({ postId: id('post'), paymentMethod: paymentMethodSchema }),
+  z.strictObject({ tip: z.strictObject({ creatorId: id('usr'), amount: boundedMoney }), paymentMethod: paymentMethodSchema }),
+]);
+export type PaymentBody = z.infer<typeof paymentBodySchema>;
+
+export const paymentResultSchema = z.object({
+  payment: z.object({
+    id: z.string(),
+    status: z.literal('completed'),
+    kind: z.enum(['subscription', 'pay_per_view', 'tip']),
+    amount: moneySchema,
+    platformFee: moneySchema,
+    creatorNet: moneySchema,
+    creatorId: z.string(),
+    productId: z.string().nullable(),
+    transactionId: z.string(),
+    logIndex: z.int(),
+    createdAt: z.string(),
+  }),
+  subscription: z.object({ id: z.string(), tierId: z.string(), tierName: z.string(), expiresAt: z.string() }).optional(),
+  access_granted: z
+    .object({ grantId: z.string(), postId: z.string(), token: z.string(), url: z.string(), expires_at: z.string(), download_limit: z.int() })
+    .optional(),
+});
+
+export const refundBodySchema = z.strictObject({ reason: z.string().max(500).optional() });
+export const reversalResultSchema = z.object({
+  payment: z.object({ id: z.string(), status: z.string(), amount: moneySchema, reversalTransactionId: z.string(), logIndex: z.int() }),
+});
+
+export const createTierSchema = z.strictObject({
+  name: z.string().trim().min(1).max(80).regex(/^[^<>]*$/, { message: 'must be plain text' }),
+  price: boundedMoney,
+  interval: z.enum(['month', 'year']),
+  benefits: z.array(z.string().trim().min(1).max(200).regex(/^[^<>]*$/, { message: 'must be plain text' })).max(20).default([]),
+});
+export const tierSchema = z.object({
+  id: z.string(),
+  creatorId: z.string(),
+  name: z.string(),
+  price: moneySchema,
+  interval: z.enum(['month', 'year']),
+  benefits: z.array(z.string()),
+  active: z.boolean(),
+  createdAt: z.string(),
+});
+
+export const accessQuerySchema = z.strictObject({ creatorId: id('usr') });
+export const accessResultSchema = z.object({
+  has_subscription: z.boolean(),
+  subscription_tier: z.string().nullable(),
+  subscription_tier_id: z.string().nullable(),
+  expires_at: z.string().nullable(),
+  purchased_posts: z.array(z.string()),
+});
+export const grantResultSchema = z.object({
+  grantId: z.string(),
+  postId: z.string(),
+  creatorId: z.string(),
+  downloadsRemaining: z.int(),
+  expiresAt: z.string(),
+});

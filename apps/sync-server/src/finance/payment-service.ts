@@ -1,0 +1,254 @@
+// Fan payments: subscription, pay-per-view and tips. The card is charged through the gateway (with retries
+// for retriable failures) and then one DB transaction records everything: double-entry transfers, the
+// payment row, the subscription or media grant, the transparency-log entry, the webhook outbox rows and the
+// idempotency key's stored response. A declined card records a declined payment and moves no money.
+// Refunds and chargebacks reverse the transfers and revoke what was bought, again in one transaction.
+import { platformSplit, newId, type Money } from '@fanz/core';
+import type { Database, Queryable } from '../db/database.js';
+import { ApiError } from '../errors.js';
+import type { AuthUser } from '../auth/auth-service.js';
+import { newId as newServerId } from '../ids.js';
+import type { PaymentGateway, ChargeResult } from '../payments/payment-gateway.js';
+import { withRetries, type RetryOptions } from '../payments/retry.js';
+import type { TransparencyLog } from '../transparency-log/transparency-log.js';
+import { enqueueWebhookEvent } from '../webhooks/webhook-events.js';
+import type { CatalogReader } from './catalog-reader.js';
+import { requestHash, replay, type IdempotencyStore, type StoredResponse } from './idempotency.js';
+import { accountId, PLATFORM_OWNER, postTransaction, type Leg } from './ledger.js';
+import type { MediaGrantSigner } from './media-grants.js';
+import type { PaymentBody } from './payment-schemas.js';
+
+export interface PaymentServiceOptions {
+  retry: RetryOptions;
+  grantTtlMs: number;
+  grantDownloadLimit: number;
+}
+
+interface Purchase {
+  kind: 'subscription' | 'pay_per_view' | 'tip';
+  creatorId: string;
+  productId: string | null;
+  amount: Money;
+  tier?: { id: string; name: string; interval: 'month' | 'year' };
+}
+
+export interface PaymentServiceDeps {
+  db: Database;
+  log: TransparencyLog;
+  gateway: PaymentGateway;
+  idempotency: IdempotencyStore;
+  catalog: CatalogReader;
+  grants: MediaGrantSigner;
+  /** Called after every commit that appended to the log or the outbox. */
+  onCommitted: () => void;
+  options: PaymentServiceOptions;
+}
+
+const money = (amount: number | string, currency: string): Money => ({ amount: Number(amount), currency }) as Money;
+
+export class PaymentService {
+  constructor(private readonly d: PaymentServiceDeps) {}
+
+  /** POST /payments. Returns the response data (201) or throws the ApiError to answer with. */
+  async pay(user: AuthUser, body: PaymentBody, idempotencyKey: string | undefined): Promise<unknown> {
+    if (idempotencyKey === undefined) return this.run(user, body, undefined);
+    const claim = await this.d.idempotency.claim(user.id, idempotencyKey, requestHash('POST /api/v1/payments', body));
+    if (!claim.owner) return replay(claim.response);
+    try {
+      return await this.run(user, body, idempotencyKey);
+    } catch (err) {
+      // Declines were stored with the key; anything else had no definite outcome, so the key is freed.
+      if (!(err instanceof ApiError && err.code === 'PAYMENT_DECLINED')) await this.d.idempotency.abandon(user.id, idempotencyKey);
+      throw err;
+    } finally {
+      claim.release();
+    }
+  }
+
+  private async resolve(body: PaymentBody): Promise<Purchase> {
+    if ('subscriptionId' in body) {
+      const tier = await this.d.catalog.tier(body.subscriptionId);
+      if (!tier || !tier.active) throw new ApiError('NOT_FOUND', `No active subscription tier ${body.subscriptionId}.`);
+      return {
+        kind: 'subscription',
+        creatorId: tier.creatorId,
+        productId: tier.id,
+        amount: tier.price,
+        tier: { id: tier.id, name: tier.name, interval: tier.interval },
+      };
+    }
+    if ('postId' in body) {
+      const post = await this.d.catalog.post(body.postId);
+      if (!post || post.status === 'draft') throw new ApiError('NOT_FOUND', `No post ${body.postId}.`);
+      if (post.visibility !== 'pay_per_view' || !post.price || post.price.amount <= 0) {
+        throw new ApiError('CONFLICT', `Post ${body.postId} is not sold pay-per-view.`, { visibility: post.visibility });
+      }
+      return { kind: 'pay_per_view', creatorId: post.creatorId, productId: post.id, amount: post.price };
+    }
+    const rows = await this.d.db.query('SELECT 1 FROM users WHERE id = $1 AND role = $2', [body.tip.creatorId, 'creator']);
+    if (rows.length === 0) throw new ApiError('NOT_FOUND', `No creator ${body.tip.creatorId}.`);
+    return { kind: 'tip', creatorId: body.tip.creatorId, productId: null, amount: body.tip.amount };
+  }
+
+  private async run(user: AuthUser, body: PaymentBody, idempotencyKey: string | undefined): Promise<unknown> {
+    const purchase = await this.resolve(body);
+    const paymentId = newId('pay');
+    const gatewayKey = idempotencyKey === undefined ? paymentId : `${user.id}:${idempotencyKey}`;
+    const { result } = await withRetries<ChargeResult>(
+      () =>
+        this.d.gateway
+          .charge({ amount: purchase.amount, cardToken: body.paymentMethod.cardToken, idempotencyKey: gatewayKey, description: `${purchase.kind} ${purchase.productId ?? purchase.creatorId}` })
+          .catch((err: Error) => ({ ok: false, retriable: true, code: 'gateway_error', message: err.message })),
+      (r) => !r.ok && r.retriable,
+      this.d.options.retry,
+    );
+    if (!result.ok && result.retriable) {
+      throw new ApiError('PAYMENT_UNAVAILABLE', 'The payment processor is not answering; nothing was charged. Retry later with the same Idempotency-Key.', { reason: result.code }, { 'retry-after': '5' });
+    }
+    if (!result.ok) {
+      const error: StoredResponse = { status: 402, error: { code: 'PAYMENT_DECLINED', message: 'Payment declined', details: { reason: result.code } } };
+      await this.d.db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO payments (id, fan_id, creator_id, kind, product_id, amount, currency, platform_fee, creator_net, status, decline_code)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $6, 'declined', $8)`,
+          [paymentId, user.id, purchase.creatorId, purchase.kind, purchase.productId, purchase.amount.amount, purchase.amount.currency, result.code],
+        );
+        if (idempotencyKey !== undefined) await this.d.idempotency.complete(tx, user.id, idempotencyKey, error);
+      });
+      return replay(error);
+    }
+    const data = await this.d.db.transaction((tx) => this.record(tx, user, purchase, paymentId, result.chargeId, idempotencyKey));
+    this.d.onCommitted();
+    return data;
+  }
+
+  private async record(tx: Queryable, user: AuthUser, p: Purchase, paymentId: string, chargeId: string, idempotencyKey: string | undefined) {
+    const logIndex = await this.d.log.allocate(tx);
+    const transactionId = newId('txn');
+    const { creator, platform } = platformSplit(p.amount);
+    const cur = p.amount.currency;
+    const fanAccount = accountId('fan_funding', user.id, cur);
+    const legs: Leg[] = [{ debit: fanAccount, credit: accountId('creator_earnings', p.creatorId, cur), amount: creator.amount }];
+    if (platform.amount > 0) legs.push({ debit: fanAccount, credit: accountId('platform_fees', PLATFORM_OWNER, cur), amount: platform.amount });
+    await postTransaction(tx, { id: transactionId, kind: 'payment', referenceId: paymentId, creatorId: p.creatorId, currency: cur, logIndex, legs });
+    const created = await tx.query<{ created_at: Date | string }>(
+      `INSERT INTO payments (id, fan_id, creator_id, kind, product_id, amount, currency, platform_fee, creator_net, status, gateway_charge_id, transaction_id, log_index)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'completed', $10, $11, $12) RETURNING created_at`,
+      [paymentId, user.id, p.creatorId, p.kind, p.productId, p.amount.amount, cur, platform.amount, creator.amount, chargeId, transactionId, logIndex],
+    );
+    const payment = {
+      id: paymentId,
+      status: 'completed' as const,
+      kind: p.kind,
+      amount: p.amount,
+      platformFee: platform,
+      creatorNet: creator,
+      creatorId: p.creatorId,
+      productId: p.productId,
+      transactionId,
+      logIndex,
+      createdAt: new Date(created[0]!.created_at).toISOString(),
+    };
+    const data: Record<string, unknown> = { payment };
+    if (p.kind === 'subscription' && p.tier) {
+      const subId = newId('sub');
+      const rows = await tx.query<{ current_period_end: Date | string }>(
+        `INSERT INTO subscriptions (id, fan_id, creator_id, tier_id, tier_name, status, current_period_end, payment_id)
+         SELECT $1, $2, $3, $4, $5, 'active',
+                GREATEST(now(), COALESCE((SELECT max(current_period_end) FROM subscriptions
+                                           WHERE fan_id = $2 AND creator_id = $3 AND status = 'active'), now()))
+                + ($6::text)::interval, $7
+         RETURNING current_period_end`,
+        [subId, user.id, p.creatorId, p.tier.id, p.tier.name, p.tier.interval === 'year' ? '1 year' : '1 month', paymentId],
+      );
+      data.subscription = { id: subId, tierId: p.tier.id, tierName: p.tier.name, expiresAt: new Date(rows[0]!.current_period_end).toISOString() };
+    }
+    if (p.kind === 'pay_per_view') {
+      const grantId = newServerId('grant');
+      const expiresAt = Date.now() + this.d.options.grantTtlMs;
+      await tx.query(
+        `INSERT INTO media_access_grants (id, fan_id, creator_id, post_id, payment_id, expires_at, download_limit) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [grantId, user.id, p.creatorId, p.productId!, paymentId, new Date(expiresAt), this.d.options.grantDownloadLimit],
+      );
+      const token = this.d.grants.token(grantId, expiresAt);
+      data.access_granted = {
+        grantId,
+        postId: p.productId,
+        token,
+        url: `/api/v1/access/grants/${token}`,
+        expires_at: new Date(expiresAt).toISOString(),
+        download_limit: this.d.options.grantDownloadLimit,
+      };
+    }
+    await this.d.log.append(tx, logIndex, {
+      kind: 'payment.completed',
+      creatorId: p.creatorId,
+      fanId: user.id,
+      paymentId,
+      transactionId,
+      paymentKind: p.kind,
+      productId: p.productId,
+      amount: p.amount,
+      transfers: legs,
+    });
+    const event = { paymentId, kind: p.kind, fanId: user.id, creatorId: p.creatorId, productId: p.productId, amount: p.amount, creatorNet: creator, logIndex };
+    await enqueueWebhookEvent(tx, p.creatorId, 'payment.completed', event);
+    if (p.kind === 'subscription') await enqueueWebhookEvent(tx, p.creatorId, 'fan.subscribed', { ...event, subscription: data.subscription });
+    if (p.kind === 'tip') await enqueueWebhookEvent(tx, p.creatorId, 'tip.received', event);
+    if (idempotencyKey !== undefined) await this.d.idempotency.complete(tx, user.id, idempotencyKey, { status: 201, data });
+    return data;
+  }
+
+  /**
+   * Reverses a completed payment (a refund the creator grants, or a chargeback the card network reports):
+   * the transfers run backwards, subscriptions and media grants bought with it are revoked, and the log and
+   * outbox record it. A creator whose earnings were already paid out goes negative (they owe the platform).
+   */
+  async reverse(paymentId: string, reason: 'refund' | 'chargeback', actor: { creatorId?: string }): Promise<unknown> {
+    const pre = await this.d.db.query<{ creator_id: string; status: string; gateway_charge_id: string | null; amount: string | number; currency: string }>(
+      'SELECT creator_id, status, gateway_charge_id, amount, currency FROM payments WHERE id = $1',
+      [paymentId],
+    );
+    const p0 = pre[0];
+    if (!p0 || (actor.creatorId !== undefined && p0.creator_id !== actor.creatorId)) throw new ApiError('NOT_FOUND', `No payment ${paymentId}.`);
+    if (p0.status !== 'completed') throw new ApiError('CONFLICT', `Payment ${paymentId} is ${p0.status}; only completed payments can be reversed.`);
+    if (reason === 'refund' && p0.gateway_charge_id) {
+      const r = await this.d.gateway.refund(p0.gateway_charge_id, money(p0.amount, p0.currency));
+      if (!r.ok) throw new ApiError('PAYMENT_UNAVAILABLE', 'The payment processor did not accept the refund; nothing changed.');
+    }
+    const data = await this.d.db.transaction(async (tx) => {
+      const logIndex = await this.d.log.allocate(tx);
+      const rows = await tx.query<{ fan_id: string; creator_id: string; amount: string | number; currency: string; platform_fee: string | number; creator_net: string | number; status: string }>(
+        'SELECT fan_id, creator_id, amount, currency, platform_fee, creator_net, status FROM payments WHERE id = $1 FOR UPDATE',
+        [paymentId],
+      );
+      const p = rows[0]!;
+      if (p.status !== 'completed') throw new ApiError('CONFLICT', `Payment ${paymentId} is ${p.status}; only completed payments can be reversed.`);
+      const cur = p.currency;
+      const fanAccount = accountId('fan_funding', p.fan_id, cur);
+      const legs: Leg[] = [
+        { debit: accountId('creator_earnings', p.creator_id, cur), credit: fanAccount, amount: Number(p.creator_net) },
+        { debit: accountId('platform_fees', PLATFORM_OWNER, cur), credit: fanAccount, amount: Number(p.platform_fee) },
+      ].filter((l) => l.amount > 0);
+      const transactionId = newId('txn');
+      await postTransaction(tx, { id: transactionId, kind: reason, referenceId: paymentId, creatorId: p.creator_id, currency: cur, logIndex, legs });
+      const status = reason === 'refund' ? 'refunded' : 'charged_back';
+      await tx.query('UPDATE payments SET status = $2, updated_at = now() WHERE id = $1', [paymentId, status]);
+      await tx.query(`UPDATE subscriptions SET status = 'revoked' WHERE payment_id = $1`, [paymentId]);
+      await tx.query('UPDATE media_access_grants SET revoked_at = now() WHERE payment_id = $1 AND revoked_at IS NULL', [paymentId]);
+      await this.d.log.append(tx, logIndex, {
+        kind: reason === 'refund' ? 'payment.refunded' : 'payment.charged_back',
+        creatorId: p.creator_id,
+        fanId: p.fan_id,
+        paymentId,
+        transactionId,
+        amount: money(p.amount, cur),
+        transfers: legs,
+      });
+      await enqueueWebhookEvent(tx, p.creator_id, 'payment.refunded', { paymentId, reason, amount: money(p.amount, cur), logIndex });
+      return { payment: { id: paymentId, status, amount: money(p.amount, cur), reversalTransactionId: transactionId, logIndex } };
+    });
+    this.d.onCommitted();
+    return data;
+  }
+}

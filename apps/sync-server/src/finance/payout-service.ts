@@ -1,0 +1,253 @@
+// Creator payouts. A request must be signed by one of the creator's registered device keys (Ed25519 over
+// the canonical JSON body, headers fanz-key-id / fanz-signature). States: requested -> processing ->
+// completed | failed. Requesting moves the amount from the creator's earnings to payouts-in-transit
+// under a row lock on the earnings account (after the log_state lock every money transaction takes first),
+// so concurrent requests can never overdraw. Completion splits in-transit money into the settled payout
+// (net) and the processor's 1% fee; failure returns it to earnings.
+import { randomBytes } from 'node:crypto';
+import { payoutFee, newId, type Money } from '@fanz/core';
+import { verifyJson } from '@fanz/core/node';
+import type { Logger } from 'pino';
+import type { Database } from '../db/database.js';
+import { ApiError } from '../errors.js';
+import type { PayoutMethod, PayoutProcessor } from '../payments/payout-processor.js';
+import type { TransparencyLog } from '../transparency-log/transparency-log.js';
+import { enqueueWebhookEvent } from '../webhooks/webhook-events.js';
+import { requestHash, replay, type IdempotencyStore } from './idempotency.js';
+import { accountBalance, accountId, PLATFORM_OWNER, postTransaction } from './ledger.js';
+import type { PayoutBody } from './payout-schemas.js';
+
+interface PayoutRow {
+  id: string;
+  creator_id: string;
+  amount: string | number;
+  currency: string;
+  fee: string | number;
+  net: string | number;
+  method: PayoutMethod;
+  status: 'requested' | 'processing' | 'completed' | 'failed';
+  reference_number: string;
+  failure_reason: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+const m = (amount: number | string, currency: string): Money => ({ amount: Number(amount), currency }) as Money;
+
+export function payoutView(r: PayoutRow) {
+  return {
+    payout_id: r.id,
+    status: r.status,
+    amount: m(r.amount, r.currency),
+    transaction_fee: m(r.fee, r.currency),
+    net_amount: m(r.net, r.currency),
+    method: r.method,
+    tracking: { reference_number: r.reference_number },
+    failure_reason: r.failure_reason,
+    created_at: new Date(r.created_at).toISOString(),
+    updated_at: new Date(r.updated_at).toISOString(),
+  };
+}
+
+export interface SignedRequest {
+  keyId: string | undefined;
+  signature: string | undefined;
+  /** The JSON body exactly as received (before schema defaults), which is what the device signed. */
+  rawBody: unknown;
+}
+
+export class PayoutService {
+  constructor(
+    private readonly db: Database,
+    private readonly log: TransparencyLog,
+    private readonly processors: Record<PayoutMethod, PayoutProcessor>,
+    private readonly idempotency: IdempotencyStore,
+    private readonly logger: Logger,
+    private readonly onCommitted: () => void,
+  ) {}
+
+  /** Checks the device signature; returns the key id. 401 INVALID_SIGNATURE otherwise. */
+  async verifySignature(creatorId: string, req: SignedRequest): Promise<string> {
+    if (!req.keyId || !req.signature) {
+      throw new ApiError('INVALID_SIGNATURE', 'Payout requests must be signed by a registered device: send fanz-key-id and fanz-signature headers.');
+    }
+    const rows = await this.db.query<{ public_key: string }>(
+      'SELECT public_key FROM device_keys WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL',
+      [req.keyId, creatorId],
+    );
+    if (!rows[0] || !verifyJson(req.rawBody, req.signature, rows[0].public_key)) {
+      throw new ApiError('INVALID_SIGNATURE', 'The fanz-signature does not verify with a registered device key of this account.');
+    }
+    return req.keyId;
+  }
+
+  async request(creatorId: string, body: PayoutBody, signed: SignedRequest, idempotencyKey: string | undefined): Promise<unknown> {
+    const keyId = await this.verifySignature(creatorId, signed);
+    if (idempotencyKey === undefined) return this.run(creatorId, body, keyId, signed.signature!, signed.rawBody, undefined);
+    const claim = await this.idempotency.claim(creatorId, idempotencyKey, requestHash('POST /api/v1/finance/payouts', body));
+    if (!claim.owner) {
+      // The stored response names the payout; a retry sees its current state.
+      const stored = replay(claim.response) as { payout_id: string };
+      const row = (await this.db.query<PayoutRow>('SELECT * FROM payouts WHERE id = $1', [stored.payout_id]))[0]!;
+      return payoutView(row);
+    }
+    try {
+      return await this.run(creatorId, body, keyId, signed.signature!, signed.rawBody, idempotencyKey);
+    } catch (err) {
+      // The key is kept once the hold committed (it is completed in that transaction); abandon only frees a started key.
+      await this.idempotency.abandon(creatorId, idempotencyKey);
+      throw err;
+    } finally {
+      claim.release();
+    }
+  }
+
+  private async run(creatorId: string, body: PayoutBody, keyId: string, signature: string, rawBody: unknown, idempotencyKey: string | undefined) {
+    const { fee, net } = payoutFee(body.amount);
+    const cur = body.amount.currency;
+    const payoutId = newId('po');
+    const reference = `FZ-${randomBytes(8).toString('hex').toUpperCase()}`;
+    await this.db.transaction(async (tx) => {
+      const logIndex = await this.log.allocate(tx);
+      const earnings = accountId('creator_earnings', creatorId, cur);
+      const available = await accountBalance(tx, earnings, true);
+      if (available < body.amount.amount) {
+        throw new ApiError('INSUFFICIENT_FUNDS', 'The payout is larger than the available balance.', {
+          available: m(available, cur),
+          requested: body.amount,
+        });
+      }
+      const transactionId = newId('txn');
+      const legs = [{ debit: earnings, credit: accountId('payouts_in_transit', creatorId, cur), amount: body.amount.amount }];
+      await postTransaction(tx, { id: transactionId, kind: 'payout_hold', referenceId: payoutId, creatorId, currency: cur, logIndex, legs });
+      await tx.query(
+        `INSERT INTO payouts (id, creator_id, amount, currency, fee, net, method, status, reference_number, device_key_id, signature, request_body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'requested', $8, $9, $10, $11)`,
+        [payoutId, creatorId, body.amount.amount, cur, fee.amount, net.amount, body.method, reference, keyId, signature, JSON.stringify(rawBody)],
+      );
+      // A device-signed entry carries the device's own signature over the request.
+      await this.log.append(tx, logIndex, {
+        kind: 'payout.requested',
+        creatorId,
+        payoutId,
+        transactionId,
+        amount: body.amount,
+        fee,
+        net,
+        method: body.method,
+        transfers: legs,
+        device: { keyId, signature, request: rawBody },
+      });
+      await enqueueWebhookEvent(tx, creatorId, 'creator.payout.requested', { payoutId, amount: body.amount, fee, net, method: body.method, referenceNumber: reference });
+      if (idempotencyKey !== undefined) await this.idempotency.complete(tx, creatorId, idempotencyKey, { status: 201, data: { payout_id: payoutId } });
+    });
+    this.onCommitted();
+    return payoutView(await this.drive(payoutId));
+  }
+
+  /** Moves a requested/processing payout through its processor to completed or failed. Safe to repeat. */
+  async drive(payoutId: string): Promise<PayoutRow> {
+    await this.db.query(`UPDATE payouts SET status = 'processing', updated_at = now() WHERE id = $1 AND status = 'requested'`, [payoutId]);
+    const p = (await this.db.query<PayoutRow>('SELECT * FROM payouts WHERE id = $1', [payoutId]))[0]!;
+    if (p.status !== 'processing') return p;
+    const result = await this.processors[p.method]
+      .send({ reference: p.reference_number, creatorId: p.creator_id, method: p.method, net: m(p.net, p.currency) })
+      .catch((err: Error) => ({ ok: false as const, reason: `processor error: ${err.message}`, transient: true }));
+    if (!result.ok && 'transient' in result) {
+      // Outcome unknown: stay in processing; the next recovery pass asks the (idempotent) processor again.
+      this.logger.warn({ payout: payoutId, reason: result.reason }, 'payout processor call failed; will retry');
+      return p;
+    }
+    await this.db.transaction(async (tx) => {
+      const logIndex = await this.log.allocate(tx);
+      const rows = await tx.query<PayoutRow>('SELECT * FROM payouts WHERE id = $1 FOR UPDATE', [payoutId]);
+      if (rows[0]!.status !== 'processing') return; // another instance finished it
+      const cur = p.currency;
+      const inTransit = accountId('payouts_in_transit', p.creator_id, cur);
+      const transactionId = newId('txn');
+      const legs = result.ok
+        ? [
+            { debit: inTransit, credit: accountId('payouts_settled', p.creator_id, cur), amount: Number(p.net) },
+            { debit: inTransit, credit: accountId('processor_fees', PLATFORM_OWNER, cur), amount: Number(p.fee) },
+          ].filter((l) => l.amount > 0)
+        : [{ debit: inTransit, credit: accountId('creator_earnings', p.creator_id, cur), amount: Number(p.amount) }];
+      await postTransaction(tx, {
+        id: transactionId,
+        kind: result.ok ? 'payout_settle' : 'payout_return',
+        referenceId: payoutId,
+        creatorId: p.creator_id,
+        currency: cur,
+        logIndex,
+        legs,
+      });
+      await tx.query(`UPDATE payouts SET status = $2, failure_reason = $3, updated_at = now() WHERE id = $1`, [
+        payoutId,
+        result.ok ? 'completed' : 'failed',
+        result.ok ? null : result.reason,
+      ]);
+      await this.log.append(tx, logIndex, {
+        kind: result.ok ? 'payout.completed' : 'payout.failed',
+        creatorId: p.creator_id,
+        payoutId,
+        transactionId,
+        amount: m(p.amount, cur),
+        transfers: legs,
+        ...(result.ok ? { providerReference: result.providerReference } : { reason: result.reason }),
+      });
+      await enqueueWebhookEvent(tx, p.creator_id, result.ok ? 'creator.payout.processed' : 'creator.payout.failed', {
+        payoutId,
+        status: result.ok ? 'completed' : 'failed',
+        amount: m(p.amount, cur),
+        fee: m(p.fee, cur),
+        net: m(p.net, cur),
+        referenceNumber: p.reference_number,
+        logIndex,
+      });
+    });
+    this.onCommitted();
+    return (await this.db.query<PayoutRow>('SELECT * FROM payouts WHERE id = $1', [payoutId]))[0]!;
+  }
+
+  /** Re-drives payouts left open by a crash or an unreachable processor (run at start-up). */
+  async resumeOpen(): Promise<number> {
+    const open = await this.db.query<{ id: string }>(`SELECT id FROM payouts WHERE status IN ('requested', 'processing') ORDER BY created_at`);
+    for (const p of open) await this.drive(p.id);
+    return open.length;
+  }
+
+  async list(creatorId: string): Promise<ReturnType<typeof payoutView>[]> {
+    const rows = await this.db.query<PayoutRow>('SELECT * FROM payouts WHERE creator_id = $1 ORDER BY created_at DESC LIMIT 200', [creatorId]);
+    return rows.map(payoutView);
+  }
+
+  async balance(creatorId: string) {
+    const rows = await this.db.query<{ kind: string; currency: string; balance: string | number }>(
+      `SELECT kind, currency, balance FROM ledger_accounts WHERE owner_id = $1 AND kind IN ('creator_earnings', 'payouts_in_transit', 'payouts_settled')`,
+      [creatorId],
+    );
+    const lifetime = await this.db.query<{ currency: string; total: string | number }>(
+      `SELECT currency, COALESCE(sum(creator_net), 0) AS total FROM payments WHERE creator_id = $1 AND status = 'completed' GROUP BY currency`,
+      [creatorId],
+    );
+    const currencies = new Set([...rows.map((r) => r.currency), ...lifetime.map((r) => r.currency)]);
+    const balances = [...currencies].sort().map((cur) => {
+      const get = (kind: string) => Number(rows.find((r) => r.kind === kind && r.currency === cur)?.balance ?? 0);
+      return {
+        currency: cur,
+        available: m(get('creator_earnings'), cur),
+        pending: m(get('payouts_in_transit'), cur),
+        paidOut: m(get('payouts_settled'), cur),
+        lifetimeEarnings: m(lifetime.find((r) => r.currency === cur)?.total ?? 0, cur),
+      };
+    });
+    const main = balances.find((b) => b.currency === 'USD') ?? balances[0];
+    const zero = m(0, 'USD');
+    return {
+      available: main?.available ?? zero,
+      pending: main?.pending ?? zero,
+      paidOut: main?.paidOut ?? zero,
+      lifetimeEarnings: main?.lifetimeEarnings ?? zero,
+      balances,
+    };
+  }
+}

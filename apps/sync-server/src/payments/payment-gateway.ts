@@ -1,0 +1,86 @@
+// The payment gateway interface the server charges cards through, and the test gateway used by default.
+// A real processor goes behind the same interface. Gateways must be idempotent on idempotencyKey: a
+// retried charge with the same key returns the first charge instead of charging again.
+import { randomBytes } from 'node:crypto';
+import type { Money } from '@fanz/core';
+
+export interface ChargeRequest {
+  amount: Money;
+  cardToken: string;
+  idempotencyKey: string;
+  description: string;
+}
+
+export type ChargeResult =
+  | { ok: true; chargeId: string }
+  | { ok: false; retriable: boolean; code: string; message: string };
+
+export interface PaymentGateway {
+  readonly name: string;
+  charge(req: ChargeRequest): Promise<ChargeResult>;
+  /** Returns money to the card; idempotent per charge. */
+  refund(chargeId: string, amount: Money): Promise<{ ok: true; refundId: string } | { ok: false; message: string }>;
+}
+
+/**
+ * Test cards: `tok_visa_success` succeeds, `tok_card_declined` is declined, `tok_network_error` always
+ * fails retriably, `tok_flaky` fails retriably twice per idempotency key and then succeeds.
+ */
+export const TEST_CARD_TOKENS = ['tok_visa_success', 'tok_card_declined', 'tok_network_error', 'tok_flaky'] as const;
+
+export class TestGateway implements PaymentGateway {
+  readonly name = 'test';
+  /** Every attempt that reached the gateway, successful or not (tests count these). */
+  attempts = 0;
+  private readonly charges = new Map<string, { chargeId: string; amount: Money }>();
+  private readonly flakyFailures = new Map<string, number>();
+  private readonly refunds = new Map<string, string>();
+
+  /** Distinct successful charges (a retried key is counted once). */
+  get chargeCount(): number {
+    return this.charges.size;
+  }
+
+  async charge(req: ChargeRequest): Promise<ChargeResult> {
+    this.attempts++;
+    // A real network round trip yields the event loop; so does this.
+    await new Promise((r) => setImmediate(r));
+    const existing = this.charges.get(req.idempotencyKey);
+    if (existing) {
+      if (existing.amount.amount !== req.amount.amount || existing.amount.currency !== req.amount.currency) {
+        return { ok: false, retriable: false, code: 'idempotency_mismatch', message: 'idempotency key reused with another amount' };
+      }
+      return { ok: true, chargeId: existing.chargeId };
+    }
+    switch (req.cardToken) {
+      case 'tok_visa_success':
+        break;
+      case 'tok_card_declined':
+        return { ok: false, retriable: false, code: 'card_declined', message: 'Payment declined' };
+      case 'tok_network_error':
+        return { ok: false, retriable: true, code: 'network_error', message: 'The payment network did not answer' };
+      case 'tok_flaky': {
+        const n = this.flakyFailures.get(req.idempotencyKey) ?? 0;
+        if (n < 2) {
+          this.flakyFailures.set(req.idempotencyKey, n + 1);
+          return { ok: false, retriable: true, code: 'network_error', message: 'The payment network did not answer' };
+        }
+        break;
+      }
+      default:
+        return { ok: false, retriable: false, code: 'invalid_card_token', message: 'Unknown test card token' };
+    }
+    const chargeId = `ch_test_${randomBytes(12).toString('hex')}`;
+    this.charges.set(req.idempotencyKey, { chargeId, amount: req.amount });
+    return { ok: true, chargeId };
+  }
+
+  async refund(chargeId: string): Promise<{ ok: true; refundId: string }> {
+    let refundId = this.refunds.get(chargeId);
+    if (!refundId) {
+      refundId = `re_test_${randomBytes(12).toString('hex')}`;
+      this.refunds.set(chargeId, refundId);
+    }
+    return { ok: true, refundId };
+  }
+}

@@ -1,0 +1,43 @@
+// Payout processors (how money leaves the platform to a creator). The test processors stand in for Paxum
+// and bank transfers: they succeed, except for amounts whose last two minor-unit digits are 13 (e.g. 10.13),
+// which they reject, so the failure path can be exercised over HTTP. Processors are idempotent on the
+// payout's reference number, so re-driving a payout after a crash cannot pay twice.
+import { randomBytes } from 'node:crypto';
+import type { Money } from '@fanz/core';
+
+export type PayoutMethod = 'paxum' | 'bank_transfer';
+
+export interface PayoutInstruction {
+  reference: string;
+  creatorId: string;
+  method: PayoutMethod;
+  /** What the creator receives (after the payout fee). */
+  net: Money;
+}
+
+export type PayoutResult = { ok: true; providerReference: string } | { ok: false; reason: string };
+
+export interface PayoutProcessor {
+  send(instruction: PayoutInstruction): Promise<PayoutResult>;
+}
+
+export class TestPayoutProcessor implements PayoutProcessor {
+  private readonly sent = new Map<string, PayoutResult>();
+  constructor(readonly method: PayoutMethod) {}
+
+  get sentCount(): number {
+    return [...this.sent.values()].filter((r) => r.ok).length;
+  }
+
+  async send(instruction: PayoutInstruction): Promise<PayoutResult> {
+    await new Promise((r) => setImmediate(r));
+    const done = this.sent.get(instruction.reference);
+    if (done) return done;
+    const result: PayoutResult =
+      instruction.net.amount % 100 === 13
+        ? { ok: false, reason: `${this.method} test processor rejects amounts ending in .13` }
+        : { ok: true, providerReference: `${this.method === 'paxum' ? 'PXM' : 'BNK'}-${randomBytes(6).toString('hex').toUpperCase()}` };
+    this.sent.set(instruction.reference, result);
+    return result;
+  }
+}

@@ -1,0 +1,38 @@
+// /api/v1/payments: fans pay (subscription, pay-per-view, tip) with an optional Idempotency-Key header;
+// creators refund payments they received.
+import { z } from 'zod';
+import { idempotencyKeyFrom } from '../finance/idempotency.js';
+import { paymentBodySchema, paymentResultSchema, refundBodySchema, reversalResultSchema } from '../finance/payment-schemas.js';
+import type { PaymentService } from '../finance/payment-service.js';
+import { ApiError } from '../errors.js';
+import type { RouteTable } from '../http/routes.js';
+
+const paymentParams = z.object({ id: z.string().regex(/^pay_[0-9a-z]{26}$/, { message: 'expected a pay_ id' }) });
+
+export function paymentRoutes(routes: RouteTable, payments: PaymentService): void {
+  routes.add({
+    method: 'POST',
+    url: '/api/v1/payments',
+    summary: 'Pay for a subscription tier, a pay-per-view post or a tip (Idempotency-Key header recommended)',
+    tag: 'payments',
+    access: 'fan',
+    body: paymentBodySchema,
+    response: paymentResultSchema,
+    status: 201,
+    handler: async ({ body, user, req }) => payments.pay(user, body, idempotencyKeyFrom(req.headers)),
+  });
+  routes.add({
+    method: 'POST',
+    url: '/api/v1/payments/:id/refund',
+    summary: 'Refund a payment you received: reverses its transfers and revokes what it bought',
+    tag: 'payments',
+    access: 'creator',
+    body: refundBodySchema,
+    response: reversalResultSchema,
+    handler: async ({ user, req }) => {
+      const params = paymentParams.safeParse(req.params);
+      if (!params.success) throw new ApiError('VALIDATION_ERROR', 'The payment id in the URL is not valid.', { param: 'id' });
+      return payments.reverse(params.data.id, 'refund', { creatorId: user.id });
+    },
+  });
+}

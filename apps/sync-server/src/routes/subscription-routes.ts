@@ -1,0 +1,50 @@
+// /api/v1/subscriptions: creators define subscription tiers. A tier lives in the creator's catalog Yjs
+// document (map "tiers", keyed by tier id), so the desktop sees it on its next sync; payments read it back
+// from there through the CatalogReader.
+import { newId } from '@fanz/core';
+import { z } from 'zod';
+import type { CatalogReader } from '../finance/catalog-reader.js';
+import { createTierSchema, tierSchema } from '../finance/payment-schemas.js';
+import type { RouteTable } from '../http/routes.js';
+import type { DocManager } from '../sync/doc-manager.js';
+
+export function subscriptionRoutes(routes: RouteTable, deps: { docs: DocManager; catalog: CatalogReader }): void {
+  routes.add({
+    method: 'POST',
+    url: '/api/v1/subscriptions',
+    summary: "Create a subscription tier (written into the creator's catalog document)",
+    tag: 'subscriptions',
+    access: 'creator',
+    body: createTierSchema,
+    response: tierSchema,
+    status: 201,
+    handler: async ({ body, user }) => {
+      const tier = {
+        id: newId('tier'),
+        creatorId: user.id,
+        name: body.name,
+        price: body.price,
+        interval: body.interval,
+        benefits: body.benefits,
+        active: true,
+        createdAt: new Date().toISOString(),
+      };
+      await deps.docs.edit(`creator:${user.id}`, (doc) => doc.getMap('tiers').set(tier.id, tier));
+      await deps.catalog.remember(tier.id, user.id, 'tier');
+      return tier;
+    },
+  });
+  routes.add({
+    method: 'GET',
+    url: '/api/v1/subscriptions',
+    summary: "A creator's active subscription tiers",
+    tag: 'subscriptions',
+    access: 'public',
+    query: z.strictObject({ creatorId: z.string().min(1).max(100) }),
+    response: z.object({ tiers: z.array(tierSchema.omit({ createdAt: true })) }),
+    handler: async ({ query }) => {
+      const catalog = await deps.catalog.catalog(query.creatorId);
+      return { tiers: [...catalog.tiers.values()].filter((t) => t.active) };
+    },
+  });
+}

@@ -1,0 +1,38 @@
+// Event types a webhook endpoint can subscribe to, and the outbox write: an event row plus one pending
+// delivery per subscribed endpoint, inside the caller's transaction, so an event is sent if and only if
+// what it reports was committed.
+import { newId } from '@fanz/core';
+import type { Queryable } from '../db/database.js';
+
+export const WEBHOOK_EVENTS = [
+  'payment.completed',
+  'payment.refunded',
+  'fan.subscribed',
+  'tip.received',
+  'creator.payout.requested',
+  'creator.payout.processed',
+  'creator.payout.failed',
+  'content.uploaded',
+  'content.ai_optimized',
+  'post.published',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+/** Writes the event to the outbox for every active endpoint of `ownerId` subscribed to `type`. Returns the event id. */
+export async function enqueueWebhookEvent(
+  tx: Queryable,
+  ownerId: string,
+  type: WebhookEventType,
+  data: Record<string, unknown>,
+): Promise<string> {
+  const id = newId('evt');
+  const payload = JSON.stringify({ type, timestamp: new Date().toISOString(), data });
+  await tx.query(
+    `WITH ev AS (INSERT INTO webhook_events (id, owner_id, type, payload) VALUES ($1, $2, $3, $4) RETURNING id)
+     INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status)
+     SELECT ev.id || ':' || e.id, ev.id, e.id, 'pending' FROM ev, webhook_endpoints e
+      WHERE e.owner_id = $2 AND e.active AND e.events LIKE $5`,
+    [id, ownerId, type, payload, `%"${type}"%`],
+  );
+  return id;
+}
