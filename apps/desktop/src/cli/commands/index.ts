@@ -4,7 +4,8 @@ import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
 import { jobsCommand } from './jobs.js';
 import { listCommand } from './list.js';
+import { scoreCommand } from './score.js';
 import { searchCommand } from './search.js';
 import { transcodeCommand } from './transcode.js';
 
-export const commands: Command[] = [importCommand, listCommand, searchCommand, transcodeCommand, jobsCommand, infoCommand];
+export const commands: Command[] = [importCommand, listCommand, searchCommand, transcodeCommand, jobsCommand, infoCommand, scoreCommand];
