@@ -55,18 +55,29 @@ function isPowerOfTwo(n: number): boolean {
   return k === n;
 }
 
-/** Hash of leaves [lo, hi): bottom-up pairing with the odd last node promoted, which equals RFC 9162 MTH. */
+/**
+ * Hash of leaves [lo, hi), equal to RFC 9162 MTH(D[lo:hi]). Leaves are folded left to right into a stack
+ * of complete subtrees (merging equal sizes), then the remaining subtrees - largest on the left - are
+ * combined right to left. Memory stays O(log n) and intermediate hashes die young, which matters for the
+ * garbage collector at a million leaves.
+ */
 function rangeHash(leaves: readonly Uint8Array[], lo: number, hi: number): Uint8Array {
   if (hi - lo === 0) return EMPTY_ROOT;
-  let level: Uint8Array[] = leaves.slice(lo, hi);
-  while (level.length > 1) {
-    const next: Uint8Array[] = new Array(Math.ceil(level.length / 2));
-    let j = 0;
-    for (let i = 0; i + 1 < level.length; i += 2) next[j++] = hashChildren(level[i]!, level[i + 1]!);
-    if (level.length % 2 === 1) next[j] = level[level.length - 1]!;
-    level = next;
+  const hashes: Uint8Array[] = [];
+  const sizes: number[] = [];
+  for (let i = lo; i < hi; i++) {
+    let h = leaves[i]!;
+    let size = 1;
+    while (sizes.length > 0 && sizes[sizes.length - 1] === size) {
+      h = hashChildren(hashes.pop()!, h);
+      size += sizes.pop()!;
+    }
+    hashes.push(h);
+    sizes.push(size);
   }
-  return level[0]!;
+  let root = hashes[hashes.length - 1]!;
+  for (let j = hashes.length - 2; j >= 0; j--) root = hashChildren(hashes[j]!, root);
+  return root;
 }
 
 /** MTH(D[n]) of a list of leaf hashes (RFC 9162 section 2.1.1). */
