@@ -3,7 +3,7 @@
 // reusing any already-rotated refresh token revokes the session, which also invalidates its access tokens.
 import type { Database, Queryable } from '../db/database.js';
 import { ApiError } from '../errors.js';
-import { newId } from '../ids.js';
+import { newId } from '@fanz/core';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
 import type { AuthResult, LoginBody, RegisterBody } from './schemas.js';
 import type { TokenSigner } from './tokens.js';

@@ -1,23 +1,10 @@
 // Request and response shapes of the auth and device routes. Strict objects: unknown fields are a
 // validation error, not silently dropped. Text that users show to others must not carry HTML.
+import { plainText, usernameSchema } from '@fanz/core';
 import { z } from 'zod';
 
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const NO_MARKUP = /^[^<>\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
-const plainText = (max: number, min = 0) =>
-  z
-    .string()
-    .trim()
-    .min(min)
-    .max(max)
-    .regex(NO_MARKUP, { message: 'must be plain text (no HTML tags or control characters)' });
-
 export const roleSchema = z.enum(['creator', 'fan']);
-export const usernameSchema = z
-  .string()
-  .min(3)
-  .max(30)
-  .regex(/^[A-Za-z0-9_]+$/, { message: 'letters, digits and underscores only' });
+export { usernameSchema };
 export const emailSchema = z.email().max(254);
 // OWASP: at least 8 characters, allow long passphrases, cap to bound hashing work.
 export const passwordSchema = z.string().min(8).max(128);

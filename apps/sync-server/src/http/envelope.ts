@@ -2,6 +2,7 @@
 // `{success:false,error:{code,message,details},meta:{timestamp,requestId}}` for every failure, including
 // Fastify's own (bad JSON, body too large, unknown route). 500s never carry internals.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isCoreError } from '@fanz/core';
 import { ApiError, type ErrorCode } from '../errors.js';
 
 export function ok<T>(data: T): { success: true; data: T } {
@@ -37,7 +38,12 @@ function fromFastifyError(err: FastifyError): ApiError | null {
 
 export function installEnvelope(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const apiError = err instanceof ApiError ? err : fromFastifyError(err);
+    const apiError =
+      err instanceof ApiError
+        ? err
+        : isCoreError(err)
+          ? new ApiError('VALIDATION_ERROR', err.message, { code: err.code, ...err.details })
+          : fromFastifyError(err);
     if (apiError) {
       if (apiError.headers) reply.headers(apiError.headers);
       if (apiError.status >= 500) req.log.error({ err }, 'request failed');

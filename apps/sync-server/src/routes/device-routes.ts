@@ -4,7 +4,7 @@ import { createPublicKey } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http/routes.js';
-import { newId } from '../ids.js';
+import { newId } from '@fanz/core';
 import { deviceBody, deviceList, deviceResult } from '../auth/schemas.js';
 
 function assertEd25519(publicKey: string): void {

@@ -2,6 +2,7 @@
 // so the sync endpoint cannot be used as free storage.
 import type { AuthUser } from '../auth/auth-service.js';
 
+// catalogDocName(id) from @fanz/core builds these names; ids are prefixed ULIDs (cr_...).
 const DOC_NAME = /^creator:([A-Za-z0-9_-]{1,64})$/;
 
 export type AccessDecision = { ok: true } | { ok: false; reason: string };

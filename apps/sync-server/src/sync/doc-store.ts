@@ -10,6 +10,17 @@ export interface StoredDoc {
   lastSeq: number;
 }
 
+interface PendingAppend {
+  name: string;
+  updates: Uint8Array[];
+  resolve: (seq: number) => void;
+  reject: (err: unknown) => void;
+}
+
+// One INSERT carries at most this much (PostgreSQL allows 65535 parameters per statement).
+const MAX_ROWS = 2000;
+const MAX_BYTES = 32 * 1024 * 1024;
+
 export class DocStore {
   constructor(private readonly db: Database) {}
 
@@ -30,18 +41,61 @@ export class DocStore {
     });
   }
 
-  /** Appends updates in one statement (one commit for the batch); returns the highest seq written. */
-  async append(name: string, updates: Uint8Array[]): Promise<number> {
-    const params: (string | Uint8Array)[] = [name];
-    const values = updates.map((u, i) => {
-      params.push(u);
-      return `($1, $${i + 2})`;
+  /**
+   * Appends updates and resolves with the highest seq written for this document. Appends from all
+   * documents that arrive while a write is in flight are merged into the next single INSERT (group
+   * commit), so many active documents cost one round trip, not one each.
+   */
+  append(name: string, updates: Uint8Array[]): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ name, updates, resolve, reject });
+      if (!this.writing) void this.writeLoop();
     });
-    const rows = await this.db.query<{ seq: string | number }>(
-      `INSERT INTO yjs_updates (doc_name, data) VALUES ${values.join(', ')} RETURNING seq`,
-      params,
-    );
-    return Math.max(...rows.map((r) => Number(r.seq)));
+  }
+
+  private queue: PendingAppend[] = [];
+  private writing = false;
+
+  private async writeLoop(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length) {
+        let rows = 0;
+        let bytes = 0;
+        let n = 0;
+        for (; n < this.queue.length; n++) {
+          const a = this.queue[n]!;
+          const size = a.updates.reduce((s, u) => s + u.length, 0);
+          if (n > 0 && (rows + a.updates.length > MAX_ROWS || bytes + size > MAX_BYTES)) break;
+          rows += a.updates.length;
+          bytes += size;
+        }
+        const batch = this.queue.splice(0, n);
+        try {
+          const params: (string | Uint8Array)[] = [];
+          const values: string[] = [];
+          for (const a of batch) {
+            params.push(a.name);
+            const nameIdx = params.length;
+            for (const u of a.updates) {
+              params.push(u);
+              values.push(`($${nameIdx}, $${params.length})`);
+            }
+          }
+          const result = await this.db.query<{ doc_name: string; seq: string | number }>(
+            `INSERT INTO yjs_updates (doc_name, data) VALUES ${values.join(', ')} RETURNING doc_name, seq`,
+            params,
+          );
+          const maxSeq = new Map<string, number>();
+          for (const r of result) maxSeq.set(r.doc_name, Math.max(maxSeq.get(r.doc_name) ?? 0, Number(r.seq)));
+          for (const a of batch) a.resolve(maxSeq.get(a.name)!);
+        } catch (err) {
+          for (const a of batch) a.reject(err);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
   }
 
   /** Replaces the snapshot with `state` (which must contain every update up to uptoSeq) and trims the log. */

@@ -1,0 +1,26 @@
+// The parent/child protocol of the sync benchmark: the child announces its port, then answers memory
+// probes (after forced GC, so the numbers are live heap, not garbage) and seeding requests.
+export interface BenchServer {
+  port: number;
+  loadedDocs: () => number;
+  seed: (n: number) => Promise<{ docName: string; token: string }[]>;
+}
+
+type Request = { id: number; op: 'mem' } | { id: number; op: 'seed'; n: number };
+
+export function serveBenchIpc(s: BenchServer): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  process.on('message', async (msg: Request) => {
+    if (msg.op === 'mem') {
+      for (let i = 0; i < 3; i++) {
+        gc?.();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const m = process.memoryUsage();
+      process.send!({ id: msg.id, heapUsed: m.heapUsed, rss: m.rss, external: m.external, loadedDocs: s.loadedDocs() });
+    } else if (msg.op === 'seed') {
+      process.send!({ id: msg.id, accounts: await s.seed(msg.n) });
+    }
+  });
+  process.send!({ ready: true, port: s.port });
+}

@@ -1,0 +1,190 @@
+// Sync benchmark: the reference y-websocket server (@y/websocket-server, in memory, no auth, nothing
+// stored) and ours (auth checked, every update durably written to PGlite before broadcast) run side by
+// side as child processes on this machine; the same stock WebsocketProvider clients drive both.
+// Measures propagation latency p50/p99 (paced edits), updates/s (burst until all clients converge),
+// and server heap per loaded document and per idle document, then prints ours/reference ratios.
+// Run: npm run bench -- sync
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+
+const N_DOCS = Number(process.env.BENCH_DOCS ?? 8);
+const M_CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
+const LATENCY_EDITS = Number(process.env.BENCH_LATENCY_EDITS ?? 600);
+const BURST_PER_CLIENT = Number(process.env.BENCH_BURST ?? 150);
+const MEM_DOCS = Number(process.env.BENCH_MEM_DOCS ?? 100);
+const IDLE_MS = 1000;
+
+interface Result {
+  name: string;
+  p50: number;
+  p99: number;
+  samples: number;
+  updatesPerSec: number;
+  bytesPerLoadedDoc: number;
+  bytesPerIdleDoc: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(pred: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!pred()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out: ${what}`);
+    await sleep(5);
+  }
+}
+
+class Child {
+  private nextId = 1;
+  private pending = new Map<number, (v: never) => void>();
+  port = 0;
+  constructor(readonly proc: ChildProcess) {
+    proc.on('message', (m: { id?: number; ready?: boolean; port?: number }) => {
+      if (m.id !== undefined) {
+        this.pending.get(m.id)?.(m as never);
+        this.pending.delete(m.id);
+      }
+    });
+  }
+  static async start(file: string): Promise<Child> {
+    const proc = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
+      execArgv: ['--import', 'tsx', '--expose-gc'],
+      env: { ...process.env, BENCH_IDLE_MS: String(IDLE_MS) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const c = new Child(proc);
+    c.port = await new Promise<number>((resolve, reject) => {
+      proc.once('exit', (code) => reject(new Error(`${file} exited ${code}`)));
+      proc.on('message', (m: { ready?: boolean; port?: number }) => m.ready && resolve(m.port!));
+    });
+    return c;
+  }
+  request<T>(msg: Record<string, unknown>): Promise<T> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve as (v: never) => void);
+      this.proc.send({ ...msg, id });
+    });
+  }
+  heap(): Promise<{ heapUsed: number; loadedDocs: number }> {
+    return this.request({ op: 'mem' });
+  }
+  async stop(): Promise<void> {
+    const exited = new Promise((r) => this.proc.once('exit', r));
+    this.proc.disconnect();
+    setTimeout(() => this.proc.kill('SIGKILL'), 5000).unref();
+    await exited;
+  }
+}
+
+function provider(port: number, docName: string, token: string) {
+  const doc = new Y.Doc();
+  const p = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, docName, doc, {
+    params: { token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  });
+  return { doc, p };
+}
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+async function run(name: string, file: string): Promise<Result> {
+  const child = await Child.start(file);
+  const accounts = await child.request<{ accounts: { docName: string; token: string }[] }>({ op: 'seed', n: N_DOCS + MEM_DOCS });
+  const [editAccounts, memAccounts] = [accounts.accounts.slice(0, N_DOCS), accounts.accounts.slice(N_DOCS)];
+
+  // N docs x M clients.
+  const groups = editAccounts.map((a) => Array.from({ length: M_CLIENTS }, () => provider(child.port, a.docName, a.token)));
+  const all = groups.flat();
+  await waitFor(() => all.every((c) => c.p.synced), 'clients synced');
+
+  // Latency: one paced edit at a time, timed until each other client of the doc sees it.
+  const samples: number[] = [];
+  groups.forEach((group) =>
+    group.forEach((c, me) =>
+      c.doc.getMap<{ t: number; from: number }>('lat').observe((e) => {
+        for (const key of e.keysChanged) {
+          const v = c.doc.getMap<{ t: number; from: number }>('lat').get(key);
+          if (v && v.from !== me) samples.push(performance.now() - v.t);
+        }
+      }),
+    ),
+  );
+  for (let i = 0; i < LATENCY_EDITS; i++) {
+    const group = groups[i % N_DOCS]!;
+    const from = Math.floor(i / N_DOCS) % M_CLIENTS;
+    group[from]!.doc.getMap('lat').set(`k${from}`, { t: performance.now(), from });
+    await sleep(2);
+  }
+  await waitFor(() => samples.length >= LATENCY_EDITS * (M_CLIENTS - 1), 'latency samples');
+  samples.sort((a, b) => a - b);
+
+  // Throughput: every client pushes a burst; time until every client holds every item of its doc.
+  const expected = M_CLIENTS * BURST_PER_CLIENT;
+  const t0 = performance.now();
+  for (let j = 0; j < BURST_PER_CLIENT; j++) {
+    for (const c of all) c.doc.getArray('burst').push([j]);
+    if (j % 10 === 9) await sleep(0);
+  }
+  await waitFor(() => all.every((c) => c.doc.getArray('burst').length === expected), 'burst convergence', 120_000);
+  const seconds = (performance.now() - t0) / 1000;
+  const updatesPerSec = (N_DOCS * expected) / seconds;
+  for (const c of all) {
+    c.p.destroy();
+    c.doc.destroy();
+  }
+  await sleep(IDLE_MS + 500);
+
+  // Memory: MEM_DOCS documents with ~50 edits each, one client connected, then all clients gone.
+  const before = await child.heap();
+  const memClients = memAccounts.map((a) => provider(child.port, a.docName, a.token));
+  await waitFor(() => memClients.every((c) => c.p.synced), 'memory clients synced');
+  for (const c of memClients) for (let i = 0; i < 50; i++) c.doc.getMap('profile').set(`field${i % 10}`, `value ${i} ${'x'.repeat(20)}`);
+  await sleep(500);
+  const loaded = await child.heap();
+  for (const c of memClients) {
+    c.p.destroy();
+    c.doc.destroy();
+  }
+  await sleep(IDLE_MS + 1000);
+  const idle = await child.heap();
+  await child.stop();
+  return {
+    name,
+    p50: percentile(samples, 0.5),
+    p99: percentile(samples, 0.99),
+    samples: samples.length,
+    updatesPerSec,
+    bytesPerLoadedDoc: (loaded.heapUsed - before.heapUsed) / MEM_DOCS,
+    bytesPerIdleDoc: Math.max(0, idle.heapUsed - before.heapUsed) / MEM_DOCS,
+  };
+}
+
+// Every stock provider adds a process exit listener in Node; dozens of them are expected here.
+process.setMaxListeners(0);
+const started = Date.now();
+console.log(`sync benchmark: ${N_DOCS} docs x ${M_CLIENTS} clients; ${LATENCY_EDITS} paced edits; burst ${BURST_PER_CLIENT}/client; ${MEM_DOCS} docs for memory`);
+const ref = await run('reference (@y/websocket-server, in memory, no auth)', './reference-server.ts');
+const ours = await run('fanz (auth + PGlite durable log)', './fanz-server.ts');
+
+const kb = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+const rows: [string, (r: Result) => string, number, string][] = [
+  ['latency p50', (r) => `${r.p50.toFixed(2)} ms`, ours.p50 / ref.p50, 'lower is better'],
+  ['latency p99', (r) => `${r.p99.toFixed(2)} ms`, ours.p99 / ref.p99, 'lower is better'],
+  ['updates/s (burst)', (r) => r.updatesPerSec.toFixed(0), ours.updatesPerSec / ref.updatesPerSec, 'higher is better'],
+  ['heap per loaded doc', (r) => kb(r.bytesPerLoadedDoc), ours.bytesPerLoadedDoc / ref.bytesPerLoadedDoc, 'lower is better'],
+  ['heap per idle doc', (r) => kb(r.bytesPerIdleDoc), ref.bytesPerIdleDoc > 0 ? ours.bytesPerIdleDoc / ref.bytesPerIdleDoc : NaN, 'lower is better'],
+];
+console.log('');
+console.log(['metric'.padEnd(22), 'reference'.padStart(12), 'fanz'.padStart(12), 'ratio fanz/ref'.padStart(16), ''].join(' | '));
+for (const [label, fmt, ratio, note] of rows) {
+  console.log([label.padEnd(22), fmt(ref).padStart(12), fmt(ours).padStart(12), `${ratio.toFixed(2)}x`.padStart(16), note].join(' | '));
+}
+console.log(`\nlatency samples: reference ${ref.samples}, fanz ${ours.samples}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+process.exit(0);
