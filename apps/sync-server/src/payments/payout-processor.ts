@@ -1,6 +1,6 @@
 // Payout processors (how money leaves the platform to a creator). The test processors stand in for Paxum
-// and bank transfers: they succeed, except for amounts whose last two minor-unit digits are 13 (e.g. 10.13),
-// which they reject, so the failure path can be exercised over HTTP. Processors are idempotent on the
+// and bank transfers: they succeed, except for amounts whose last two minor-unit digits are 13 (e.g. 10.13)
+// net of the fee, which they reject, so the failure path can be exercised over HTTP. Processors are idempotent on the
 // payout's reference number, so re-driving a payout after a crash cannot pay twice.
 import { randomBytes } from 'node:crypto';
 import type { Money } from '@fanz/core';
