@@ -1,7 +1,7 @@
 // Verifying a 100k-entry device ledger (hash chain + Ed25519 per entry) with node:crypto, against the pure-JS
 // @noble/curves verifier as the baseline. noble verifies a prefix (it is ~10x slower; the full 100k would take
 // minutes) and the ratio is per entry. The ledger is built once with node:crypto signatures.
-import { createLedgerEntry, verifyLedger } from '../src/device-ledger';
+import { createLedgerEntry, checkLedger } from '../src/device-ledger';
 import type { LedgerEntry } from '../src/device-ledger';
 import { nodeEd25519 } from '../src/node';
 import { nobleEd25519 } from '../src/signatures';
@@ -30,22 +30,22 @@ const build = time('build + sign (node:crypto)', N, () => {
 });
 
 console.log(`Device ledger: ${N} entries (noble baseline on the first ${NOBLE_N})`);
-let nodeResult: ReturnType<typeof verifyLedger> | undefined;
+let nodeResult: ReturnType<typeof checkLedger> | undefined;
 const nodeVerify = time(`verify ${N} entries, node:crypto`, N, () => {
-  nodeResult = verifyLedger(entries, keys, { signer: nodeEd25519 });
+  nodeResult = checkLedger(entries, keys, { signer: nodeEd25519 });
 });
 if (!nodeResult?.ok || nodeResult.count !== N) throw new Error(`ledger did not verify: ${JSON.stringify(nodeResult)}`);
-let nobleResult: ReturnType<typeof verifyLedger> | undefined;
+let nobleResult: ReturnType<typeof checkLedger> | undefined;
 const prefix = entries.slice(0, NOBLE_N);
 const nobleVerify = time(`verify ${NOBLE_N} entries, @noble/curves`, NOBLE_N, () => {
-  nobleResult = verifyLedger(prefix, keys, { signer: nobleEd25519 });
+  nobleResult = checkLedger(prefix, keys, { signer: nobleEd25519 });
 });
 if (!nobleResult?.ok) throw new Error('noble did not verify the prefix');
 
 // A tampered entry near the end must be found (and is, at the same cost up to that point).
 const tampered = entries.slice();
 tampered[N - 10] = { ...tampered[N - 10]!, body: { forged: true } };
-const bad = verifyLedger(tampered, keys, { signer: nodeEd25519 });
+const bad = checkLedger(tampered, keys, { signer: nodeEd25519 });
 if (bad.ok || bad.index !== N - 10) throw new Error('tampered entry not detected');
 
 [build, nodeVerify, nobleVerify].forEach(report);

@@ -8,7 +8,8 @@
 //   seq starts at 0; entry 0 has prevHash = GENESIS_PREV_HASH (32 zero bytes); entry n has
 //   seq = n and prevHash = entryHash(entry n-1).
 //
-// verifyLedger never throws: it names the first bad entry (its position and seq) and the problem.
+// checkLedger never throws: it names the first bad entry (its position and seq) and the problem;
+// verifyLedger is the same check as a boolean.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json';
@@ -186,8 +187,8 @@ function fastParse(v: unknown): { entry: LedgerEntry; bodyJson: string } | null 
   return { entry: e as unknown as LedgerEntry, bodyJson };
 }
 
-/** Verifies a whole ledger (or a continuation of one) and names the first bad entry. Never throws. */
-export function verifyLedger(entries: unknown, keys: LedgerKeys, options: VerifyLedgerOptions = {}): LedgerCheck {
+/** Checks a whole ledger (or a continuation of one) and names the first bad entry and why. Never throws. */
+export function checkLedger(entries: unknown, keys: LedgerKeys, options: VerifyLedgerOptions = {}): LedgerCheck {
   const signer = options.signer ?? nobleEd25519;
   const startSeq = options.start?.seq ?? 0;
   const startPrev = options.start?.prevHash ?? GENESIS_PREV_HASH;
@@ -259,4 +260,9 @@ export function verifyLedger(entries: unknown, keys: LedgerKeys, options: Verify
     }
   }
   return { ok: true, count: entries.length, lastSeq, headHash: entries.length ? prevHash : null };
+}
+
+/** checkLedger(...).ok */
+export function verifyLedger(entries: unknown, keys: LedgerKeys, options?: VerifyLedgerOptions): boolean {
+  return checkLedger(entries, keys, options).ok;
 }

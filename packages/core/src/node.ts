@@ -13,9 +13,11 @@ import {
   isBytes,
   PUBLIC_KEY_LENGTH,
   SIGNATURE_LENGTH,
+  checkJsonWith,
   signJsonWith,
   verifyJsonWith,
 } from './signatures';
+import type { SignatureCheck } from './signatures';
 import { fromHex, toHex } from './encoding';
 
 const PKCS8_PREFIX = fromHex('302e020100300506032b657004220420');
@@ -115,3 +117,5 @@ export const verifyJson = (
   signature: string | Uint8Array,
   publicKey: string | Uint8Array,
 ): boolean => verifyJsonWith(nodeEd25519, value, signature, publicKey);
+export const checkJsonSignature = (value: unknown, signature: unknown, publicKey: unknown): SignatureCheck =>
+  checkJsonWith(nodeEd25519, value, signature, publicKey);

@@ -103,7 +103,7 @@ describe('noble and node:crypto agree', () => {
   });
 
   it('export the same function names from "." and "./node"', () => {
-    for (const name of ['generateKeyPair', 'getPublicKey', 'sign', 'verify', 'signJson', 'verifyJson'] as const) {
+    for (const name of ['generateKeyPair', 'getPublicKey', 'sign', 'verify', 'signJson', 'verifyJson', 'checkJsonSignature'] as const) {
       expect(typeof pureApi[name]).toBe('function');
       expect(typeof nodeApi[name]).toBe('function');
     }
@@ -111,6 +111,27 @@ describe('noble and node:crypto agree', () => {
     const sig = nodeApi.signJson({ a: 1 }, secretKey);
     expect(pureApi.signJson({ a: 1 }, secretKey)).toBe(sig);
     expect(pureApi.verifyJson({ a: 1 }, sig, publicKey)).toBe(true);
+  });
+});
+
+describe('checkJsonSignature', () => {
+  it.each([
+    ['noble', pureApi.checkJsonSignature],
+    ['node', nodeApi.checkJsonSignature],
+  ] as const)('gives a reason for each kind of failure (%s)', (_name, check) => {
+    const { secretKey, publicKey } = nobleEd25519.generateKeyPair();
+    const body = { amount: { amount: 5000, currency: 'USD' }, method: 'paxum', schedule: 'immediate' };
+    const sig = pureApi.signJson(body, secretKey);
+    expect(check(body, sig, toBase64Url(publicKey))).toEqual({ ok: true });
+    expect(check({ ...body, method: 'bank_transfer' }, sig, publicKey)).toEqual({
+      ok: false,
+      reason: 'signature does not match the canonical JSON of the value',
+    });
+    expect(check(body, undefined, publicKey)).toEqual({ ok: false, reason: 'signature is missing or not a string' });
+    expect(check(body, 'a+b=', publicKey)).toEqual({ ok: false, reason: 'signature is not base64url (no padding)' });
+    expect(check(body, sig.slice(0, 40), publicKey)).toEqual({ ok: false, reason: 'signature must be 64 bytes, got 30' });
+    expect(check(body, sig, 'AAAA')).toEqual({ ok: false, reason: 'public key must be 32 bytes, got 3' });
+    expect(check({ n: Infinity }, sig, publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/Infinity is not a finite number/) });
   });
 });
 

@@ -96,6 +96,43 @@ export function verifyJsonWith(
   }
 }
 
+export type SignatureCheck = { ok: true } | { ok: false; reason: string };
+
+/**
+ * verifyJsonWith with a reason on failure (for error details and logs): what was malformed, or that the
+ * signature simply does not match. Never throws.
+ */
+export function checkJsonWith(
+  impl: Ed25519,
+  value: unknown,
+  signature: unknown,
+  publicKey: unknown,
+): SignatureCheck {
+  const bytes = (v: unknown, name: string, length: number): Uint8Array | string => {
+    let b: Uint8Array;
+    if (typeof v === 'string') {
+      try {
+        b = fromBase64Url(v);
+      } catch {
+        return `${name} is not base64url (no padding)`;
+      }
+    } else if (v instanceof Uint8Array) b = v;
+    else return `${name} is missing or not a string`;
+    return b.length === length ? b : `${name} must be ${length} bytes, got ${b.length}`;
+  };
+  const sig = bytes(signature, 'signature', SIGNATURE_LENGTH);
+  if (typeof sig === 'string') return { ok: false, reason: sig };
+  const pub = bytes(publicKey, 'public key', PUBLIC_KEY_LENGTH);
+  if (typeof pub === 'string') return { ok: false, reason: pub };
+  let message: Uint8Array;
+  try {
+    message = canonicalJsonBytes(value);
+  } catch (e) {
+    return { ok: false, reason: (e as Error).message };
+  }
+  return impl.verify(sig, message, pub) ? { ok: true } : { ok: false, reason: 'signature does not match the canonical JSON of the value' };
+}
+
 export const generateKeyPair = (): KeyPair => nobleEd25519.generateKeyPair();
 export const getPublicKey = (secretKey: Uint8Array): Uint8Array => nobleEd25519.getPublicKey(secretKey);
 export const sign = (message: Uint8Array, secretKey: Uint8Array): Uint8Array => nobleEd25519.sign(message, secretKey);
@@ -107,6 +144,8 @@ export const verifyJson = (
   signature: string | Uint8Array,
   publicKey: string | Uint8Array,
 ): boolean => verifyJsonWith(nobleEd25519, value, signature, publicKey);
+export const checkJsonSignature = (value: unknown, signature: unknown, publicKey: unknown): SignatureCheck =>
+  checkJsonWith(nobleEd25519, value, signature, publicKey);
 
 /** Decodes a base64url public key as sent to POST /devices; throws CoreError('INVALID_KEY') if it is not 32 bytes. */
 export function parsePublicKey(text: string): Uint8Array {
