@@ -94,7 +94,7 @@ describe.each(BACKENDS)('transparency log on %s', (backend) => {
     const p = (await api(srv.url, 'GET', `/api/v1/log/proofs/inclusion?index=1&treeSize=${sth.treeSize}`)).body.data;
     const bad = [...p.proof];
     const bytes = fromBase64(bad[0]);
-    bytes[0] ^= 1;
+    bytes[0] = bytes[0]! ^ 1;
     bad[0] = toBase64(bytes);
     expect(checkInclusion(p.leafHash, 1, sth.treeSize, bad, sth.rootHash).ok).toBe(false);
     expect(checkInclusion(p.leafHash, 1, sth.treeSize, p.proof.slice(1), sth.rootHash).ok).toBe(false);
