@@ -8,7 +8,7 @@ import { prng } from './synthetic-images.js';
 const TAGS = ['cosplay', 'bts', 'outdoor', 'lingerie', 'gym', 'q&a'];
 
 /** Synthetic history with planted effects: Tuesday 18:00-23:59 earns 30% more; "cosplay" earns 20% more. */
-function history(n: number, seed = 42): HistoryPost[] {
+function history(n: number, seed = 42, planted = true): HistoryPost[] {
   const rnd = prng(seed);
   const gauss = (): number => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
   const start = Date.parse('2025-01-06T00:00:00Z');
@@ -20,8 +20,8 @@ function history(n: number, seed = 42): HistoryPost[] {
     const tags = TAGS.filter(() => rnd() < 0.3);
     const price = [499, 999, 1499][Math.floor(rnd() * 3)]!;
     let mult = 1;
-    if (at.getUTCDay() === 2 && hour >= 18) mult *= 1.3;
-    if (tags.includes('cosplay')) mult *= 1.2;
+    if (planted && at.getUTCDay() === 2 && hour >= 18) mult *= 1.3;
+    if (planted && tags.includes('cosplay')) mult *= 1.2;
     if (type === 'video') mult *= 1.5;
     const noise = Math.exp(gauss() * 0.12);
     const views = Math.round(800 * mult * noise);
@@ -53,6 +53,7 @@ describe('engagement model', () => {
     expect(r.best_posting_time!.predictedRevenueUplift).toBeLessThan(0.5);
     const ev = r.best_posting_time!.evidence;
     expect(ev.meanRevenueInSlot / ev.meanRevenueElsewhere).toBeGreaterThan(1.15);
+    expect(ev.zScore).toBeGreaterThan(2.9);
     expect(r.recommended_tags[0]?.tag).toBe('cosplay');
     expect(r.ai_insights[0]!.text).toMatch(/^Tuesday evening posts earned \+\d+% revenue/);
     // Interval brackets the estimate, and a Thursday-morning video draft lands near its planted value.
@@ -62,6 +63,18 @@ describe('engagement model', () => {
     expect(rev.expected.amount).toBeGreaterThan(20_000 * 1.5 * 0.85);
     expect(rev.expected.amount).toBeLessThan(20_000 * 1.5 * 1.15);
     expect(rev.expected.currency).toBe('USD');
+    await model.close();
+  });
+
+  it('recommends no posting time and no tag when nothing was planted, and says why', async () => {
+    const model = await EngagementModel.train(history(400, 42, false));
+    if (!(model instanceof EngagementModel)) throw new Error('expected a trained model');
+    const r = await model.predict(draft);
+    expect(r.best_posting_time).toBeNull();
+    expect(r.recommended_tags).toEqual([]);
+    expect(r.ai_insights[0]!.text).toMatch(/^No posting time stands out in your history/);
+    // The prediction itself still comes with its interval.
+    expect(r.predicted_engagement.revenue.high.amount).toBeGreaterThan(r.predicted_engagement.revenue.low.amount);
     await model.close();
   });
 

@@ -4,7 +4,7 @@
 // it says so instead of guessing.
 import * as ort from 'onnxruntime-node';
 import { OnnxGraphBuilder } from '../onnx/graph-builder.js';
-import { crossValidatedRidge, quantile, type RidgeFit } from './ridge.js';
+import { crossValidatedRidge, fitRidge, predictRidge, quantile, type RidgeFit } from './ridge.js';
 import {
   DAYPARTS,
   FeatureSpace,
@@ -68,7 +68,7 @@ export interface EngagementPrediction {
     daypart: string;
     hours: string;
     predictedRevenueUplift: number;
-    evidence: { postsInSlot: number; meanRevenueInSlot: number; postsElsewhere: number; meanRevenueElsewhere: number };
+    evidence: { postsInSlot: number; meanRevenueInSlot: number; postsElsewhere: number; meanRevenueElsewhere: number; zScore: number };
   } | null;
   recommended_tags: { tag: string; predictedRevenueUplift: number; postsWithTag: number; meanRevenueWithTag: number; meanRevenueWithout: number }[];
   ai_insights: Insight[];
@@ -99,7 +99,33 @@ export function linearModelToOnnx(fit: RidgeFit, featureNames: string[]): Uint8A
   });
 }
 
-const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+/** Smallest predicted uplift worth recommending. */
+export const MIN_UPLIFT = 0.05;
+
+const logRevenue = (p: ParsedHistory): number => Math.log1p(p.outcomes.revenue.amount);
+
+/** Welch's z statistic for mean(a) > mean(b). */
+export function welchZ(a: number[], b: number[]): number {
+  if (a.length < 2 || b.length < 2) return 0;
+  const ma = mean(a);
+  const mb = mean(b);
+  const va = a.reduce((s, x) => s + (x - ma) ** 2, 0) / (a.length - 1);
+  const vb = b.reduce((s, x) => s + (x - mb) ** 2, 0) / (b.length - 1);
+  const se = Math.sqrt(va / a.length + vb / b.length);
+  return se > 0 ? (ma - mb) / se : 0;
+}
+
+/** One-sided normal quantile for 5% family-wise error over `tests` comparisons (Bonferroni). */
+export function slotZThreshold(tests: number): number {
+  const p = 0.05 / Math.max(1, tests);
+  // Asymptotic tail inverse, within ~0.05 of the exact quantile for p < 0.01: z = sqrt(t - ln t - ln 2pi), t = -2 ln p.
+  const t = -2 * Math.log(p);
+  return Math.sqrt(t - Math.log(t) - Math.log(2 * Math.PI));
+}
+
+function mean(xs: number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+}
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
 
 export class EngagementModel {
@@ -113,6 +139,8 @@ export class EngagementModel {
     private readonly fit: RidgeFit,
     readonly onnx: Uint8Array,
     private readonly opts: Required<EngagementOptions>,
+    /** log1p(revenue) minus what the non-time features predict, per history post. */
+    private readonly timeAdjusted: number[],
   ) {}
 
   /** Trains on the history, or reports that there is not enough of it. */
@@ -138,9 +166,16 @@ export class EngagementModel {
     const x = posts.map((p, i) => space.row(p, times[i]!));
     const y = posts.map((p) => [Math.log1p(p.outcomes.views), Math.log1p(p.outcomes.purchases), Math.log1p(p.outcomes.revenue.amount)]);
     const cv = crossValidatedRidge(x, y);
+    // Revenue with everything but the posting time explained away (type, price, tags...): the yardstick for
+    // "does this slot really earn more", far less noisy than raw revenue.
+    const timeCols = space.names.map((n, j) => (/^(weekday|daypart|slot):/.test(n) ? j : -1)).filter((j) => j >= 0);
+    const xNoTime = x.map((row) => row.map((v, j) => (timeCols.includes(j) ? 0 : v)));
+    const revenueOnly = y.map((r) => [r[2]!]);
+    const timeless = fitRidge(xNoTime, revenueOnly, cv.fit.lambda);
+    const timeAdjusted = xNoTime.map((row, i) => revenueOnly[i]![0]! - predictRidge(timeless, row)[0]!);
     const onnx = linearModelToOnnx(cv.fit, space.names);
     const session = await ort.InferenceSession.create(onnx);
-    return new EngagementModel(session, space, posts, times, cv.residuals, cv.r2, cv.fit, onnx, opts);
+    return new EngagementModel(session, space, posts, times, cv.residuals, cv.r2, cv.fit, onnx, opts, timeAdjusted);
   }
 
   /** log1p(views, purchases, revenue) for feature rows, evaluated by onnxruntime. */
@@ -198,26 +233,44 @@ export class EngagementModel {
       const inSlot = this.history.filter((_, i) => this.times[i]!.weekday === s.w && this.times[i]!.daypart === s.p);
       const elsewhere = this.history.filter((_, i) => !(this.times[i]!.weekday === s.w && this.times[i]!.daypart === s.p));
       const dp = DAYPARTS[s.p]!;
-      best_posting_time = {
-        weekday: WEEKDAYS[s.w]!,
-        daypart: dp.name,
-        hours: `${String(dp.from).padStart(2, '0')}:00-${String(dp.to).padStart(2, '0')}:59`,
-        predictedRevenueUplift: Math.exp(revs[bestIdx]! - median) - 1,
-        evidence: {
-          postsInSlot: inSlot.length,
-          meanRevenueInSlot: Math.round(mean(inSlot.map(revenueOf))),
-          postsElsewhere: elsewhere.length,
-          meanRevenueElsewhere: Math.round(mean(elsewhere.map(revenueOf))),
-        },
+      const uplift = Math.exp(revs[bestIdx]! - median) - 1;
+      const isSlot = (i: number): boolean => this.times[i]!.weekday === s.w && this.times[i]!.daypart === s.p;
+      const z = welchZ(
+        this.timeAdjusted.filter((_, i) => isSlot(i)),
+        this.timeAdjusted.filter((_, i) => !isSlot(i)),
+      );
+      const evidence = {
+        postsInSlot: inSlot.length,
+        meanRevenueInSlot: Math.round(mean(inSlot.map(revenueOf))),
+        postsElsewhere: elsewhere.length,
+        meanRevenueElsewhere: Math.round(mean(elsewhere.map(revenueOf))),
+        zScore: Number(z.toFixed(2)),
       };
-      const e = best_posting_time.evidence;
-      insights.push({
-        text:
-          `${slotName(s.w, s.p)} posts earned ${pct(e.meanRevenueInSlot / Math.max(1, e.meanRevenueElsewhere) - 1)} ` +
-          `revenue on average in your history (${e.postsInSlot} posts vs ${e.postsElsewhere} at other times); ` +
-          `the model predicts ${pct(best_posting_time.predictedRevenueUplift)} for this draft there versus a typical slot.`,
-        evidence: { ...e, currency, predictedRevenueUplift: Number(best_posting_time.predictedRevenueUplift.toFixed(3)) },
-      });
+      // With up to 28 slots compared, one will look best by chance; recommend it only when the model's
+      // uplift is material and the raw difference clears a Bonferroni-corrected bar (5% over 28 tests).
+      if (uplift >= MIN_UPLIFT && z >= slotZThreshold(slots.length)) {
+        best_posting_time = {
+          weekday: WEEKDAYS[s.w]!,
+          daypart: dp.name,
+          hours: `${String(dp.from).padStart(2, '0')}:00-${String(dp.to).padStart(2, '0')}:59`,
+          predictedRevenueUplift: uplift,
+          evidence,
+        };
+        insights.push({
+          text:
+            `${slotName(s.w, s.p)} posts earned ${pct(evidence.meanRevenueInSlot / Math.max(1, evidence.meanRevenueElsewhere) - 1)} ` +
+            `revenue on average in your history (${evidence.postsInSlot} posts vs ${evidence.postsElsewhere} at other times); ` +
+            `the model predicts ${pct(uplift)} for this draft there versus a typical slot.`,
+          evidence: { ...evidence, currency, predictedRevenueUplift: Number(uplift.toFixed(3)) },
+        });
+      } else {
+        insights.push({
+          text:
+            `No posting time stands out in your history: the best-looking slot (${slotName(s.w, s.p)}, ${evidence.postsInSlot} posts) ` +
+            `is within what chance produces across ${slots.length} slots, so no time is recommended.`,
+          evidence: { ...evidence, slotsCompared: slots.length, predictedRevenueUplift: Number(uplift.toFixed(3)) },
+        });
+      }
     }
 
     // Tags: the model's revenue change from adding each learned tag to this draft, shown with the raw split.
@@ -236,7 +289,11 @@ export class EngagementModel {
           meanRevenueWithout: Math.round(mean(without.map(revenueOf))),
         };
       })
-      .filter((t) => t.predictedRevenueUplift > 0.05 && t.meanRevenueWithTag > t.meanRevenueWithout)
+      .filter((t) => {
+        const withTag = this.history.filter((p) => p.tags.includes(t.tag)).map(logRevenue);
+        const without = this.history.filter((p) => !p.tags.includes(t.tag)).map(logRevenue);
+        return t.predictedRevenueUplift >= MIN_UPLIFT && welchZ(withTag, without) >= slotZThreshold(candidates.length);
+      })
       .sort((a, b) => b.predictedRevenueUplift - a.predictedRevenueUplift)
       .slice(0, 5);
     for (const t of recommended_tags.slice(0, 2)) {
