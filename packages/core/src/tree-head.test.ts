@@ -3,7 +3,7 @@ import { toBase64 } from './encoding';
 import { hashLeaf, MerkleTree } from './merkle';
 import { nobleEd25519 } from './signatures';
 import { nodeEd25519 } from './node';
-import { checkLogGrowth, checkTreeHead, signTreeHead, verifyTreeHead } from './tree-head';
+import { checkLogEntry, checkLogGrowth, checkTreeHead, logLeafHash, signTreeHead, verifyTreeHead } from './tree-head';
 
 const log = nobleEd25519.generateKeyPair();
 const other = nobleEd25519.generateKeyPair();
@@ -53,5 +53,26 @@ describe('signed tree heads', () => {
     expect(checkLogGrowth(now, old, [], log.publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/shrank/) });
     const backwards = signTreeHead({ treeSize: 20, rootHash: t.root(20), timestamp: 50 }, log.secretKey);
     expect(checkLogGrowth(old, backwards, t.consistencyProof(7, 20), log.publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/older/) });
+  });
+});
+
+describe('checkLogEntry', () => {
+  it('proves an entry is in a signed tree and rejects altered content or proofs', () => {
+    const entries = Array.from({ length: 9 }, (_, i) => ({ kind: 'payment', index: i, creatorId: 'cr_x', amount: { amount: 1000 + i, currency: 'USD' } }));
+    const t = MerkleTree.fromLeafHashes(entries.map(logLeafHash));
+    const sth = signTreeHead({ treeSize: 9, rootHash: t.root(), timestamp: 1 }, log.secretKey);
+    const proof = t.inclusionProof(4).map(toBase64);
+    expect(checkLogEntry(entries[4], 4, proof, sth, log.publicKey)).toEqual({ ok: true });
+    // Same fields in another key order: canonical JSON makes it the same leaf.
+    const reordered = { amount: { currency: 'USD', amount: 1004 }, creatorId: 'cr_x', index: 4, kind: 'payment' };
+    expect(checkLogEntry(reordered, 4, proof, sth, log.publicKey)).toEqual({ ok: true });
+    expect(checkLogEntry({ ...entries[4], amount: { amount: 999999, currency: 'USD' } }, 4, proof, sth, log.publicKey)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/not in the signed tree/),
+    });
+    expect(checkLogEntry(entries[4], 5, proof, sth, log.publicKey).ok).toBe(false);
+    expect(checkLogEntry(entries[4], 4, proof.slice(1), sth, log.publicKey).ok).toBe(false);
+    expect(checkLogEntry(entries[4], 4, proof, { ...sth, treeSize: 10 }, log.publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/signature/) });
+    expect(checkLogEntry({ x: NaN }, 4, proof, sth, log.publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/canonical JSON/) });
   });
 });

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { canonicalJsonBytes } from './canonical-json';
 import { fromBase64, fromBase64Url, toBase64, toBase64Url } from './encoding';
-import { checkConsistency, HASH_LENGTH, toHash } from './merkle';
+import { checkConsistency, checkInclusion, HASH_LENGTH, hashLeaf, toHash } from './merkle';
 import type { HashInput } from './merkle';
 import type { Ed25519 } from './signatures';
 import { nobleEd25519, SIGNATURE_LENGTH } from './signatures';
@@ -101,4 +101,33 @@ export function checkLogGrowth(
   if (b.head.timestamp < a.head.timestamp) return { ok: false, reason: 'new tree head is older than the old one' };
   const c = checkConsistency(a.head.treeSize, b.head.treeSize, proof, a.head.rootHash, b.head.rootHash);
   return c.ok ? c : { ok: false, reason: `inconsistent log: ${c.reason}` };
+}
+
+/** Leaf hash of a log entry: hashLeaf(UTF-8 of canonicalJson(entry)). Throws on a non-JSON entry. */
+export function logLeafHash(entry: unknown): Uint8Array {
+  return hashLeaf(canonicalJsonBytes(entry));
+}
+
+/**
+ * What the desktop does to prove an earning: the tree head is signed by the log, the entry's content hashes
+ * to the leaf, and the leaf is included at `index` in that tree. Never throws.
+ */
+export function checkLogEntry(
+  entry: unknown,
+  index: number,
+  proof: readonly HashInput[],
+  sth: unknown,
+  publicKey: Uint8Array,
+  signer?: Ed25519,
+): { ok: true } | { ok: false; reason: string } {
+  const head = checkTreeHead(sth, publicKey, signer);
+  if (!head.ok) return head;
+  let leaf: Uint8Array;
+  try {
+    leaf = logLeafHash(entry);
+  } catch (e) {
+    return { ok: false, reason: `entry is not canonical JSON: ${(e as Error).message}` };
+  }
+  const c = checkInclusion(leaf, index, head.head.treeSize, proof, head.head.rootHash);
+  return c.ok ? c : { ok: false, reason: `entry ${String(index)} is not in the signed tree: ${c.reason}` };
 }
