@@ -174,6 +174,12 @@ describe.each(BACKENDS)('REST API on %s', (backend) => {
     expect(out.body).toEqual({ success: true, data: { loggedOut: true } });
     expectError(await api(srv.url, 'POST', '/api/v1/auth/logout', {}, bearer(user.accessToken)), 401, 'UNAUTHENTICATED');
     expectError(await api(srv.url, 'POST', '/api/v1/auth/refresh', { refreshToken: user.refreshToken }), 401, 'UNAUTHENTICATED');
+    expectError(await api(srv.url, 'POST', '/api/v1/auth/logout', {}), 401, 'UNAUTHENTICATED');
+
+    // With only the refresh token (e.g. the access token expired), logout still ends the session.
+    const again = await api(srv.url, 'POST', '/api/v1/auth/login', { email: user.email, password: user.password });
+    expect((await api(srv.url, 'POST', '/api/v1/auth/logout', { refreshToken: again.body.data.refreshToken })).status).toBe(200);
+    expectError(await api(srv.url, 'GET', '/api/v1/devices', undefined, bearer(again.body.data.accessToken)), 401, 'UNAUTHENTICATED');
   });
 
   it.skipIf(skip)('creators register Ed25519 device keys; fans, strangers and expired tokens cannot', async () => {

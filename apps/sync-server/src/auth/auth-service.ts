@@ -115,12 +115,16 @@ export class AuthService {
     }
   }
 
-  /** Revokes the session of the access token (and of refreshToken, if given and owned by the same user). */
-  async logout(user: AuthUser, refreshToken?: string): Promise<void> {
-    const sessions = [user.sessionId];
+  /**
+   * Revokes the session of the access token's user and/or of refreshToken. A refresh token alone is
+   * enough (its signature proves possession); with both, the refresh token must belong to the same user.
+   */
+  async logout(user: AuthUser | null, refreshToken?: string): Promise<void> {
+    const sessions = user ? [user.sessionId] : [];
     if (refreshToken) {
-      const claims = await this.tokens.verifyRefresh(refreshToken).catch(() => null);
-      if (claims && claims.userId === user.id) sessions.push(claims.sessionId);
+      const claims = await this.tokens.verifyRefresh(refreshToken);
+      if (user && claims.userId !== user.id) throw new ApiError('FORBIDDEN', 'This refresh token belongs to another account.');
+      sessions.push(claims.sessionId);
     }
     for (const sid of new Set(sessions)) {
       await revokeSession(this.db, sid, 'logout');

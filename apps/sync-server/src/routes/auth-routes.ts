@@ -1,7 +1,8 @@
 // /api/v1/auth: register, login, refresh (rotation with reuse detection), logout.
 import type { AuthService } from '../auth/auth-service.js';
 import { authResult, loginBody, logoutBody, refreshBody, registerBody } from '../auth/schemas.js';
-import type { RouteTable } from '../http/routes.js';
+import { ApiError } from '../errors.js';
+import { bearerToken, type RouteTable } from '../http/routes.js';
 import { z } from 'zod';
 
 export function authRoutes(routes: RouteTable, auth: AuthService): void {
@@ -39,13 +40,18 @@ export function authRoutes(routes: RouteTable, auth: AuthService): void {
   routes.add({
     method: 'POST',
     url: '/api/v1/auth/logout',
-    summary: "Revoke the caller's session (and the refresh token's session, if given)",
+    summary: 'Revoke the session of the bearer access token and/or of the given refresh token',
     tag: 'auth',
-    access: 'user',
+    // Public so a client whose access token has expired can still end its session with the refresh token.
+    access: 'public',
     body: logoutBody,
     response: z.object({ loggedOut: z.literal(true) }),
-    handler: async ({ body, user }) => {
-      await auth.logout(user, body.refreshToken);
+    handler: async ({ body, req }) => {
+      const token = bearerToken(req);
+      if (!token && !body.refreshToken) {
+        throw new ApiError('UNAUTHENTICATED', 'Send the access token (Authorization: Bearer) or the refresh token.');
+      }
+      await auth.logout(token ? await auth.authenticate(token) : null, body.refreshToken);
       return { loggedOut: true as const };
     },
   });
