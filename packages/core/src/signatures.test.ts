@@ -102,6 +102,34 @@ describe('noble and node:crypto agree', () => {
     }
   });
 
+  it('agree on mutated and random signatures and keys (property test)', async () => {
+    const fc = (await import('fast-check')).default;
+    const { ED25519_TORSION_SUBGROUP } = await import('@noble/curves/ed25519.js');
+    const { secretKey, publicKey } = nobleEd25519.generateKeyPair();
+    const message = new TextEncoder().encode('payout 1250.00 USD');
+    const good = nobleEd25519.sign(message, secretKey);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 767 }), fc.uint8Array({ minLength: 64, maxLength: 64 }), (bit, random) => {
+        const sig = good.slice();
+        const pub = publicKey.slice();
+        if (bit < 512) sig[bit >> 3]! ^= 1 << (bit & 7);
+        else pub[(bit - 512) >> 3]! ^= 1 << (bit & 7);
+        expect(nodeEd25519.verify(sig, message, pub)).toBe(nobleEd25519.verify(sig, message, pub));
+        expect(nodeEd25519.verify(random, message, publicKey)).toBe(nobleEd25519.verify(random, message, publicKey));
+        const randomKey = random.subarray(0, 32);
+        expect(nodeEd25519.verify(good, message, randomKey)).toBe(nobleEd25519.verify(good, message, randomKey));
+      }),
+      { numRuns: 300 },
+    );
+    for (const hex of ED25519_TORSION_SUBGROUP) {
+      const smallOrder = fromHex(hex);
+      const forged = new Uint8Array(64);
+      forged.set(smallOrder);
+      expect(nobleEd25519.verify(forged, message, smallOrder)).toBe(false);
+      expect(nodeEd25519.verify(forged, message, smallOrder)).toBe(false);
+    }
+  });
+
   it('export the same function names from "." and "./node"', () => {
     for (const name of ['generateKeyPair', 'getPublicKey', 'sign', 'verify', 'signJson', 'verifyJson', 'checkJsonSignature'] as const) {
       expect(typeof pureApi[name]).toBe('function');
