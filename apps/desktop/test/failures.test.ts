@@ -38,8 +38,9 @@ beforeAll(async () => {
   const media = join(tmp.dir, 'My Vidéos été 🌴');
   await mkdir(media);
   goodVideo = join(media, 'clip with spaces — ünïcödé.mp4');
-  await makeVideo(goodVideo, { width: 640, height: 360, durationS: 3 });
-  studio = openStudio({ dataDir: join(tmp.dir, 'data'), preset: 'ultrafast', concurrency: 1, pollMs: 50 });
+  // 854x480 gives two rungs, whose var_stream_map has exactly one space (fluent-ffmpeg would split it).
+  await makeVideo(goodVideo, { width: 854, height: 480, durationS: 3 });
+  studio = openStudio({ dataDir: join(tmp.dir, 'studio data'), preset: 'ultrafast', concurrency: 1, pollMs: 50 });
   studio.queue.start();
   const { itemId, job } = await importOne(goodVideo);
   const done = await studio.queue.waitFor(job.id);
@@ -55,10 +56,10 @@ afterAll(async () => {
 describe('bad input', () => {
   it('processes a file whose path has spaces and non-ASCII characters', () => {
     const item = studio.lib.getItem(good.itemId);
-    expect(item).toMatchObject({ status: 'ready', path: goodVideo, width: 640, height: 360 });
+    expect(item).toMatchObject({ status: 'ready', path: goodVideo, width: 854, height: 480 });
     const kinds = studio.lib.renditions(good.itemId).map((r) => r.kind);
     expect(kinds).toEqual(expect.arrayContaining(['hls_master', 'hls_variant', 'poster', 'sprite', 'sprite_vtt', 'teaser']));
-    expect(kinds.filter((k) => k === 'hls_variant')).toHaveLength(1); // 360p source: one rung, no upscale
+    expect(kinds.filter((k) => k === 'hls_variant')).toHaveLength(2); // 480p + 360p, no upscale
   });
 
   it('fails a truncated (corrupt) video with the reason ffprobe gives', async () => {

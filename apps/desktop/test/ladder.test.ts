@@ -30,7 +30,7 @@ beforeAll(async () => {
   tmp = await makeTempDir();
   src = join(tmp.dir, 'source clip.mp4');
   await makeVideo(src, { width: 1280, height: 720, durationS: 8, sensitiveMetadata: true });
-  out = join(tmp.dir, 'out');
+  out = join(tmp.dir, 'out dir'); // one space: fluent-ffmpeg must not split the path
   result = await processVideo(src, await probe(src), out, { preset: 'ultrafast' });
 }, 120_000);
 

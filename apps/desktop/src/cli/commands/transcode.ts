@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from '../command.js';
 import { EXIT, CliError } from '../exit-codes.js';
-import { enqueueProcessing } from '../../main/services/jobs/media-process.js';
+import { X264_PRESETS, enqueueProcessing } from '../../main/services/jobs/media-process.js';
 import { describeBinaries } from '../../main/services/media/binaries.js';
 import { runJobsToCompletion } from '../run-jobs.js';
 
@@ -14,10 +14,10 @@ export const transcodeCommand: Command = {
     const target = ctx.positionals[0];
     if (!target || ctx.positionals.length > 1) throw new CliError(EXIT.USAGE, 'transcode takes exactly one item id or file path');
     const preset = ctx.values.preset as string | undefined;
-    if (preset !== undefined && !/^(ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow)$/.test(preset)) {
-      throw new CliError(EXIT.USAGE, `unknown x264 preset ${preset}`);
+    if (preset !== undefined && !(X264_PRESETS as readonly string[]).includes(preset)) {
+      throw new CliError(EXIT.USAGE, `unknown x264 preset ${preset}; one of ${X264_PRESETS.join(', ')}`);
     }
-    const studio = ctx.studio(preset ? { preset } : {});
+    const studio = ctx.studio();
     const bins = studio.binaries();
     ctx.out.note(`using ${describeBinaries(bins)}`);
     let item = studio.lib.getItem(target);
@@ -29,7 +29,7 @@ export const transcodeCommand: Command = {
       item = r.imported[0] ?? r.duplicates[0]?.existing ?? null;
       if (!item) throw new CliError(EXIT.FAILED, `nothing to transcode in ${target}`);
     }
-    const queued = enqueueProcessing(studio.queue, item.id);
+    const queued = enqueueProcessing(studio.queue, item.id, preset ? { preset } : {});
     const [job] = await runJobsToCompletion(studio, ctx.out, [queued.id], ctx.signal);
     if (!job) throw new CliError(EXIT.FAILED, 'job vanished');
     const result = (job.result ?? {}) as { outputDir?: string; masterPlaylist?: string | null };

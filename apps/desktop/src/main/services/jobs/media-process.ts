@@ -54,7 +54,7 @@ export function mediaProcessHandler(o: MediaProcessOptions): JobHandler {
   const { lib, dataDir } = o;
   const tmpRoot = join(dataDir, 'tmp');
   return {
-    async run({ job, signal, progress }) {
+    async run({ job, signal, progress, trackChild }) {
       const itemId = job.itemId;
       const item = itemId ? lib.getItem(itemId) : null;
       if (!item) throw new MediaError('SOURCE_MISSING', `library item ${itemId ?? '(none)'} no longer exists`);
@@ -90,9 +90,12 @@ export function mediaProcessHandler(o: MediaProcessOptions): JobHandler {
         let files: Array<{ kind: string; file: string; width?: number; height?: number; bandwidth?: number; codecs?: string }>;
         let phash: string;
         if (item.kind === 'video') {
+          // A preset chosen when the job was queued survives a crash and restart.
+          const preset = typeof job.payload.preset === 'string' ? job.payload.preset : o.preset;
           const r = await processVideo(item.path, info, tmpDir, {
-            ...(o.preset ? { preset: o.preset } : {}),
+            ...(preset ? { preset } : {}),
             signal,
+            onChild: trackChild,
             onProgress: (p, eta, stage) => progress(p * 0.98, eta, stage),
           });
           files = r.outputs;
@@ -136,8 +139,11 @@ export function mediaProcessHandler(o: MediaProcessOptions): JobHandler {
   };
 }
 
+export const X264_PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'] as const;
+
 /** Enqueues processing for an item unless a queued or running job already covers it. */
-export function enqueueProcessing(queue: JobQueue, itemId: string): ReturnType<JobQueue['enqueue']> {
+export function enqueueProcessing(queue: JobQueue, itemId: string, o: { preset?: string } = {}): ReturnType<JobQueue['enqueue']> {
+  if (o.preset && !(X264_PRESETS as readonly string[]).includes(o.preset)) throw new Error(`unknown x264 preset ${o.preset}`);
   const active = queue.list({ itemId, limit: 20 }).find((j) => j.kind === MEDIA_PROCESS && (j.state === 'queued' || j.state === 'running'));
-  return active ?? queue.enqueue(MEDIA_PROCESS, { itemId });
+  return active ?? queue.enqueue(MEDIA_PROCESS, { itemId, payload: o.preset ? { preset: o.preset } : {} });
 }

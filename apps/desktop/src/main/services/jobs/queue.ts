@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Db } from '../library/db.js';
 import { newId } from '../library/ids.js';
 import { errorMessage, isTransient, MediaError } from '../media/errors.js';
@@ -37,7 +38,7 @@ interface JobRow {
   id: string; kind: string; item_id: string | null; payload: string; state: JobState; priority: number;
   progress: number; eta_s: number | null; stage: string | null; attempts: number; max_attempts: number;
   error: string | null; result: string | null; run_after: number; owner_pid: number | null; owner_token: string | null;
-  heartbeat_at: number | null; cancel_requested: number; created_at: number; started_at: number | null;
+  heartbeat_at: number | null; cancel_requested: number; child_pid: number | null; created_at: number; started_at: number | null;
   finished_at: number | null; updated_at: number;
 }
 
@@ -55,6 +56,8 @@ export interface JobContext {
   signal: AbortSignal;
   /** Percent 0-100, ETA in seconds if known, a short stage name. Persisted at most every 250 ms. */
   progress(percent: number, etaS?: number | null, stage?: string | null): void;
+  /** Records the pid of a child process the job started (null when it exits), for crash recovery. */
+  trackChild(pid: number | null): void;
 }
 
 export interface JobHandler {
@@ -88,6 +91,20 @@ export function defaultConcurrency(): number {
 // Tokens of queues alive in this process: a job owned by our pid but an unknown token is from a queue
 // that was dropped without stopping (tests, a reloaded main process) and is as dead as a crashed one.
 const liveTokens = new Set<string>();
+
+/**
+ * Stops an encoder left behind by a dead process. Only on Linux, where /proc lets us check that the pid
+ * still belongs to an ffmpeg (pids are reused); elsewhere the orphan ends on its own at its next write.
+ */
+function killOrphanEncoder(pid: number): void {
+  if (process.platform !== 'linux') return;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (/ffmpeg/.test(cmdline.split('\0')[0] ?? '')) process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
 
 function pidAlive(pid: number): boolean {
   try {
@@ -216,6 +233,7 @@ export class JobQueue extends EventEmitter {
         r.owner_pid === null ||
         (r.owner_pid === process.pid ? !liveTokens.has(r.owner_token ?? '') : !pidAlive(r.owner_pid));
       if (!stale && !ownerGone) continue;
+      if (r.child_pid) killOrphanEncoder(r.child_pid);
       if (r.cancel_requested) {
         this.db.prepare(`UPDATE jobs SET state = 'cancelled', finished_at = ?, updated_at = ? WHERE id = ? AND state = 'running'`).run(now, now, r.id);
       } else if (r.attempts >= r.max_attempts) {
@@ -302,7 +320,7 @@ export class JobQueue extends EventEmitter {
     const r = this.db
       .prepare(
         `UPDATE jobs SET state = 'running', attempts = attempts + 1, owner_pid = ?, owner_token = ?, heartbeat_at = ?,
-           started_at = ?, updated_at = ?, progress = 0, eta_s = NULL, stage = NULL
+           started_at = ?, updated_at = ?, progress = 0, eta_s = NULL, stage = NULL, child_pid = NULL
          WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_after <= ? AND kind IN (SELECT value FROM json_each(?))
                        AND (? IS NULL OR id IN (SELECT value FROM json_each(?)))
                      ORDER BY priority DESC, created_at, id LIMIT 1)
@@ -349,6 +367,9 @@ export class JobQueue extends EventEmitter {
         this.db
           .prepare(`UPDATE jobs SET progress = ?, eta_s = ?, stage = ?, heartbeat_at = ?, updated_at = ? WHERE id = ? AND owner_token = ?`)
           .run(Math.max(0, Math.min(100, percent)), etaS, stage, now, now, job.id, this.token);
+      },
+      trackChild: (pid) => {
+        this.db.prepare('UPDATE jobs SET child_pid = ? WHERE id = ? AND owner_token = ?').run(pid, job.id, this.token);
       },
     };
     const promise = (async () => {

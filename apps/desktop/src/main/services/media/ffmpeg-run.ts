@@ -13,6 +13,8 @@ export interface FfmpegJob {
   /** Total media seconds the command will produce, for percent and ETA. */
   durationS?: number;
   onProgress?: (p: { percent: number; etaS: number | null; timeS: number }) => void;
+  /** Called with the encoder's pid when it starts and null when it exits (crash recovery uses it). */
+  onChild?: (pid: number | null) => void;
   signal?: AbortSignal;
 }
 
@@ -33,6 +35,16 @@ function reasonFromStderr(stderr: string): string {
   return (useful.length ? useful.slice(-3) : lines.slice(-2)).join(' | ').slice(0, 500);
 }
 
+/**
+ * fluent-ffmpeg splits an option string that contains exactly one space into two arguments when options come
+ * as one array ("-ss 10" style). A path like "/Users/Ann Lee/clip.mp4" or a two-rung var_stream_map would be
+ * torn apart, so options are always passed as separate arguments (at least two), which it never splits.
+ */
+function noSplit(options: string[]): [string, string, ...string[]] {
+  const [a = '-nostdin', b = '-hide_banner', ...rest] = options.length >= 2 ? options : [...options, '-hide_banner'];
+  return [a, b, ...rest];
+}
+
 export function runFfmpeg(job: FfmpegJob): Promise<void> {
   const { ffmpeg: bin } = resolveBinaries();
   return new Promise((resolve, reject) => {
@@ -44,10 +56,10 @@ export function runFfmpeg(job: FfmpegJob): Promise<void> {
     for (const input of job.inputs) {
       cmd.input(input.path);
       // -nostdin: ffmpeg must never wait on the terminal of the CLI that started it.
-      cmd.inputOptions(['-nostdin', ...(input.options ?? [])]);
+      cmd.inputOptions(...noSplit(['-nostdin', ...(input.options ?? [])]));
     }
     if (job.complexFilter) cmd.complexFilter(job.complexFilter);
-    for (const out of job.outputs) cmd.output(out.path).outputOptions(out.options);
+    for (const out of job.outputs) cmd.output(out.path).outputOptions(...noSplit(out.options));
 
     const started = Date.now();
     let aborted = false;
@@ -57,6 +69,10 @@ export function runFfmpeg(job: FfmpegJob): Promise<void> {
     };
     job.signal?.addEventListener('abort', onAbort, { once: true });
 
+    cmd.on('start', () => {
+      const pid = (cmd as unknown as { ffmpegProc?: { pid?: number } }).ffmpegProc?.pid;
+      if (pid) job.onChild?.(pid);
+    });
     cmd.on('progress', (p: { timemark?: string }) => {
       if (!job.onProgress || !job.durationS) return;
       const timeS = parseTimemark(p.timemark);
@@ -67,6 +83,7 @@ export function runFfmpeg(job: FfmpegJob): Promise<void> {
     });
     cmd.on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
       job.signal?.removeEventListener('abort', onAbort);
+      job.onChild?.(null);
       if (aborted) {
         reject(new MediaError('CANCELLED', 'cancelled'));
       } else if (/killed with signal/.test(err.message)) {
@@ -78,6 +95,7 @@ export function runFfmpeg(job: FfmpegJob): Promise<void> {
     });
     cmd.on('end', () => {
       job.signal?.removeEventListener('abort', onAbort);
+      job.onChild?.(null);
       resolve();
     });
     cmd.run();
@@ -86,14 +104,17 @@ export function runFfmpeg(job: FfmpegJob): Promise<void> {
 
 /** Runs ffmpeg writing raw bytes to stdout and returns them (small outputs only, e.g. 9x8 gray frames). */
 export function runFfmpegToBuffer(inputPath: string, inputOptions: string[], outputOptions: string[]): Promise<Buffer> {
+  return runFfmpegMultiToBuffer([{ path: inputPath, options: inputOptions }], null, outputOptions);
+}
+
+export function runFfmpegMultiToBuffer(inputs: Array<{ path: string; options?: string[] }>, complexFilter: string | null, outputOptions: string[]): Promise<Buffer> {
   const { ffmpeg: bin } = resolveBinaries();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const cmd = ffmpeg({ stdoutLines: 0 })
-      .setFfmpegPath(bin.path)
-      .input(inputPath)
-      .inputOptions(['-nostdin', ...inputOptions])
-      .outputOptions(outputOptions);
+    const cmd = ffmpeg({ stdoutLines: 0 }).setFfmpegPath(bin.path);
+    for (const input of inputs) cmd.input(input.path).inputOptions(...noSplit(['-nostdin', ...(input.options ?? [])]));
+    if (complexFilter) cmd.complexFilter(complexFilter);
+    cmd.outputOptions(...noSplit(outputOptions));
     cmd.on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
       reject(new MediaError('FFMPEG_FAILED', `ffmpeg failed: ${reasonFromStderr(stderr ?? '') || err.message}`));
     });

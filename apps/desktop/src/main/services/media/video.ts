@@ -17,6 +17,7 @@ export interface VideoOptions {
   rungs?: readonly RungSpec[];
   signal?: AbortSignal;
   onProgress?: (percent: number, etaS: number | null, stage: string) => void;
+  onChild?: (pid: number | null) => void;
 }
 
 export interface VideoOutput {
@@ -62,6 +63,7 @@ export async function processVideo(source: string, info: ProbeResult, outDir: st
   const sprite = planSprite(durationS, width, height);
   const report = (p: number, eta: number | null, stage: string) => opts.onProgress?.(Math.min(100, p), eta, stage);
   const signal = opts.signal;
+  const child = opts.onChild ? { onChild: opts.onChild } : {};
 
   await mkdir(join(outDir, 'hls'), { recursive: true });
   await mkdir(join(outDir, 'sprite'), { recursive: true });
@@ -75,6 +77,7 @@ export async function processVideo(source: string, info: ProbeResult, outDir: st
     durationS,
     onProgress: (p) => report(p.percent * 0.85, p.etaS, 'ladder'),
     ...(signal ? { signal } : {}),
+    ...child,
   });
 
   const outputs: VideoOutput[] = [];
@@ -111,6 +114,7 @@ export async function processVideo(source: string, info: ProbeResult, outDir: st
     inputs: [{ path: source, options: ['-ss', Math.min(durationS * 0.1, 5).toFixed(3)] }],
     outputs: [{ path: join(outDir, 'poster.jpg'), options: ['-map', '0:v:0', '-frames:v', '1', '-vf', `scale=${top.width}:${top.height}`, '-q:v', '3', '-map_metadata', '-1', '-f', 'image2'] }],
     ...(signal ? { signal } : {}),
+    ...child,
   });
   outputs.push({ kind: 'poster', file: 'poster.jpg', width: top.width, height: top.height });
   report(87, null, 'poster');
@@ -129,6 +133,7 @@ export async function processVideo(source: string, info: ProbeResult, outDir: st
     durationS: teaserLen,
     onProgress: (p) => report(87 + p.percent * 0.08, null, 'teaser'),
     ...(signal ? { signal } : {}),
+    ...child,
   });
   outputs.push({ kind: 'teaser', file: 'teaser.mp4', width: low.width, height: low.height });
 
