@@ -34,7 +34,7 @@ describe('perceptual hash', () => {
 
   it('samples five frames in one process, matching frame-by-frame hashing', async () => {
     const joined = await videoFrameHashes(clip, 4);
-    const single = [];
+    const single: string[] = [];
     for (const f of [0.1, 0.3, 0.5, 0.7, 0.9]) single.push(await dHashOfFrame(clip, 4 * f));
     const parts = joined.split(',');
     expect(parts).toHaveLength(5);
