@@ -181,6 +181,23 @@ describe.each(BACKENDS)('Yjs sync on %s', (backend) => {
     expect(c.doc.getArray('items').toJSON()).toEqual(Array.from({ length: 75 }, (_, i) => i));
   });
 
+  it.skipIf(skip)('server-side edits are stored, then reach connected clients', async () => {
+    const owner = await register(srv.url, 'creator');
+    const doc = `creator:${owner.id}`;
+    const c = client(doc, owner.accessToken);
+    await synced(c);
+    await srv.server.docs.edit(doc, (d) => d.getMap('tiers').set('tier_1', { name: 'Gold', price: { amount: 999, currency: 'USD' } }));
+    await waitFor(() => c.doc.getMap('tiers').has('tier_1'), 'server edit reaches the client');
+    const rows = await srv.server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM yjs_updates WHERE doc_name = $1', [doc]);
+    expect(rows[0]!.n).toBeGreaterThan(0);
+    // Also on a document nobody has open: it is loaded, edited, stored, and seen by the next client.
+    const other = await register(srv.url, 'creator');
+    await srv.server.docs.edit(`creator:${other.id}`, (d) => d.getMap('tiers').set('t', 1));
+    const late = client(`creator:${other.id}`, other.accessToken);
+    await synced(late);
+    await waitFor(() => late.doc.getMap('tiers').get('t') === 1, 'stored server edit');
+  });
+
   it.skipIf(skip)('a revoked session (logout) closes its open sync sockets', async () => {
     const owner = await register(srv.url, 'creator');
     const c = client(`creator:${owner.id}`, owner.accessToken);
