@@ -1,0 +1,234 @@
+// Builds the StudioApi implementation over the main-process services (library, job queue, catalog).
+// Both transports (Electron IPC in main/index.ts, the WebSocket of browser mode in host/) serve this one
+// object through dispatchApiCall, so the two modes cannot drift apart. No Electron imports here.
+import { EventEmitter } from 'node:events';
+import { openStudio, type Studio } from './services/studio.js';
+import type { Job } from './services/jobs/queue.js';
+import type { MediaItem } from './services/library/library.js';
+import { CatalogService } from './services/catalog/catalog-service.js';
+import type { SecretBox } from './services/catalog/account-store.js';
+import { callServer } from './services/catalog/server-client.js';
+import { StudioApiError, type JobView, type LibraryItemView, type StudioApi, type StudioEvent } from '../shared/studio-api.js';
+
+export interface BackendOptions {
+  dataDir: string;
+  defaultServerUrl: string;
+  mode: 'electron' | 'browser';
+  box: (dataDir: string) => SecretBox;
+  maxBackoffMs?: number;
+  concurrency?: number;
+}
+
+export interface StudioBackend {
+  api: StudioApi;
+  studio: Studio;
+  catalog: CatalogService;
+  events: EventEmitter<{ event: [StudioEvent] }>;
+  /** Absolute path of a rendition file, or null (unknown id). The transport serves it. */
+  renditionFile(id: string): { path: string; kind: string } | null;
+  close(): Promise<void>;
+}
+
+function thumbFor(studio: Studio, itemIds: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (itemIds.length === 0) return out;
+  const rows = studio.db
+    .prepare(
+      `SELECT item_id, id, kind FROM renditions WHERE kind IN ('poster', 'preview', 'photo') AND item_id IN (${itemIds.map(() => '?').join(',')})`,
+    )
+    .all(...itemIds) as Array<{ item_id: string; id: string; kind: string }>;
+  const rank: Record<string, number> = { poster: 0, preview: 1, photo: 2 };
+  const best = new Map<string, { id: string; r: number }>();
+  for (const r of rows) {
+    const cur = best.get(r.item_id);
+    const rk = rank[r.kind] ?? 9;
+    if (!cur || rk < cur.r) best.set(r.item_id, { id: r.id, r: rk });
+  }
+  for (const [k, v] of best) out.set(k, v.id);
+  return out;
+}
+
+function itemView(i: MediaItem, thumb: string | null): LibraryItemView {
+  return {
+    id: i.id,
+    kind: i.kind,
+    title: i.title,
+    fileName: i.fileName,
+    status: i.status,
+    error: i.error,
+    durationS: i.durationS,
+    width: i.width,
+    height: i.height,
+    sizeBytes: i.sizeBytes,
+    thumbRenditionId: thumb,
+    createdAt: i.createdAt,
+  };
+}
+
+export function openBackend(o: BackendOptions): StudioBackend {
+  const studio = openStudio({ dataDir: o.dataDir, ...(o.concurrency ? { concurrency: o.concurrency } : {}) });
+  studio.queue.recoverInterrupted();
+  studio.queue.start();
+  const catalog = new CatalogService({
+    db: studio.db,
+    box: o.box(studio.dataDir),
+    defaultServerUrl: o.defaultServerUrl,
+    mode: o.mode,
+    ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}),
+  });
+  const events = new EventEmitter<{ event: [StudioEvent] }>();
+  events.setMaxListeners(100);
+  catalog.on('posts', () => events.emit('event', { type: 'posts' }));
+  catalog.on('session', () => events.emit('event', { type: 'session' }));
+  catalog.on('sync', () => events.emit('event', { type: 'sync', status: catalog.syncStatus() }));
+  studio.queue.on('change', () => {
+    events.emit('event', { type: 'jobs' });
+    events.emit('event', { type: 'library' });
+  });
+  studio.queue.on('progress', (p: { id: string; percent: number; etaS: number | null; stage: string | null }) =>
+    events.emit('event', { type: 'jobs', progress: p }),
+  );
+
+  const titles = (ids: string[]): Map<string, string> => {
+    const m = new Map<string, string>();
+    for (const id of new Set(ids)) {
+      const it = studio.lib.getItem(id);
+      if (it) m.set(id, it.title);
+    }
+    return m;
+  };
+  const jobView = (j: Job, t: Map<string, string>): JobView => ({
+    id: j.id,
+    kind: j.kind,
+    itemId: j.itemId,
+    itemTitle: j.itemId ? (t.get(j.itemId) ?? null) : null,
+    state: j.state,
+    progress: j.progress,
+    etaS: j.etaS,
+    stage: j.stage,
+    error: j.error,
+    attempts: j.attempts,
+    createdAt: j.createdAt,
+    finishedAt: j.finishedAt,
+  });
+  const oneJob = (j: Job | null): JobView | null => (j ? jobView(j, titles(j.itemId ? [j.itemId] : [])) : null);
+
+  const api: StudioApi = {
+    async session() {
+      return catalog.session();
+    },
+    async signIn(input) {
+      return catalog.signIn(input);
+    },
+    async register(input) {
+      return catalog.register(input);
+    },
+    async signOut() {
+      return catalog.signOut();
+    },
+    async libraryList(q) {
+      const text = (q.text ?? '').trim();
+      let items: MediaItem[];
+      let nextCursor: string | null = null;
+      if (text) {
+        items = studio.lib.search(text, q.limit ?? 200);
+      } else {
+        const page = studio.lib.list({ limit: q.limit ?? 200, cursor: q.cursor ?? null, ...(q.kind ? { kind: q.kind } : {}) });
+        items = page.items;
+        nextCursor = page.nextCursor;
+      }
+      if (q.kind) items = items.filter((i) => i.kind === q.kind);
+      if (q.status) items = items.filter((i) => i.status === q.status);
+      const thumbs = thumbFor(studio, items.map((i) => i.id));
+      return { items: items.map((i) => itemView(i, thumbs.get(i.id) ?? null)), nextCursor, total: studio.lib.count() };
+    },
+    async libraryItem({ id }) {
+      const item = studio.lib.getItem(id);
+      if (!item) throw new StudioApiError('NOT_FOUND', `no library item ${id}`);
+      const thumbs = thumbFor(studio, [id]);
+      return {
+        ...itemView(item, thumbs.get(id) ?? null),
+        path: item.path,
+        tags: studio.lib.tags(id),
+        renditions: studio.lib.renditions(id).map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          width: r.width,
+          height: r.height,
+          bandwidth: r.bandwidth,
+          sizeBytes: r.sizeBytes,
+        })),
+        scores: studio.lib.scores(id),
+      };
+    },
+    async importPaths({ paths }) {
+      const r = await studio.import(paths);
+      events.emit('event', { type: 'library' });
+      return {
+        imported: r.jobs.length,
+        skipped: [...r.skipped, ...r.duplicates.map((d) => ({ path: d.path, reason: `already in the library as "${d.existing.title}"` }))],
+        jobIds: r.jobs.map((j) => j.id),
+      };
+    },
+    async jobsList() {
+      const jobs = studio.queue.list({ limit: 500 });
+      const t = titles(jobs.flatMap((j) => (j.itemId ? [j.itemId] : [])));
+      return jobs.map((j) => jobView(j, t));
+    },
+    async jobCancel({ id }) {
+      return oneJob(studio.queue.cancel(id));
+    },
+    async jobRetry({ id }) {
+      return oneJob(studio.queue.retry(id));
+    },
+    async postsList() {
+      return catalog.listPosts();
+    },
+    async postSave(draft) {
+      return catalog.savePost(draft);
+    },
+    async postSchedule({ id, at }) {
+      return catalog.schedule(id, at);
+    },
+    async postUnschedule({ id }) {
+      return catalog.unschedule(id);
+    },
+    async postDelete({ id }) {
+      return { deleted: catalog.deletePost(id) };
+    },
+    async syncStatus() {
+      return catalog.syncStatus();
+    },
+    async syncNow() {
+      return catalog.syncNow();
+    },
+    async earnings() {
+      const session = catalog.session();
+      if (!session.signedIn || !session.serverUrl) return { available: false, reason: 'sign in to see earnings', balance: null, payouts: [] };
+      try {
+        const token = await catalog.getAccessToken();
+        const balance = await callServer(session.serverUrl, 'GET', '/api/v1/finance/balance', { accessToken: token });
+        const payouts = await callServer(session.serverUrl, 'GET', '/api/v1/finance/payouts', { accessToken: token }).catch(() => []);
+        return { available: true, reason: null, balance, payouts: Array.isArray(payouts) ? payouts : [payouts] };
+      } catch (err) {
+        return { available: false, reason: (err as Error).message, balance: null, payouts: [] };
+      }
+    },
+  };
+
+  return {
+    api,
+    studio,
+    catalog,
+    events,
+    renditionFile(id) {
+      const r = studio.db.prepare('SELECT path, kind FROM renditions WHERE id = ?').get(id) as { path: string; kind: string } | undefined;
+      if (!r) return null;
+      return { path: r.path, kind: r.kind };
+    },
+    async close() {
+      catalog.close();
+      await studio.close();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { useStudio } from './store';
+
+function eta(s: number | null): string {
+  if (s === null) return '';
+  if (s < 60) return `${Math.round(s)} s left`;
+  return `${Math.round(s / 60)} min left`;
+}
+
+export function JobsScreen() {
+  const { jobs, client, refreshJobs } = useStudio();
+  return (
+    <section className="panel" data-testid="jobs">
+      <h2>Jobs</h2>
+      {jobs.length === 0 ? <p className="muted">No jobs. Importing media queues its processing here.</p> : null}
+      <table className="jobs">
+        <tbody>
+          {jobs.map((j) => (
+            <tr key={j.id} data-testid="job-row" data-state={j.state}>
+              <td>{j.itemTitle ?? j.kind}</td>
+              <td className="muted">{j.stage ?? j.kind}</td>
+              <td className="progress-cell">
+                <progress max={100} value={j.state === 'done' ? 100 : j.progress} />
+                <span className="muted">{j.state === 'running' ? `${Math.round(j.progress)}% ${eta(j.etaS)}` : j.state}</span>
+                {j.error ? <div className="error">{j.error}</div> : null}
+              </td>
+              <td>
+                {j.state === 'queued' || j.state === 'running' ? (
+                  <button onClick={() => void client?.api.jobCancel({ id: j.id }).then(refreshJobs)}>Cancel</button>
+                ) : null}
+                {j.state === 'failed' || j.state === 'cancelled' ? (
+                  <button onClick={() => void client?.api.jobRetry({ id: j.id }).then(refreshJobs)}>Retry</button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,208 @@
+// Posts: the list and the editor (title, description, tags, media, visibility, price, schedule). Prices are
+// typed in major units and parsed to integer minor units with the currency's exponent before they leave
+// the form; the backend validates everything again with the core schemas.
+import { useEffect, useState, type FormEvent } from 'react';
+import { CURRENCY_CODES, parseAmount, toDecimalString, type CurrencyCode, type Post } from '@fanz/core';
+import { useStudio } from './store';
+import { formError, type FormError } from './errors';
+
+type Visibility = Post['visibility'];
+
+interface Form {
+  title: string;
+  description: string;
+  tags: string;
+  mediaIds: string[];
+  visibility: Visibility;
+  price: string;
+  currency: CurrencyCode;
+  scheduleAt: string;
+}
+
+const EMPTY: Form = { title: '', description: '', tags: '', mediaIds: [], visibility: 'free', price: '', currency: 'USD', scheduleAt: '' };
+
+function toLocalInput(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function fromPost(p: Post): Form {
+  return {
+    title: p.title,
+    description: p.description,
+    tags: p.tags.join(', '),
+    mediaIds: p.media.map((m) => m.mediaId),
+    visibility: p.visibility,
+    price: p.price ? toDecimalString(p.price) : '',
+    currency: (p.price?.currency ?? 'USD') as CurrencyCode,
+    scheduleAt: toLocalInput(p.scheduledAt),
+  };
+}
+
+export const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+export function statusLabel(p: Post): string {
+  if (p.status === 'scheduled' && p.scheduledAt) return `scheduled ${new Date(p.scheduledAt).toLocaleString()}`;
+  if (p.status === 'published' && p.publishedAt) return `published ${new Date(p.publishedAt).toLocaleString()}`;
+  return 'draft';
+}
+
+function Editor({ post, onSaved }: { post: Post | null; onSaved: (id: string) => void }) {
+  const client = useStudio((s) => s.client)!;
+  const library = useStudio((s) => s.library.items);
+  const [form, setForm] = useState<Form>(post ? fromPost(post) : EMPTY);
+  const [error, setError] = useState<FormError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  useEffect(() => {
+    setForm(post ? fromPost(post) : EMPTY);
+    setError(null);
+    // Re-read the form only when switching posts, not on every remote change of the same post.
+  }, [post?.id]);
+  const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
+
+  const save = async (e: FormEvent, then?: 'schedule' | 'unschedule') => {
+    e.preventDefault();
+    setError(null);
+    setNotice(null);
+    let price = null;
+    if (form.visibility === 'pay_per_view') {
+      try {
+        price = parseAmount(form.price, form.currency, { allowZero: false });
+      } catch (err) {
+        setError({ message: `Price: ${(err as Error).message}`, fields: { price: (err as Error).message } });
+        return;
+      }
+    }
+    try {
+      let saved = await client.api.postSave({
+        ...(post ? { id: post.id } : {}),
+        title: form.title,
+        description: form.description,
+        tags: form.tags.split(',').map((t) => t.trim()).filter(Boolean),
+        mediaIds: form.mediaIds,
+        visibility: form.visibility,
+        price,
+      });
+      if (then === 'schedule') {
+        if (!form.scheduleAt) {
+          setError({ message: 'Pick a release date and time', fields: { scheduledAt: 'required' } });
+          onSaved(saved.id);
+          return;
+        }
+        saved = await client.api.postSchedule({ id: saved.id, at: new Date(form.scheduleAt).toISOString() });
+      } else if (then === 'unschedule') {
+        saved = await client.api.postUnschedule({ id: saved.id });
+      }
+      setNotice(then === 'schedule' ? `Scheduled for ${new Date(saved.scheduledAt!).toLocaleString()} (${TIME_ZONE})` : 'Saved');
+      onSaved(saved.id);
+    } catch (err) {
+      setError(formError(err));
+    }
+  };
+
+  const fieldError = (k: string) => (error?.fields[k] ? <span className="field-error" data-testid={`error-${k}`}>{error.fields[k]}</span> : null);
+  const ready = library.filter((i) => i.status === 'ready');
+  return (
+    <form className="editor" onSubmit={(e) => void save(e)} data-testid="post-editor">
+      <h2>{post ? 'Edit post' : 'New post'}</h2>
+      <label>
+        Title
+        <input data-testid="post-title" value={form.title} onChange={(e) => set('title', e.target.value)} />
+        <span className="muted small">{form.title.length}/200</span>
+        {fieldError('title')}
+      </label>
+      <label>
+        Description
+        <textarea data-testid="post-description" rows={4} value={form.description} onChange={(e) => set('description', e.target.value)} />
+        {fieldError('description')}
+      </label>
+      <label>
+        Tags (comma separated)
+        <input data-testid="post-tags" value={form.tags} onChange={(e) => set('tags', e.target.value)} />
+        {fieldError('tags')}
+      </label>
+      <fieldset>
+        <legend>Media</legend>
+        {ready.length === 0 ? <span className="muted">Ready media from the library appears here.</span> : null}
+        <div className="media-pick">
+          {ready.slice(0, 60).map((i) => (
+            <label key={i.id} className="check">
+              <input
+                type="checkbox"
+                data-testid="post-media"
+                checked={form.mediaIds.includes(i.id)}
+                onChange={(e) => set('mediaIds', e.target.checked ? [...form.mediaIds, i.id] : form.mediaIds.filter((m) => m !== i.id))}
+              />
+              {i.title}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Who can see it</legend>
+        {(['free', 'subscribers', 'pay_per_view'] as const).map((v) => (
+          <label key={v} className="check">
+            <input type="radio" name="visibility" data-testid={`visibility-${v}`} checked={form.visibility === v} onChange={() => set('visibility', v)} />
+            {v === 'free' ? 'Free' : v === 'subscribers' ? 'Subscribers' : 'Pay per view'}
+          </label>
+        ))}
+        {form.visibility === 'pay_per_view' ? (
+          <div className="row">
+            <input data-testid="post-price" inputMode="decimal" placeholder="12.99" value={form.price} onChange={(e) => set('price', e.target.value)} />
+            <select data-testid="post-currency" value={form.currency} onChange={(e) => set('currency', e.target.value as CurrencyCode)}>
+              {CURRENCY_CODES.map((c) => (
+                <option key={c}>{c}</option>
+              ))}
+            </select>
+            {fieldError('price')}
+          </div>
+        ) : null}
+      </fieldset>
+      <fieldset>
+        <legend>Release (times in {TIME_ZONE})</legend>
+        <div className="row">
+          <input type="datetime-local" data-testid="post-schedule-at" value={form.scheduleAt} onChange={(e) => set('scheduleAt', e.target.value)} />
+          <button type="button" data-testid="post-schedule" onClick={(e) => void save(e, 'schedule')}>Save and schedule</button>
+          {post?.status === 'scheduled' ? (
+            <button type="button" onClick={(e) => void save(e, 'unschedule')}>Unschedule</button>
+          ) : null}
+          {fieldError('scheduledAt')}
+        </div>
+      </fieldset>
+      {error ? <div className="error" role="alert" data-testid="post-error">{error.message.slice(0, 400)}</div> : null}
+      {notice ? <div className="notice" data-testid="post-notice">{notice}</div> : null}
+      <div className="row">
+        <button type="submit" className="primary" data-testid="post-save">Save</button>
+        {post ? <span className="muted" data-testid="post-status">{statusLabel(post)}</span> : null}
+      </div>
+    </form>
+  );
+}
+
+export function PostsScreen() {
+  const { posts, editingPostId, editPost } = useStudio();
+  const current = posts.find((p) => p.id === editingPostId) ?? null;
+  return (
+    <section className="posts">
+      <aside className="post-list">
+        <button className="primary" data-testid="post-new" onClick={() => editPost(null)}>New post</button>
+        <ul>
+          {posts.map((p) => (
+            <li key={p.id}>
+              <button data-testid="post-item" className={p.id === editingPostId ? 'active' : ''} onClick={() => editPost(p.id)}>
+                <strong>{p.title}</strong>
+                <span className="muted small">
+                  {p.visibility === 'pay_per_view' && p.price ? `${toDecimalString(p.price)} ${p.price.currency} · ` : ''}
+                  {statusLabel(p)}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </aside>
+      <Editor post={current} onSaved={(id) => editPost(id)} />
+    </section>
+  );
+}

@@ -1,0 +1,143 @@
+// The renderer's state (zustand): what the screens show, refreshed from the StudioApi when the backend
+// says something changed. The store holds no business rules; validation happens behind the API.
+import { create } from 'zustand';
+import type { Post } from '@fanz/core';
+import type {
+  Earnings,
+  JobView,
+  LibraryItemView,
+  LibraryQuery,
+  SessionInfo,
+  StudioClient,
+  StudioEvent,
+  SyncStatus,
+} from '../../shared/studio-api';
+import { createClient, type ConnectionState } from './transport';
+
+export type Screen = 'library' | 'jobs' | 'posts' | 'schedule' | 'earnings' | 'account';
+
+interface LibraryState {
+  items: LibraryItemView[];
+  nextCursor: string | null;
+  total: number;
+  query: LibraryQuery;
+  loading: boolean;
+}
+
+export interface StudioState {
+  client: StudioClient | null;
+  host: ConnectionState;
+  fatal: string | null;
+  screen: Screen;
+  session: SessionInfo | null;
+  sync: SyncStatus | null;
+  posts: Post[];
+  jobs: JobView[];
+  library: LibraryState;
+  earnings: Earnings | null;
+  editingPostId: string | null;
+  setScreen(s: Screen): void;
+  editPost(id: string | null): void;
+  init(): void;
+  refreshSession(): Promise<void>;
+  refreshSync(): Promise<void>;
+  refreshPosts(): Promise<void>;
+  refreshJobs(): Promise<void>;
+  loadLibrary(query?: Partial<LibraryQuery>): Promise<void>;
+  loadMoreLibrary(): Promise<void>;
+  refreshEarnings(): Promise<void>;
+}
+
+function throttle(fn: () => void, ms: number): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  return () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      fn();
+    }, ms);
+  };
+}
+
+export const useStudio = create<StudioState>((set, get) => ({
+  client: null,
+  host: 'closed',
+  fatal: null,
+  screen: 'library',
+  session: null,
+  sync: null,
+  posts: [],
+  jobs: [],
+  library: { items: [], nextCursor: null, total: 0, query: { text: '' }, loading: false },
+  earnings: null,
+  editingPostId: null,
+  setScreen: (screen) => set({ screen }),
+  editPost: (editingPostId) => set({ editingPostId, screen: 'posts' }),
+
+  init() {
+    if (get().client) return;
+    let client: StudioClient;
+    try {
+      client = createClient((host) => {
+        set({ host });
+        if (host === 'open') void refreshAll();
+      });
+    } catch (err) {
+      set({ fatal: (err as Error).message });
+      return;
+    }
+    set({ client });
+    const jobs = throttle(() => void get().refreshJobs(), 300);
+    const library = throttle(() => void get().loadLibrary(), 800);
+    const posts = throttle(() => void get().refreshPosts(), 100);
+    client.subscribe((e: StudioEvent) => {
+      if (e.type === 'sync') set({ sync: e.status });
+      else if (e.type === 'posts') posts();
+      else if (e.type === 'jobs') jobs();
+      else if (e.type === 'library') library();
+      else if (e.type === 'session') void refreshAll();
+    });
+    const refreshAll = async () => {
+      await get().refreshSession();
+      await Promise.all([get().refreshSync(), get().refreshPosts(), get().refreshJobs(), get().loadLibrary()]);
+    };
+  },
+  async refreshSession() {
+    const c = get().client;
+    if (c) set({ session: await c.api.session() });
+  },
+  async refreshSync() {
+    const c = get().client;
+    if (c) set({ sync: await c.api.syncStatus() });
+  },
+  async refreshPosts() {
+    const c = get().client;
+    if (c) set({ posts: await c.api.postsList() });
+  },
+  async refreshJobs() {
+    const c = get().client;
+    if (c) set({ jobs: await c.api.jobsList() });
+  },
+  async loadLibrary(query) {
+    const c = get().client;
+    if (!c) return;
+    const q = { ...get().library.query, ...query, cursor: null };
+    set((s) => ({ library: { ...s.library, query: q, loading: true } }));
+    const page = await c.api.libraryList(q);
+    set({ library: { items: page.items, nextCursor: page.nextCursor, total: page.total, query: q, loading: false } });
+  },
+  async loadMoreLibrary() {
+    const c = get().client;
+    const lib = get().library;
+    if (!c || !lib.nextCursor || lib.loading) return;
+    set({ library: { ...lib, loading: true } });
+    const page = await c.api.libraryList({ ...lib.query, cursor: lib.nextCursor });
+    set((s) => ({
+      library: { ...s.library, items: [...s.library.items, ...page.items], nextCursor: page.nextCursor, total: page.total, loading: false },
+    }));
+  },
+  async refreshEarnings() {
+    const c = get().client;
+    if (c) set({ earnings: await c.api.earnings() });
+  },
+}));

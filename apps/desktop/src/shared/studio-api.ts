@@ -1,0 +1,199 @@
+// The one typed API the renderer talks to. Two transports implement it: Electron IPC (window.studio from the
+// preload) and a WebSocket to the browser-mode host. Both validate every call with `apiInputSchemas` at the
+// receiving end, so the renderer is never trusted. This module is pure TypeScript (no Node, no DOM).
+import { z } from 'zod';
+import { moneySchema, type Post } from '@fanz/core';
+
+export const signInSchema = z.strictObject({
+  serverUrl: z.url({ protocol: /^https?$/, message: 'server URL must start with http:// or https://' }),
+  email: z.email({ message: 'enter an email address' }),
+  password: z.string().min(1, 'enter your password').max(200),
+});
+export const registerSchema = signInSchema.extend({
+  username: z.string().regex(/^[a-zA-Z0-9_]{3,30}$/, 'username: 3-30 letters, digits or _'),
+  displayName: z.string().min(1).max(80),
+  password: z.string().min(8, 'password: at least 8 characters').max(200),
+});
+
+export const postDraftSchema = z.strictObject({
+  /** Absent for a new post. */
+  id: z.string().max(64).optional(),
+  title: z.string(),
+  description: z.string().default(''),
+  tags: z.array(z.string()).default([]),
+  mediaIds: z.array(z.string()).default([]),
+  visibility: z.enum(['free', 'subscribers', 'pay_per_view']),
+  /** Minor units; required for pay_per_view. The UI parses "12.99" with the currency's exponent. */
+  price: moneySchema.nullable().default(null),
+});
+export type PostDraft = z.input<typeof postDraftSchema>;
+
+export const libraryQuerySchema = z.strictObject({
+  text: z.string().max(500).default(''),
+  kind: z.enum(['video', 'photo']).optional(),
+  status: z.enum(['pending', 'processing', 'ready', 'failed']).optional(),
+  cursor: z.string().max(200).nullable().default(null),
+  limit: z.int().min(1).max(500).default(200),
+});
+export type LibraryQuery = z.input<typeof libraryQuerySchema>;
+
+const idParam = z.strictObject({ id: z.string().min(1).max(64) });
+
+/** Input schema of every API method (z.undefined() = no argument). */
+export const apiInputSchemas = {
+  session: z.undefined(),
+  signIn: signInSchema,
+  register: registerSchema,
+  signOut: z.undefined(),
+  libraryList: libraryQuerySchema,
+  libraryItem: idParam,
+  importPaths: z.strictObject({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }),
+  jobsList: z.undefined(),
+  jobCancel: idParam,
+  jobRetry: idParam,
+  postsList: z.undefined(),
+  postSave: postDraftSchema,
+  postSchedule: z.strictObject({ id: z.string().min(1).max(64), at: z.string().max(64) }),
+  postUnschedule: idParam,
+  postDelete: idParam,
+  syncStatus: z.undefined(),
+  syncNow: z.undefined(),
+  earnings: z.undefined(),
+} as const;
+
+export type ApiMethod = keyof typeof apiInputSchemas;
+
+export interface SessionInfo {
+  signedIn: boolean;
+  serverUrl: string | null;
+  defaultServerUrl: string;
+  user: { id: string; username: string; role: string } | null;
+  deviceKeyId: string | null;
+  /** Where secrets are kept: the OS keychain (Electron safeStorage) or a 0600 file in the data dir. */
+  secretStorage: 'os-keychain' | 'file';
+  mode: 'electron' | 'browser';
+}
+
+export type SyncState = 'signed-out' | 'offline' | 'connecting' | 'syncing' | 'synced';
+export interface SyncStatus {
+  state: SyncState;
+  lastSyncedAt: string | null;
+  pendingChanges: number;
+  /** Why we are offline, when known (server unreachable, token refused...). */
+  detail: string | null;
+}
+
+export interface LibraryItemView {
+  id: string;
+  kind: 'video' | 'photo';
+  title: string;
+  fileName: string;
+  status: 'pending' | 'processing' | 'ready' | 'failed';
+  error: string | null;
+  durationS: number | null;
+  width: number | null;
+  height: number | null;
+  sizeBytes: number;
+  /** Rendition id of the poster/preview, fetched through the transport's mediaUrl(). */
+  thumbRenditionId: string | null;
+  createdAt: number;
+}
+export interface LibraryPage {
+  items: LibraryItemView[];
+  nextCursor: string | null;
+  total: number;
+}
+export interface LibraryItemDetail extends LibraryItemView {
+  path: string;
+  tags: string[];
+  renditions: Array<{ id: string; kind: string; width: number | null; height: number | null; bandwidth: number | null; sizeBytes: number }>;
+  scores: Array<{ model: string; label: string; score: number }>;
+}
+
+export interface ImportSummary {
+  imported: number;
+  skipped: Array<{ path: string; reason: string }>;
+  jobIds: string[];
+}
+
+export interface JobView {
+  id: string;
+  kind: string;
+  itemId: string | null;
+  itemTitle: string | null;
+  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  progress: number;
+  etaS: number | null;
+  stage: string | null;
+  error: string | null;
+  attempts: number;
+  createdAt: number;
+  finishedAt: number | null;
+}
+
+export interface Earnings {
+  available: boolean;
+  /** Why earnings are unavailable (offline, not signed in, the server has no finance routes). */
+  reason: string | null;
+  balance: unknown;
+  payouts: unknown[];
+}
+
+export type StudioEvent =
+  | { type: 'sync'; status: SyncStatus }
+  | { type: 'posts' }
+  | { type: 'library' }
+  | { type: 'jobs'; progress?: { id: string; percent: number; etaS: number | null; stage: string | null } }
+  | { type: 'session' };
+
+export interface StudioApi {
+  session(): Promise<SessionInfo>;
+  signIn(input: z.input<typeof signInSchema>): Promise<SessionInfo>;
+  register(input: z.input<typeof registerSchema>): Promise<SessionInfo>;
+  signOut(): Promise<SessionInfo>;
+  libraryList(q: LibraryQuery): Promise<LibraryPage>;
+  libraryItem(p: { id: string }): Promise<LibraryItemDetail>;
+  importPaths(p: { paths: string[] }): Promise<ImportSummary>;
+  jobsList(): Promise<JobView[]>;
+  jobCancel(p: { id: string }): Promise<JobView | null>;
+  jobRetry(p: { id: string }): Promise<JobView | null>;
+  postsList(): Promise<Post[]>;
+  postSave(draft: PostDraft): Promise<Post>;
+  postSchedule(p: { id: string; at: string }): Promise<Post>;
+  postUnschedule(p: { id: string }): Promise<Post>;
+  postDelete(p: { id: string }): Promise<{ deleted: boolean }>;
+  syncStatus(): Promise<SyncStatus>;
+  syncNow(): Promise<SyncStatus>;
+  earnings(): Promise<Earnings>;
+}
+
+/** What a transport hands the renderer: the API plus events and media URLs. */
+export interface StudioClient {
+  api: StudioApi;
+  subscribe(listener: (event: StudioEvent) => void): () => void;
+  mediaUrl(renditionId: string): string;
+  mode: 'electron' | 'browser';
+}
+
+/** An error crossing a transport: a code the UI can branch on, a message for people, field details. */
+export interface ApiErrorShape {
+  code: string;
+  message: string;
+  details?: { fields?: Record<string, string> } & Record<string, unknown>;
+}
+
+export class StudioApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: ApiErrorShape['details'],
+  ) {
+    super(message);
+    this.name = 'StudioApiError';
+  }
+}
+
+/** The wire frames of the WebSocket transport. */
+export type RpcRequest = { id: number; method: ApiMethod; params?: unknown };
+export type RpcResponse = { id: number; result: unknown } | { id: number; error: ApiErrorShape };
+export type RpcEventFrame = { event: StudioEvent };
