@@ -8,7 +8,7 @@ import { BinaryNotFoundError } from '../main/services/media/binaries.js';
 import type { Command, OptionSpec } from './command.js';
 import { commands as defaultCommands } from './commands/index.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { createOutput } from './output.js';
+import { createOutput, type Sink } from './output.js';
 
 const GLOBAL_OPTIONS: OptionSpec = {
   'data-dir': { type: 'string' },
@@ -27,19 +27,24 @@ function usage(commands: Command[]): string {
   ].join('\n');
 }
 
-export async function runCli(argv: string[], commands: Command[] = defaultCommands): Promise<number> {
+export interface CliIo {
+  stdout: Sink;
+  stderr: Sink;
+}
+
+export async function runCli(argv: string[], commands: Command[] = defaultCommands, io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const json = argv.includes('--json');
-  const out = createOutput(json);
+  const out = createOutput(json, io.stdout, io.stderr);
   const name = argv.find((a) => !a.startsWith('-'));
   const command = commands.find((c) => c.name === name);
   if (!command) {
     if (!name && (argv.includes('--help') || argv.includes('-h'))) {
-      process.stdout.write(`${usage(commands)}\n`);
+      io.stdout.write(`${usage(commands)}\n`);
       return EXIT.OK;
     }
     const message = name ? `unknown command ${name}` : 'no command given';
     if (json) out.result({ error: { code: 'USAGE', message } }, () => '');
-    process.stderr.write(`${message}\n${usage(commands)}\n`);
+    io.stderr.write(`${message}\n${usage(commands)}\n`);
     return EXIT.USAGE;
   }
 
@@ -61,7 +66,7 @@ export async function runCli(argv: string[], commands: Command[] = defaultComman
       throw new CliError(EXIT.USAGE, (err as Error).message);
     }
     if (parsed.values.help) {
-      process.stdout.write(`usage: fanz-studio ${command.usage}\n${command.summary}\n`);
+      io.stdout.write(`usage: fanz-studio ${command.usage}\n${command.summary}\n`);
       return EXIT.OK;
     }
     const dataDir = (parsed.values['data-dir'] as string | undefined) ?? null;
@@ -86,8 +91,8 @@ export async function runCli(argv: string[], commands: Command[] = defaultComman
     const code = err instanceof CliError ? err.exitCode : err instanceof BinaryNotFoundError ? EXIT.ENVIRONMENT : EXIT.FAILED;
     const message = (err as Error).message ?? String(err);
     if (json) out.result({ error: { code: Object.entries(EXIT).find(([, v]) => v === code)?.[0] ?? 'FAILED', message } }, () => '');
-    process.stderr.write(`error: ${message}\n`);
-    if (code === EXIT.USAGE) process.stderr.write(`usage: fanz-studio ${command.usage}\n`);
+    io.stderr.write(`error: ${message}\n`);
+    if (code === EXIT.USAGE) io.stderr.write(`usage: fanz-studio ${command.usage}\n`);
     return code;
   } finally {
     process.off('SIGINT', onSignal);

@@ -21,7 +21,13 @@ function fmtEta(etaS: number | null): string {
   return ` ETA ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-export function createOutput(json: boolean, stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): Output {
+/** Where the CLI writes; process.stdout/stderr in real use, buffers in tests. */
+export interface Sink {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+export function createOutput(json: boolean, stdout: Sink = process.stdout, stderr: Sink = process.stderr): Output {
   const tty = !!stderr.isTTY && process.env.TERM !== 'dumb';
   return {
     json,
