@@ -15,7 +15,10 @@ const dir = mkdtempSync(join(tmpdir(), 'fanz-score-bench-'));
 const video = join(dir, 'sixty.mp4');
 try {
   execFileSync(resolveBinaries().ffmpeg.path, [
-    '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=24:d=60', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', video,
+    // 60 s of moving test pattern with a hard cut to colour bars every 5 s (11 scene changes).
+    '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=24:d=60', '-f', 'lavfi', '-i', 'smptehdbars=s=640x360:r=24:d=60',
+    '-filter_complex', "[0][1]overlay=enable='lt(mod(t\\,10)\\,5)'[v]", '-map', '[v]',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', video,
   ]);
   await scoreMedia(video, { sampling: { maxFrames: 1 } }); // warm-up: opens the onnxruntime session once
 
