@@ -1,23 +1,44 @@
 // Benchmark child: our server (PGlite in a temp dir, auth and durable persistence on), built with the
 // same buildServer as production. Accounts are seeded straight into the database (scrypt at OWASP cost
 // for hundreds of users would dominate the run); every socket still goes through full token checks.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { newId } from '@fanz/core';
 import { buildServer } from '../src/server.js';
 import { serveBenchIpc } from './bench-ipc.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'fanz-sync-bench-'));
+// With BENCH_DATABASE_URL the same server runs on PostgreSQL, in a throwaway schema.
+const databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
+const schema = databaseUrl ? `bench_${randomBytes(6).toString('hex')}` : undefined;
 const server = await buildServer(
-  { ...loadConfig({}), port: 0, host: '127.0.0.1', dataDir, syncDocIdleMs: Number(process.env.BENCH_IDLE_MS ?? 1000) },
+  {
+    ...loadConfig({}),
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    databaseUrl,
+    databaseSchema: schema,
+    syncDocIdleMs: Number(process.env.BENCH_IDLE_MS ?? 1000),
+  },
   { logger: false },
 );
 const url = await server.listen();
 process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 process.on('disconnect', () => {
-  void server.close().finally(() => process.exit(0));
+  void (async () => {
+    await server.close();
+    if (databaseUrl && schema) {
+      const c = new pg.Client({ connectionString: databaseUrl });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.end();
+    }
+  })().finally(() => process.exit(0));
 });
 
 serveBenchIpc({

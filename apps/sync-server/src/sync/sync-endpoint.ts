@@ -155,6 +155,8 @@ export class SyncEndpoint {
 
     const fail = (code: number, reason: string, reasonForMetrics: string) => {
       if (closed) return;
+      // Nothing more from this socket is processed, even frames already queued behind the bad one.
+      closed = true;
       this.o.metrics.syncRejected.inc({ reason: reasonForMetrics });
       this.o.log.warn({ doc: docName, user: user.id, code, reason }, 'closing sync connection');
       ws.close(code, truncate(reason));
