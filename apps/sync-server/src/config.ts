@@ -1,7 +1,7 @@
 // Server configuration, read once from the environment. Everything else receives a ServerConfig, so tests
 // can build servers with their own ports, data dirs and databases without touching process.env.
 import { resolve } from 'node:path';
-import type { MoneyOptions } from './finance/money-services.js';
+import { loadMoneyOptions, type MoneyOptionsInput } from './finance/money-options.js';
 
 export interface ServerConfig {
   /** TCP port; 0 picks a free one (tests). */
@@ -30,7 +30,7 @@ export interface ServerConfig {
   loginMaxAttempts: number;
   loginWindowMs: number;
   /** Payments, payouts and webhooks timing (defaults in finance/money-services.ts). */
-  money?: Partial<MoneyOptions>;
+  money?: MoneyOptionsInput;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -57,5 +57,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel: env.LOG_LEVEL || 'info',
     loginMaxAttempts: 5,
     loginWindowMs: 15 * 60 * 1000,
+    money: loadMoneyOptions(env),
   };
 }

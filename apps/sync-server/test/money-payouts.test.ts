@@ -26,8 +26,8 @@ describe.each(BACKENDS)('payouts on %s', (backend) => {
     srv = await startMoneyServer(storage);
     ({ creator, fan } = await newParties(srv.url));
     device = await registerDevice(srv.url, creator);
-    // A 1400.00 tip nets the creator 1260.00 (10% platform fee).
-    const tip = await pay(srv.url, fan, { tip: { creatorId: creator.id, amount: { amount: 140000, currency: 'USD' } } });
+    // A 1500.00 tip nets the creator 1350.00 (10% platform fee).
+    const tip = await pay(srv.url, fan, { tip: { creatorId: creator.id, amount: { amount: 150000, currency: 'USD' } } });
     expect(tip.status).toBe(201);
   });
   afterAll(async () => {

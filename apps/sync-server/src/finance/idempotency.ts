@@ -4,7 +4,7 @@
 // the first one still runs wait for it (in-process first, then by polling the row for other instances).
 // A key whose owner died mid-request (no response after staleMs) can be taken over: gateways are
 // idempotent on the same key, so re-running cannot charge twice.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { canonicalJson } from '@fanz/core';
 import type { Database, Queryable } from '../db/database.js';
 import { ApiError, type ErrorCode } from '../errors.js';
@@ -15,7 +15,14 @@ export interface StoredResponse {
   error?: { code: ErrorCode; message: string; details?: unknown };
 }
 
-export type Claim = { owner: true; release: () => void } | { owner: false; response: StoredResponse };
+/** A key this request owns: what complete() and abandon() need. */
+export interface OwnedKey {
+  userId: string;
+  key: string;
+  token: string;
+}
+
+export type Claim = { owner: true; token: string; release: () => void } | { owner: false; response: StoredResponse };
 
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
@@ -50,6 +57,7 @@ export class IdempotencyStore {
   async claim(userId: string, key: string, hash: string): Promise<Claim> {
     const deadline = Date.now() + this.options.waitMs;
     const localKey = `${userId}\u0000${key}`;
+    const token = randomBytes(12).toString('base64url');
     for (;;) {
       const running = this.local.get(localKey);
       if (running) {
@@ -57,9 +65,9 @@ export class IdempotencyStore {
         continue;
       }
       const inserted = await this.db.query(
-        `INSERT INTO idempotency_keys (user_id, key, request_hash, status) VALUES ($1, $2, $3, 'started')
+        `INSERT INTO idempotency_keys (user_id, key, request_hash, status, owner) VALUES ($1, $2, $3, 'started', $4)
          ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
-        [userId, key, hash],
+        [userId, key, hash, token],
       );
       if (inserted.length === 0) {
         const rows = await this.db.query<{ request_hash: string; status: string; response_status: number | null; response_body: string | null; stale: boolean }>(
@@ -75,9 +83,9 @@ export class IdempotencyStore {
         if (row.status === 'completed') return { owner: false, response: JSON.parse(row.response_body!) as StoredResponse };
         const takenOver = row.stale
           ? await this.db.query(
-              `UPDATE idempotency_keys SET locked_at = now() WHERE user_id = $1 AND key = $2 AND status = 'started'
+              `UPDATE idempotency_keys SET locked_at = now(), owner = $4 WHERE user_id = $1 AND key = $2 AND status = 'started'
                  AND locked_at < now() - ($3::int * interval '1 millisecond') RETURNING key`,
-              [userId, key, this.options.staleMs],
+              [userId, key, this.options.staleMs, token],
             )
           : [];
         if (takenOver.length === 0) {
@@ -94,6 +102,7 @@ export class IdempotencyStore {
       this.local.set(localKey, new Promise<void>((r) => (release = r)));
       return {
         owner: true,
+        token,
         release: () => {
           this.local.delete(localKey);
           release();
@@ -102,16 +111,27 @@ export class IdempotencyStore {
     }
   }
 
-  /** Stores the response (call inside the transaction that moves the money, when there is one). */
-  async complete(q: Queryable, userId: string, key: string, response: StoredResponse): Promise<void> {
-    await q.query(
-      `UPDATE idempotency_keys SET status = 'completed', response_status = $3, response_body = $4 WHERE user_id = $1 AND key = $2`,
-      [userId, key, response.status, JSON.stringify(response)],
+  /**
+   * Stores the response (call inside the transaction that moves the money). Throws if this request no longer
+   * owns the key (it was taken over as stale), which rolls that transaction back: the new owner records it.
+   */
+  async complete(q: Queryable, claim: OwnedKey, response: StoredResponse): Promise<void> {
+    const rows = await q.query(
+      `UPDATE idempotency_keys SET status = 'completed', response_status = $4, response_body = $5
+        WHERE user_id = $1 AND key = $2 AND owner = $3 AND status = 'started' RETURNING key`,
+      [claim.userId, claim.key, claim.token, response.status, JSON.stringify(response)],
     );
+    if (rows.length === 0) {
+      throw new ApiError('CONFLICT', 'This request took too long and another request with the same Idempotency-Key took over; retry to see its result.');
+    }
   }
 
   /** Forgets a key whose request failed without a definite outcome, so the client may retry it. */
-  async abandon(userId: string, key: string): Promise<void> {
-    await this.db.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 'started'`, [userId, key]);
+  async abandon(claim: OwnedKey): Promise<void> {
+    await this.db.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND owner = $3 AND status = 'started'`, [
+      claim.userId,
+      claim.key,
+      claim.token,
+    ]);
   }
 }

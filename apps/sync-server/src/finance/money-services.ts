@@ -6,7 +6,6 @@ import type { Database } from '../db/database.js';
 import type { RouteTable } from '../http/routes.js';
 import { TestGateway, type PaymentGateway } from '../payments/payment-gateway.js';
 import { TestPayoutProcessor } from '../payments/payout-processor.js';
-import type { RetryOptions } from '../payments/retry.js';
 import { accessRoutes } from '../routes/access-routes.js';
 import { financeRoutes } from '../routes/finance-routes.js';
 import { logRoutes } from '../routes/log-routes.js';
@@ -17,33 +16,15 @@ import type { DocManager } from '../sync/doc-manager.js';
 import { DocStore } from '../sync/doc-store.js';
 import { loadLogKey } from '../transparency-log/log-keys.js';
 import { TransparencyLog } from '../transparency-log/transparency-log.js';
-import { WebhookDispatcher, type WebhookDispatchOptions } from '../webhooks/webhook-dispatcher.js';
+import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 import { CatalogReader } from './catalog-reader.js';
 import { IdempotencyStore } from './idempotency.js';
 import { MediaGrantSigner } from './media-grants.js';
 import { PaymentService } from './payment-service.js';
 import { PayoutService } from './payout-service.js';
+import { DEFAULT_MONEY_OPTIONS, type MoneyOptions, type MoneyOptionsInput } from './money-options.js';
 
-export interface MoneyOptions {
-  paymentRetry: RetryOptions;
-  /** How long a request waits for another request with the same Idempotency-Key to finish. */
-  idempotencyWaitMs: number;
-  /** After this long without a response, a started key may be taken over (its owner died). */
-  idempotencyStaleMs: number;
-  grantTtlMs: number;
-  grantDownloadLimit: number;
-  webhooks: WebhookDispatchOptions;
-}
-
-export const DEFAULT_MONEY_OPTIONS: MoneyOptions = {
-  paymentRetry: { attempts: 4, baseMs: 200, maxMs: 2000 },
-  idempotencyWaitMs: 30_000,
-  idempotencyStaleMs: 60_000,
-  grantTtlMs: 7 * 24 * 3600_000,
-  grantDownloadLimit: 5,
-  // Standard Webhooks recommends retrying for about a day with growing gaps.
-  webhooks: { retryBaseMs: 5_000, retryMaxMs: 6 * 3600_000, maxAttempts: 10, timeoutMs: 10_000, pollMs: 1_000 },
-};
+export { DEFAULT_MONEY_OPTIONS, loadMoneyOptions, type MoneyOptions, type MoneyOptionsInput } from './money-options.js';
 
 export interface MoneyServices {
   log: TransparencyLog;
@@ -61,7 +42,7 @@ export interface MoneyDeps {
   db: Database;
   docs: DocManager;
   logger: Logger;
-  options?: Partial<MoneyOptions>;
+  options?: MoneyOptionsInput;
   /** Defaults to the test gateway. */
   gateway?: PaymentGateway;
 }
@@ -70,6 +51,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
   const options: MoneyOptions = {
     ...DEFAULT_MONEY_OPTIONS,
     ...deps.options,
+    paymentRetry: { ...DEFAULT_MONEY_OPTIONS.paymentRetry, ...deps.options?.paymentRetry },
     webhooks: { ...DEFAULT_MONEY_OPTIONS.webhooks, ...deps.options?.webhooks },
   };
   const { db } = deps;

@@ -13,7 +13,7 @@ import { withRetries, type RetryOptions } from '../payments/retry.js';
 import type { TransparencyLog } from '../transparency-log/transparency-log.js';
 import { enqueueWebhookEvent } from '../webhooks/webhook-events.js';
 import type { CatalogReader } from './catalog-reader.js';
-import { requestHash, replay, type IdempotencyStore, type StoredResponse } from './idempotency.js';
+import { requestHash, replay, type IdempotencyStore, type OwnedKey, type StoredResponse } from './idempotency.js';
 import { accountId, PLATFORM_OWNER, postTransaction, type Leg } from './ledger.js';
 import type { MediaGrantSigner } from './media-grants.js';
 import type { PaymentBody } from './payment-schemas.js';
@@ -54,11 +54,12 @@ export class PaymentService {
     if (idempotencyKey === undefined) return this.run(user, body, undefined);
     const claim = await this.d.idempotency.claim(user.id, idempotencyKey, requestHash('POST /api/v1/payments', body));
     if (!claim.owner) return replay(claim.response);
+    const owned: OwnedKey = { userId: user.id, key: idempotencyKey, token: claim.token };
     try {
-      return await this.run(user, body, idempotencyKey);
+      return await this.run(user, body, owned);
     } catch (err) {
       // Declines were stored with the key; anything else had no definite outcome, so the key is freed.
-      if (!(err instanceof ApiError && err.code === 'PAYMENT_DECLINED')) await this.d.idempotency.abandon(user.id, idempotencyKey);
+      if (!(err instanceof ApiError && err.code === 'PAYMENT_DECLINED')) await this.d.idempotency.abandon(owned);
       throw err;
     } finally {
       claim.release();
@@ -90,10 +91,10 @@ export class PaymentService {
     return { kind: 'tip', creatorId: body.tip.creatorId, productId: null, amount: body.tip.amount };
   }
 
-  private async run(user: AuthUser, body: PaymentBody, idempotencyKey: string | undefined): Promise<unknown> {
+  private async run(user: AuthUser, body: PaymentBody, owned: OwnedKey | undefined): Promise<unknown> {
     const purchase = await this.resolve(body);
     const paymentId = newId('pay');
-    const gatewayKey = idempotencyKey === undefined ? paymentId : `${user.id}:${idempotencyKey}`;
+    const gatewayKey = owned === undefined ? paymentId : `${user.id}:${owned.key}`;
     const { result } = await withRetries<ChargeResult>(
       () =>
         this.d.gateway
@@ -113,16 +114,16 @@ export class PaymentService {
            VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $6, 'declined', $8)`,
           [paymentId, user.id, purchase.creatorId, purchase.kind, purchase.productId, purchase.amount.amount, purchase.amount.currency, result.code],
         );
-        if (idempotencyKey !== undefined) await this.d.idempotency.complete(tx, user.id, idempotencyKey, error);
+        if (owned !== undefined) await this.d.idempotency.complete(tx, owned, error);
       });
       return replay(error);
     }
-    const data = await this.d.db.transaction((tx) => this.record(tx, user, purchase, paymentId, result.chargeId, idempotencyKey));
+    const data = await this.d.db.transaction((tx) => this.record(tx, user, purchase, paymentId, result.chargeId, owned));
     this.d.onCommitted();
     return data;
   }
 
-  private async record(tx: Queryable, user: AuthUser, p: Purchase, paymentId: string, chargeId: string, idempotencyKey: string | undefined) {
+  private async record(tx: Queryable, user: AuthUser, p: Purchase, paymentId: string, chargeId: string, owned: OwnedKey | undefined) {
     const logIndex = await this.d.log.allocate(tx);
     const transactionId = newId('txn');
     const { creator, platform } = platformSplit(p.amount);
@@ -195,7 +196,7 @@ export class PaymentService {
     await enqueueWebhookEvent(tx, p.creatorId, 'payment.completed', event);
     if (p.kind === 'subscription') await enqueueWebhookEvent(tx, p.creatorId, 'fan.subscribed', { ...event, subscription: data.subscription });
     if (p.kind === 'tip') await enqueueWebhookEvent(tx, p.creatorId, 'tip.received', event);
-    if (idempotencyKey !== undefined) await this.d.idempotency.complete(tx, user.id, idempotencyKey, { status: 201, data });
+    if (owned !== undefined) await this.d.idempotency.complete(tx, owned, { status: 201, data });
     return data;
   }
 

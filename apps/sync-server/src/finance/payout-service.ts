@@ -13,7 +13,7 @@ import { ApiError } from '../errors.js';
 import type { PayoutMethod, PayoutProcessor } from '../payments/payout-processor.js';
 import type { TransparencyLog } from '../transparency-log/transparency-log.js';
 import { enqueueWebhookEvent } from '../webhooks/webhook-events.js';
-import { requestHash, replay, type IdempotencyStore } from './idempotency.js';
+import { requestHash, replay, type IdempotencyStore, type OwnedKey } from './idempotency.js';
 import { accountBalance, accountId, PLATFORM_OWNER, postTransaction } from './ledger.js';
 import type { PayoutBody } from './payout-schemas.js';
 
@@ -91,18 +91,19 @@ export class PayoutService {
       const row = (await this.db.query<PayoutRow>('SELECT * FROM payouts WHERE id = $1', [stored.payout_id]))[0]!;
       return payoutView(row);
     }
+    const owned: OwnedKey = { userId: creatorId, key: idempotencyKey, token: claim.token };
     try {
-      return await this.run(creatorId, body, keyId, signed.signature!, signed.rawBody, idempotencyKey);
+      return await this.run(creatorId, body, keyId, signed.signature!, signed.rawBody, owned);
     } catch (err) {
       // The key is kept once the hold committed (it is completed in that transaction); abandon only frees a started key.
-      await this.idempotency.abandon(creatorId, idempotencyKey);
+      await this.idempotency.abandon(owned);
       throw err;
     } finally {
       claim.release();
     }
   }
 
-  private async run(creatorId: string, body: PayoutBody, keyId: string, signature: string, rawBody: unknown, idempotencyKey: string | undefined) {
+  private async run(creatorId: string, body: PayoutBody, keyId: string, signature: string, rawBody: unknown, owned: OwnedKey | undefined) {
     const { fee, net } = payoutFee(body.amount);
     const cur = body.amount.currency;
     const payoutId = newId('po');
@@ -139,7 +140,7 @@ export class PayoutService {
         device: { keyId, signature, request: rawBody },
       });
       await enqueueWebhookEvent(tx, creatorId, 'creator.payout.requested', { payoutId, amount: body.amount, fee, net, method: body.method, referenceNumber: reference });
-      if (idempotencyKey !== undefined) await this.idempotency.complete(tx, creatorId, idempotencyKey, { status: 201, data: { payout_id: payoutId } });
+      if (owned !== undefined) await this.idempotency.complete(tx, owned, { status: 201, data: { payout_id: payoutId } });
     });
     this.onCommitted();
     return payoutView(await this.drive(payoutId));

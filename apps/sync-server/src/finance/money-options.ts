@@ -1,0 +1,53 @@
+// Settings of the money side (payment retries, idempotency windows, media grants, webhook delivery), with
+// defaults and the few that can be set from the environment. Kept apart so config.ts imports only this.
+import type { RetryOptions } from '../payments/retry.js';
+import type { WebhookDispatchOptions } from '../webhooks/webhook-dispatcher.js';
+
+export interface MoneyOptions {
+  paymentRetry: RetryOptions;
+  /** How long a request waits for another request with the same Idempotency-Key to finish. */
+  idempotencyWaitMs: number;
+  /** After this long without a response, a started key may be taken over (its owner died). */
+  idempotencyStaleMs: number;
+  grantTtlMs: number;
+  grantDownloadLimit: number;
+  webhooks: WebhookDispatchOptions;
+}
+
+export const DEFAULT_MONEY_OPTIONS: MoneyOptions = {
+  paymentRetry: { attempts: 4, baseMs: 200, maxMs: 2000 },
+  idempotencyWaitMs: 30_000,
+  idempotencyStaleMs: 60_000,
+  grantTtlMs: 7 * 24 * 3600_000,
+  grantDownloadLimit: 5,
+  // Standard Webhooks recommends retrying for about a day with growing gaps.
+  webhooks: { retryBaseMs: 5_000, retryMaxMs: 6 * 3600_000, maxAttempts: 10, timeoutMs: 10_000, pollMs: 1_000 },
+};
+
+/** Options as given in ServerConfig: any subset, nested groups too. */
+export type MoneyOptionsInput = Partial<Omit<MoneyOptions, 'paymentRetry' | 'webhooks'>> & {
+  paymentRetry?: Partial<RetryOptions>;
+  webhooks?: Partial<WebhookDispatchOptions>;
+};
+
+function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
+  return n;
+}
+
+/** Money settings from the environment (all optional; unset ones keep DEFAULT_MONEY_OPTIONS). */
+export function loadMoneyOptions(env: NodeJS.ProcessEnv): MoneyOptionsInput {
+  const out: MoneyOptionsInput = {};
+  const stale = envInt(env, 'IDEMPOTENCY_STALE_MS');
+  if (stale !== undefined) out.idempotencyStaleMs = stale;
+  const webhooks: Partial<WebhookDispatchOptions> = {};
+  const base = envInt(env, 'WEBHOOK_RETRY_BASE_MS');
+  if (base !== undefined) webhooks.retryBaseMs = base;
+  const attempts = envInt(env, 'WEBHOOK_MAX_ATTEMPTS');
+  if (attempts !== undefined) webhooks.maxAttempts = Math.max(1, attempts);
+  if (Object.keys(webhooks).length) out.webhooks = webhooks;
+  return out;
+}
