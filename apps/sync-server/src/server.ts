@@ -22,6 +22,8 @@ import { DocManager } from './sync/doc-manager.js';
 import { DocStore } from './sync/doc-store.js';
 import { createMoneyServices, type MoneyServices } from './finance/money-services.js';
 import { SyncEndpoint } from './sync/sync-endpoint.js';
+import { PostScheduler } from './scheduler/post-scheduler.js';
+import { catalogRoutes } from './scheduler/catalog-routes.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -30,6 +32,8 @@ export interface FanzServer {
   db: Database;
   auth: AuthService;
   docs: DocManager;
+  /** Publishes scheduled posts at their time (scheduler/post-scheduler.ts). */
+  scheduler: PostScheduler;
   metrics: Metrics;
   /** Payments, payouts, the transparency log and webhooks. */
   money: MoneyServices;
@@ -136,6 +140,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     deviceRoutes(routes, db);
     const money = await createMoneyServices({ db, docs, logger: log.child({ component: 'money' }), options: config.money });
     money.routes(routes, auth);
+    catalogRoutes(routes, new DocStore(db));
     opsRoutes(app, {
       db,
       metrics,
@@ -153,6 +158,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     });
     endpoint.attach(app.server);
     await app.ready();
+    const scheduler = new PostScheduler({ db, store: new DocStore(db), docs, log: log.child({ component: 'scheduler' }) });
+    scheduler.start();
 
     const sync = endpoint;
     const docManager = docs;
@@ -162,6 +169,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       db,
       auth,
       docs,
+      scheduler,
       metrics,
       money,
       async listen() {
@@ -170,6 +178,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       close() {
         closing ??= (async () => {
           shuttingDown = true;
+          await scheduler.stop();
           await sync.close();
           await money.close();
           await app.close();
