@@ -114,6 +114,12 @@ describe('search and list', () => {
     expect(lib.search('studio').map((i) => i.id)).toEqual([b.id]);
   });
 
+  it('answers one- and two-letter prefixes newest first (someone still typing)', () => {
+    seed(5);
+    expect(lib.search('cl').map((i) => i.title)).toEqual(['clip number 4', 'clip number 3', 'clip number 2', 'clip number 1', 'clip number 0']);
+    expect(lib.search('c', 2).map((i) => i.title)).toEqual(['clip number 4', 'clip number 3']);
+  });
+
   it('treats FTS syntax in the query as plain words', () => {
     lib.insertItem({ kind: 'video', path: '/x/a.mp4', fileName: 'a.mp4', title: 'hello world', contentHash: 'x', sizeBytes: 1, mtimeMs: 1 });
     expect(ftsQuery('"hello" OR NEAR(')).toBe('"hello"* AND "OR"* AND "NEAR"*');

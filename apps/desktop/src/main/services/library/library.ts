@@ -173,8 +173,9 @@ export class Library {
     }
     if (opts.cursor) {
       const c = decodeCursor(opts.cursor);
-      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
-      args.push(c.createdAt, c.createdAt, c.id);
+      // Row-value comparison lets SQLite seek the (created_at, id) index instead of scanning.
+      where.push('(created_at, id) < (?, ?)');
+      args.push(c.createdAt, c.id);
     }
     const sql = `SELECT * FROM media_items ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, limit + 1) as ItemRow[];
@@ -183,14 +184,20 @@ export class Library {
     return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
   }
 
-  /** Full-text search over titles, file names and tags, best match first. */
+  /**
+   * Full-text search over titles, file names and tags, best match first. Queries made only of one- or
+   * two-letter prefixes (someone starting to type) match most of the library, where ranking means little
+   * and costs a full scan; those return the newest matches instead, which FTS5 can stop after `limit`.
+   */
   search(text: string, limit = 50): MediaItem[] {
     const q = ftsQuery(text);
     if (!q) return [];
+    const words = text.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
+    const order = words.every((w) => w.length < 3) ? 'f.rowid DESC' : 'f.rank';
     const rows = this.db
       .prepare(
         `SELECT m.* FROM media_fts f JOIN media_items m ON m.rowid = f.rowid
-         WHERE media_fts MATCH ? ORDER BY f.rank LIMIT ?`,
+         WHERE media_fts MATCH ? ORDER BY ${order} LIMIT ?`,
       )
       .all(q, Math.max(1, Math.min(500, limit))) as ItemRow[];
     return rows.map(toItem);
