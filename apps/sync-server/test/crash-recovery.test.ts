@@ -57,7 +57,7 @@ function startChild(storage: Storage): Promise<Child> {
 
 describe.each(BACKENDS)('crash recovery on %s', (backend) => {
   const skip = backend === 'postgres' && pgSkipReason !== null;
-  const storage = makeStorage(backend);
+  const storage = makeStorage(backend, { fresh: true });
   const clients: Client[] = [];
   const children: Child[] = [];
   afterAll(async () => {

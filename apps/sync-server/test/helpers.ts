@@ -1,7 +1,8 @@
 // Shared test fixtures: real servers on random ports, on PGlite (fresh temp dir) or on a real PostgreSQL
 // (a fresh random schema per server, dropped afterwards), plus small clients for REST and the stock
 // y-websocket WebsocketProvider.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { inject } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -42,9 +43,14 @@ export interface Storage {
   cleanup(): Promise<void>;
 }
 
-export function makeStorage(backend: BackendName): Storage {
+/** `fresh` skips the shared initialised PGlite template (see global-setup.ts) and starts truly empty. */
+export function makeStorage(backend: BackendName, options: { fresh?: boolean } = {}): Storage {
   const dataDir = mkdtempSync(join(tmpdir(), 'fanz-sync-test-'));
-  if (backend === 'pglite') return { dataDir, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  if (backend === 'pglite') {
+    const template = options.fresh ? undefined : inject('pgliteTemplate');
+    if (template) cpSync(template, join(dataDir, 'pglite'), { recursive: true });
+    return { dataDir, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   return {
     dataDir,
