@@ -1,18 +1,21 @@
 #!/usr/bin/env node
 // `npm start`: runs the studio together with a local sync server.
-// The server always starts (apps/sync-server). The studio UI starts in Electron when its binary is installed,
-// otherwise in browser mode; until the desktop UI exists, only the parts that exist are started, and we say so.
-import { spawn } from 'node:child_process';
+// The server always starts (apps/sync-server, PORT default 4000). The studio opens in Electron when its
+// binary is installed (built with electron-vite first), otherwise in browser mode: a host on 127.0.0.1
+// that prints `Studio: http://127.0.0.1:PORT/#token=...`. One line says which mode was chosen and why.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const desktop = join(root, 'apps/desktop');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const children = [];
 
-function run(name, args, env = {}) {
-  const child = spawn(tsx, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+function run(name, cmd, args, env = {}) {
+  const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   child.on('exit', (code, signal) => {
     console.error(`[start] ${name} exited (${signal ?? code})`);
     shutdown(code ?? 1);
@@ -34,12 +37,33 @@ function shutdown(code) {
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
-const port = process.env.PORT ?? '4000';
-run('sync server', [join(root, 'apps/sync-server/src/main.ts')], { PORT: port });
+/** The Electron binary's path, or the reason there is none (the npm package throws when its download failed). */
+function electronBinary() {
+  if (process.env.FANZ_STUDIO_BROWSER === '1') return { reason: 'FANZ_STUDIO_BROWSER=1' };
+  try {
+    const path = createRequire(join(desktop, 'package.json'))('electron');
+    if (typeof path === 'string' && existsSync(path)) return { path };
+    return { reason: 'the electron package has no binary' };
+  } catch (err) {
+    return { reason: `no Electron binary installed (${String(err.message).split('\n')[0]})` };
+  }
+}
 
-const studioHost = join(root, 'apps/desktop/src/host/main.ts');
-if (existsSync(studioHost)) {
-  run('studio', [studioHost], { FANZ_SERVER_URL: process.env.FANZ_SERVER_URL ?? `http://127.0.0.1:${port}` });
+const port = process.env.PORT ?? '4000';
+const serverUrl = process.env.FANZ_SERVER_URL ?? `http://127.0.0.1:${port}`;
+run('sync server', tsx, [join(root, 'apps/sync-server/src/main.ts')], { PORT: port });
+
+const electron = electronBinary();
+if (electron.path) {
+  console.log('[start] Studio: opening the Electron app');
+  const built = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: desktop, stdio: 'inherit' });
+  if (built.status !== 0) {
+    console.error('[start] electron-vite build failed');
+    shutdown(1);
+  } else {
+    run('studio (Electron)', electron.path, [desktop], { FANZ_SERVER_URL: serverUrl });
+  }
 } else {
-  console.log('[start] The studio UI is not built yet (apps/desktop has only its services and CLI: npm run studio -- --help).');
+  console.log(`[start] Studio: browser mode, because ${electron.reason}. Open the "Studio:" address below in a browser.`);
+  run('studio (browser mode)', tsx, [join(desktop, 'src/host/main.ts')], { FANZ_SERVER_URL: serverUrl });
 }

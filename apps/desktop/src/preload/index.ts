@@ -1,0 +1,19 @@
+// The preload (sandboxed, context-isolated): exposes exactly one object, `window.studio`, whose `call`
+// forwards a method name and its argument to the main process's single IPC handler. No Node API and no
+// ipcRenderer reach the page.
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+
+type Listener = (event: unknown) => void;
+
+contextBridge.exposeInMainWorld('studio', {
+  mode: 'electron',
+  call: (method: string, params: unknown) => ipcRenderer.invoke('studio:call', method, params),
+  subscribe(listener: Listener) {
+    const handler = (_e: unknown, event: unknown) => listener(event);
+    ipcRenderer.on('studio:event', handler);
+    return () => ipcRenderer.off('studio:event', handler);
+  },
+  mediaUrl: (renditionId: string) => `studio-media://rendition/${encodeURIComponent(renditionId)}`,
+  /** Dropped files: their paths on disk, for import. */
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
+});
