@@ -46,7 +46,7 @@ test.describe('Electron app', () => {
     try {
       const page = await app.firstWindow();
       // The page sees one API object and no Node.
-      expect(await page.evaluate(() => typeof (window as unknown as { studio?: unknown }).studio)).toBe('object');
+      expect(await page.evaluate(() => typeof (globalThis as unknown as { studio?: unknown }).studio)).toBe('object');
       expect(await page.evaluate(() => typeof (globalThis as unknown as { require?: unknown }).require)).toBe('undefined');
       await page.getByTestId('nav-account').click();
       await page.getByTestId('signin-email').fill(creator.email);
