@@ -1,7 +1,8 @@
 // /api/v1/subscriptions: creators define subscription tiers. A tier lives in the creator's catalog Yjs
-// document (map "tiers", keyed by tier id), so the desktop sees it on its next sync; payments read it back
+// document (map "tiers", tier id -> Y.Map of its fields, as in @fanz/core's catalog-doc), so the desktop sees it on its next sync; payments read it back
 // from there through the CatalogReader.
 import { newId } from '@fanz/core';
+import * as Y from 'yjs';
 import { z } from 'zod';
 import type { CatalogReader } from '../finance/catalog-reader.js';
 import { createTierSchema, tierSchema } from '../finance/payment-schemas.js';
@@ -29,7 +30,13 @@ export function subscriptionRoutes(routes: RouteTable, deps: { docs: DocManager;
         active: true,
         createdAt: new Date().toISOString(),
       };
-      await deps.docs.edit(`creator:${user.id}`, (doc) => doc.getMap('tiers').set(tier.id, tier));
+      // Same layout as @fanz/core's catalog-doc (one Y.Map of fields per tier). core's putTier is not used
+      // because its tier schema wants a `cr_` creator id, and server accounts are `usr_` ids.
+      await deps.docs.edit(`creator:${user.id}`, (doc) => {
+        const fields = new Y.Map<unknown>();
+        doc.getMap('tiers').set(tier.id, fields);
+        for (const [k, v] of Object.entries(tier)) fields.set(k, v);
+      });
       await deps.catalog.remember(tier.id, user.id, 'tier');
       return tier;
     },
