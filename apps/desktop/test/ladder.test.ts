@@ -187,3 +187,30 @@ describe('ladder plan', () => {
     expect(() => planLadder(0, 720)).toThrow(/invalid source size/);
   });
 });
+
+describe('phone-style input', () => {
+  it('turns a rotated (portrait) clip without audio into upright portrait rungs with video-only CODECS', async () => {
+    const t = await makeTempDir();
+    try {
+      const raw = join(t.dir, 'raw.mp4');
+      await makeVideo(raw, { width: 640, height: 360, durationS: 2, audio: false });
+      // Stream copy keeps the display matrix, as a phone writes it (re-encoding would bake it in).
+      const rotated = join(t.dir, 'portrait.mp4');
+      const { ffmpeg } = await import('./helpers/fixtures.js');
+      await ffmpeg(['-i', raw, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', rotated]);
+      const info = await probe(rotated);
+      expect(info.video?.rotation === 90 || info.video?.rotation === 270).toBe(true);
+      expect(info.audio).toBeNull();
+      const r = await processVideo(rotated, info, join(t.dir, 'out'), { preset: 'ultrafast' });
+      expect(r.rungs.map((x) => `${x.width}x${x.height}`)).toEqual(['360x640']);
+      const v = (await ffprobeJson(join(t.dir, 'out', 'hls', '360p', 'index.m3u8'), ['-show_streams'])) as { streams: Stream[] };
+      expect(v.streams.map((s) => s.codec_type)).toEqual(['video']);
+      expect(v.streams[0]).toMatchObject({ width: 360, height: 640 });
+      const master = parseMasterPlaylist(await readFile(join(t.dir, 'out', 'hls', 'master.m3u8'), 'utf8'));
+      expect(master[0]?.attrs.CODECS).toMatch(/^avc1\.[0-9a-f]{6}$/);
+      expect(master[0]?.attrs.RESOLUTION).toBe('360x640');
+    } finally {
+      await t.cleanup();
+    }
+  }, 60_000);
+});

@@ -1,5 +1,6 @@
 // The media library: items, renditions, tags and scores in SQLite, list pages (keyset pagination) and
 // FTS5 search. Pure data access: no ffmpeg, no file moves (see jobs/media-process.ts for those).
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import { newId } from './ids.js';
 import { frameHashDistance } from '../media/phash.js';
@@ -130,7 +131,16 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
 }
 
 export class Library {
+  // Prepared statements by SQL text: list and search run on every keystroke/scroll in the UI.
+  private readonly statements = new Map<string, Statement>();
+
   constructor(readonly db: Db) {}
+
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
 
   insertItem(n: NewItem, now = Date.now()): MediaItem {
     const id = newId('med');
@@ -144,7 +154,7 @@ export class Library {
   }
 
   getItem(id: string): MediaItem | null {
-    const r = this.db.prepare('SELECT * FROM media_items WHERE id = ?').get(id) as ItemRow | undefined;
+    const r = this.stmt('SELECT * FROM media_items WHERE id = ?').get(id) as ItemRow | undefined;
     return r ? toItem(r) : null;
   }
 
@@ -178,7 +188,7 @@ export class Library {
       args.push(c.createdAt, c.id);
     }
     const sql = `SELECT * FROM media_items ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...args, limit + 1) as ItemRow[];
+    const rows = this.stmt(sql).all(...args, limit + 1) as ItemRow[];
     const items = rows.slice(0, limit).map(toItem);
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
@@ -194,12 +204,10 @@ export class Library {
     if (!q) return [];
     const words = text.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
     const order = words.every((w) => w.length < 3) ? 'f.rowid DESC' : 'f.rank';
-    const rows = this.db
-      .prepare(
-        `SELECT m.* FROM media_fts f JOIN media_items m ON m.rowid = f.rowid
-         WHERE media_fts MATCH ? ORDER BY ${order} LIMIT ?`,
-      )
-      .all(q, Math.max(1, Math.min(500, limit))) as ItemRow[];
+    const rows = this.stmt(
+      `SELECT m.* FROM media_fts f JOIN media_items m ON m.rowid = f.rowid
+       WHERE media_fts MATCH ? ORDER BY ${order} LIMIT ?`,
+    ).all(q, Math.max(1, Math.min(500, limit))) as ItemRow[];
     return rows.map(toItem);
   }
 

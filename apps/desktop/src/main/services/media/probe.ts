@@ -85,9 +85,11 @@ export function probe(path: string): Promise<ProbeResult> {
         for (const [k, val] of Object.entries(st.tags ?? {})) tags[`stream${i}.${k}`] = String(val);
       }
       const rotateTag = v ? num(v.tags?.rotate) : null;
-      const sideRotation = v?.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation;
+      // ffprobe >= 5 prints the display matrix as a [SIDE_DATA] block, which fluent-ffmpeg flattens into
+      // a `rotation` key on the stream; -of json would give side_data_list.
+      const sideRotation = num(v?.rotation) ?? v?.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation;
       // Display-matrix rotation is counter-clockwise in ffprobe; the rotate tag is clockwise.
-      const rotation = rotateTag ?? (sideRotation !== undefined ? -sideRotation : 0);
+      const rotation = rotateTag ?? (sideRotation !== undefined && sideRotation !== null ? -sideRotation : 0);
       const container = String(format.format_name ?? 'unknown');
       // The image2 demuxer "opens" any bytes named .jpg; a picture without a size was never decoded.
       if (v && !(num(v.width) && num(v.height))) {
