@@ -45,7 +45,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return {
     port: int(env.PORT, 4000, 'PORT'),
     host: env.HOST || '0.0.0.0',
-    dataDir: resolve(env.FANZ_DATA_DIR || './data'),
+    // npm runs workspace scripts inside the workspace; INIT_CWD is where the user ran npm, so
+    // `npm run server` and `npm start` from the repo root both use <root>/data.
+    dataDir: resolve(env.INIT_CWD || process.cwd(), env.FANZ_DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
     jwtSecret: env.JWT_SECRET || undefined,
