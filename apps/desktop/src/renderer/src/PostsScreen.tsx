@@ -1,7 +1,7 @@
 // Posts: the list and the editor (title, description, tags, media, visibility, price, schedule). Prices are
 // typed in major units and parsed to integer minor units with the currency's exponent before they leave
 // the form; the backend validates everything again with the core schemas.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { CURRENCY_CODES, parseAmount, toDecimalString, type CurrencyCode, type Post } from '@fanz/core';
 import { useStudio } from './store';
 import { formError, type FormError } from './errors';
@@ -53,13 +53,20 @@ function Editor({ post, onSaved }: { post: Post | null; onSaved: (id: string) =>
   const client = useStudio((s) => s.client)!;
   const library = useStudio((s) => s.library.items);
   const [form, setForm] = useState<Form>(post ? fromPost(post) : EMPTY);
+  const [baseline, setBaseline] = useState<Form>(form);
   const [error, setError] = useState<FormError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  useEffect(() => {
-    setForm(post ? fromPost(post) : EMPTY);
-    setError(null);
-    // Re-read the form only when switching posts, not on every remote change of the same post.
-  }, [post?.id]);
+  const [shownId, setShownId] = useState(post?.id);
+  // Another device's edit (arriving by sync) refreshes the form, unless the creator is mid-edit here:
+  // then their typing wins on screen and the merge happens field by field when they save.
+  const fresh = post ? fromPost(post) : EMPTY;
+  const dirty = JSON.stringify(form) !== JSON.stringify(baseline);
+  if (shownId !== post?.id || (!dirty && JSON.stringify(fresh) !== JSON.stringify(baseline))) {
+    setShownId(post?.id);
+    setForm(fresh);
+    setBaseline(fresh);
+    if (shownId !== post?.id) setError(null);
+  }
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
 
   const save = async (e: FormEvent, then?: 'schedule' | 'unschedule') => {
@@ -96,6 +103,8 @@ function Editor({ post, onSaved }: { post: Post | null; onSaved: (id: string) =>
         saved = await client.api.postUnschedule({ id: saved.id });
       }
       setNotice(then === 'schedule' ? `Scheduled for ${new Date(saved.scheduledAt!).toLocaleString()} (${TIME_ZONE})` : 'Saved');
+      setForm(fromPost(saved));
+      setBaseline(fromPost(saved));
       onSaved(saved.id);
     } catch (err) {
       setError(formError(err));
