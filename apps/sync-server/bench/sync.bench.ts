@@ -26,6 +26,8 @@ interface Result {
   updatesPerSec: number;
   bytesPerLoadedDoc: number;
   bytesPerIdleDoc: number;
+  /** Documents the server still held in memory after its clients left (and the idle timeout passed). */
+  docsStillLoaded: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -166,6 +168,7 @@ async function run(name: string, file: string, env: Record<string, string> = {})
     updatesPerSec,
     bytesPerLoadedDoc: (loaded.heapUsed - before.heapUsed) / MEM_DOCS,
     bytesPerIdleDoc: Math.max(0, idle.heapUsed - before.heapUsed) / MEM_DOCS,
+    docsStillLoaded: idle.loadedDocs,
   };
 }
 
@@ -205,5 +208,6 @@ for (const [label, fmt, value, note] of metrics) {
 }
 console.log('\nratio = fanz / reference. reference = @y/websocket-server setupWSConnection: in memory, no auth, nothing stored;');
 console.log('fanz = token check on connect, every update durably written before it is broadcast, idle docs unloaded after 1 s.');
+console.log(`docs still in memory after clients left: reference ${ref.docsStillLoaded}, ${results.map((r) => `${r.name} ${r.docsStillLoaded}`).join(', ')}`);
 console.log(`latency samples per server: ${ref.samples}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 process.exit(0);
