@@ -5,8 +5,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli as runInProcess } from '../src/cli/main.js';
 import { EXIT } from '../src/cli/exit-codes.js';
-import { ffmpeg, makeTempDir } from './helpers/fixtures.js';
-import { runCli as runBin } from './helpers/cli.js';
+import { ffmpeg, makeTempDir, makeVideo } from './helpers/fixtures.js';
+import { runCli as runBin, startCli } from './helpers/cli.js';
+import { createOutput } from '../src/cli/output.js';
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let dataDir: string;
@@ -92,4 +95,49 @@ describe('studio CLI', () => {
     const doc = JSON.parse(r.stdout) as { jobs: Array<{ state: string }> };
     expect(doc.jobs.map((j) => j.state).sort()).toEqual(['done', 'failed']);
   });
+
+  it('draws a redrawn progress bar on a terminal and plain lines otherwise', () => {
+    let tty = '';
+    const bar = createOutput(false, { write: () => true }, { write: (x: string) => (tty += x), isTTY: true }).progress('clip');
+    bar.update(42, 75, 'ladder');
+    bar.done('done');
+    expect(tty).toContain('\r\x1b[2Kclip [#############.................]  42% ladder ETA 1:15');
+    let plain = '';
+    const lines = createOutput(false, { write: () => true }, { write: (x: string) => (plain += x) }).progress('clip');
+    for (const p of [1, 2, 3, 15, 16, 55]) lines.update(p, null, 'ladder');
+    expect(plain).toBe('clip 1% ladder\nclip 15% ladder\nclip 55% ladder\n');
+  });
+
+  it('cancels the running job on Ctrl-C (SIGINT) and exits 5 with nothing recorded', async () => {
+    const src = join(tmp.dir, 'interrupt me.mp4');
+    await makeVideo(src, { width: 854, height: 480, durationS: 8 });
+    const sigData = join(tmp.dir, 'sigint data');
+    const { child, done } = startCli(['transcode', src, '--json', '--data-dir', sigData, '--preset', 'ultrafast']);
+    const dbPath = join(sigData, 'library.db');
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (Date.now() > deadline) throw new Error('job never started');
+      await new Promise((r) => setTimeout(r, 100));
+      if (!existsSync(dbPath)) continue;
+      const db = new Database(dbPath, { readonly: true });
+      let pid: number | null = null;
+      try {
+        pid = db.prepare(`SELECT child_pid FROM jobs WHERE state = 'running'`).pluck().get() as number | null;
+      } catch {
+        pid = null;
+      } finally {
+        db.close();
+      }
+      if (pid) break;
+    }
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code, r.stderr).toBe(EXIT.CANCELLED);
+    const doc = JSON.parse(r.stdout) as { job: { state: string }; renditions: unknown[] };
+    expect(doc.job.state).toBe('cancelled');
+    expect(doc.renditions).toEqual([]);
+    const db = new Database(dbPath, { readonly: true });
+    expect(db.prepare('SELECT status FROM media_items').pluck().all()).toEqual(['pending']);
+    db.close();
+  }, 120_000);
 });

@@ -23,7 +23,9 @@ export async function runJobsToCompletion(studio: Studio, out: Output, jobIds: s
     for (const id of jobIds ?? queue.list({ state: 'running' }).map((j) => j.id)) queue.cancel(id);
   };
   signal.addEventListener('abort', onAbort, { once: true });
-  queue.start();
+  queue.start(); // re-queues jobs a crashed process left running
+  // Temp folders of attempts that will never resume (crashed, then failed or cancelled) go now.
+  await studio.sweepTemp();
   try {
     const ids = jobIds ?? [];
     if (jobIds) {
