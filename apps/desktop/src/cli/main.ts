@@ -113,6 +113,9 @@ const viaBin = process.env.FANZ_STUDIO_CLI_MAIN === '1';
 delete process.env.FANZ_STUDIO_CLI_MAIN; // not for ffmpeg or anything else we start
 
 if (invokedDirectly || viaBin) {
+  // `npm run studio -- import ./clips` runs us inside apps/desktop; paths the user typed are relative to
+  // where they typed them, which npm passes as INIT_CWD.
+  if (process.env.npm_lifecycle_event === 'studio' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
   runCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -72,7 +72,10 @@ export interface QueueOptions {
   /** How often to look for jobs enqueued by other processes or whose back-off has passed. */
   pollMs?: number;
   heartbeatMs?: number;
-  /** A running job whose heartbeat is older than this is considered orphaned. */
+  /**
+   * A running job whose heartbeat is older than this is orphaned even if its owner's pid is alive (the pid
+   * may have been reused after a reboot). Long, so a laptop waking from sleep does not lose its jobs.
+   */
   staleMs?: number;
   retryBaseMs?: number;
 }
@@ -133,7 +136,7 @@ export class JobQueue extends EventEmitter {
       concurrency: opts.concurrency ?? defaultConcurrency(),
       pollMs: opts.pollMs ?? 500,
       heartbeatMs: opts.heartbeatMs ?? 1000,
-      staleMs: opts.staleMs ?? 30_000,
+      staleMs: opts.staleMs ?? 10 * 60_000,
       retryBaseMs: opts.retryBaseMs ?? 2000,
     };
     this.concurrency = Math.max(1, Math.floor(this.opts.concurrency));

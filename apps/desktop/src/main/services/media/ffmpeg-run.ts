@@ -18,6 +18,10 @@ export interface FfmpegJob {
   signal?: AbortSignal;
 }
 
+// fluent-ffmpeg keeps this many stderr lines for the error message; unlimited would grow with every
+// progress line of an hour-long encode.
+const STDERR_LINES_KEPT = 200;
+
 function parseTimemark(mark: string | undefined): number {
   if (!mark) return 0;
   const m = /^(-?\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(mark.trim());
@@ -52,7 +56,7 @@ export function runFfmpeg(job: FfmpegJob): Promise<void> {
       reject(new MediaError('CANCELLED', 'cancelled before ffmpeg started'));
       return;
     }
-    const cmd = ffmpeg({ stdoutLines: 0 }).setFfmpegPath(bin.path);
+    const cmd = ffmpeg({ stdoutLines: STDERR_LINES_KEPT }).setFfmpegPath(bin.path);
     for (const input of job.inputs) {
       cmd.input(input.path);
       // -nostdin: ffmpeg must never wait on the terminal of the CLI that started it.
@@ -111,7 +115,7 @@ export function runFfmpegMultiToBuffer(inputs: Array<{ path: string; options?: s
   const { ffmpeg: bin } = resolveBinaries();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const cmd = ffmpeg({ stdoutLines: 0 }).setFfmpegPath(bin.path);
+    const cmd = ffmpeg({ stdoutLines: STDERR_LINES_KEPT }).setFfmpegPath(bin.path);
     for (const input of inputs) cmd.input(input.path).inputOptions(...noSplit(['-nostdin', ...(input.options ?? [])]));
     if (complexFilter) cmd.complexFilter(complexFilter);
     cmd.outputOptions(...noSplit(outputOptions));
