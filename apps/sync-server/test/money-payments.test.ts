@@ -73,6 +73,14 @@ describe.each(BACKENDS)('payments on %s', (backend) => {
     expect(audit.totals.USD).toBe(0);
   });
 
+  it.skipIf(skip)('the money routes are in the OpenAPI document', async () => {
+    const doc = await api(srv.url, 'GET', '/api/v1/openapi.json');
+    expect(doc.status).toBe(200);
+    for (const path of ['/api/v1/payments', '/api/v1/subscriptions', '/api/v1/access', '/api/v1/finance/payouts', '/api/v1/finance/balance', '/api/v1/log/tree-head', '/api/v1/log/proofs/inclusion', '/api/v1/webhooks']) {
+      expect(Object.keys(doc.body.paths)).toContain(path);
+    }
+  });
+
   it.skipIf(skip)('the tier is in the creator catalog document, and a tier written there by the desktop can be bought', async () => {
     const [c2, f2] = [creator2, fan2];
     const tierId = newId('tier');

@@ -159,6 +159,21 @@ describe.each(BACKENDS)('webhooks on %s', (backend) => {
     expect(JSON.stringify(log.body)).not.toContain(secret);
   });
 
+  it.skipIf(skip)('other parts of the server emit events (content.uploaded) through the same outbox', async () => {
+    const got = await receiver(0);
+    try {
+      await api(srv.url, 'POST', '/api/v1/webhooks', { url: got.url, events: ['content.uploaded', 'content.ai_optimized'], secret }, bearer(creator));
+      const id = await srv.server.money.emitEvent(creator.id, 'content.uploaded', { mediaId: 'med_1', kind: 'video' });
+      await srv.server.money.emitEvent(fan.id, 'content.uploaded', { mediaId: 'med_2' });
+      await eventually(async () => got.received.length === 1, 'content.uploaded delivered');
+      expect(got.received[0]!.headers['webhook-id']).toBe(id);
+      expect(JSON.parse(got.received[0]!.body)).toMatchObject({ type: 'content.uploaded', data: { mediaId: 'med_1' } });
+      expect(specVerify(got.received[0]!.body, got.received[0]!.headers, secret)).toBe(true);
+    } finally {
+      await got.close();
+    }
+  });
+
   it.skipIf(skip)('gives up after the configured number of attempts and says so in the delivery log', async () => {
     const dead = await receiver(1000);
     try {

@@ -17,6 +17,8 @@ import { DocStore } from '../sync/doc-store.js';
 import { loadLogKey } from '../transparency-log/log-keys.js';
 import { TransparencyLog } from '../transparency-log/transparency-log.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
+import { enqueueWebhookEvent, type WebhookEventType } from '../webhooks/webhook-events.js';
+import type { Queryable } from '../db/database.js';
 import { CatalogReader } from './catalog-reader.js';
 import { IdempotencyStore } from './idempotency.js';
 import { MediaGrantSigner } from './media-grants.js';
@@ -33,6 +35,11 @@ export interface MoneyServices {
   payments: PaymentService;
   catalog: CatalogReader;
   webhooks: WebhookDispatcher;
+  /**
+   * Sends a webhook event to the owner's subscribed endpoints (e.g. content.uploaded from the upload
+   * routes). Pass the transaction that writes what the event reports, so both commit or neither does.
+   */
+  emitEvent(ownerId: string, type: WebhookEventType, data: Record<string, unknown>, tx?: Queryable): Promise<string>;
   /** Registers the money routes. */
   routes(table: RouteTable, auth: AuthService): void;
   close(): Promise<void>;
@@ -91,6 +98,12 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
     payments,
     catalog,
     webhooks,
+    async emitEvent(ownerId, type, data, tx) {
+      const id = await enqueueWebhookEvent(tx ?? db, ownerId, type, data);
+      // Inside a caller's transaction the row is not visible yet; the dispatcher's poll picks it up.
+      if (!tx) webhooks.kick();
+      return id;
+    },
     routes(table, auth) {
       subscriptionRoutes(table, { docs: deps.docs, catalog });
       paymentRoutes(table, payments);
