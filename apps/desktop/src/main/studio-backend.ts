@@ -89,13 +89,14 @@ export function openBackend(o: BackendOptions): StudioBackend {
     events.emit('event', { type: 'jobs', progress: p }),
   );
 
+  // One query for the whole jobs list (it refreshes several times a second while jobs run).
   const titles = (ids: string[]): Map<string, string> => {
-    const m = new Map<string, string>();
-    for (const id of new Set(ids)) {
-      const it = studio.lib.getItem(id);
-      if (it) m.set(id, it.title);
-    }
-    return m;
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = studio.db
+      .prepare(`SELECT id, title FROM media_items WHERE id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(unique)) as Array<{ id: string; title: string }>;
+    return new Map(rows.map((r) => [r.id, r.title]));
   };
   const jobView = (j: Job, t: Map<string, string>): JobView => ({
     id: j.id,

@@ -4,7 +4,6 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import type { LibraryItemDetail, LibraryItemView } from '../../shared/studio-api';
 import { useStudio } from './store';
-import { formError } from './errors';
 
 const TILE_W = 188;
 const TILE_H = 168;
@@ -68,13 +67,12 @@ function Detail({ id, onClose }: { id: string; onClose: () => void }) {
 }
 
 export function LibraryScreen() {
-  const { library, loadLibrary, loadMoreLibrary, client } = useStudio();
+  const { library, loadLibrary, loadMoreLibrary, importPaths, importMessage: importMsg } = useStudio();
   const scroller = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ w: 800, h: 600 });
   const [scrollTop, setScrollTop] = useState(0);
   const [open, setOpen] = useState<string | null>(null);
   const [importText, setImportText] = useState('');
-  const [importMsg, setImportMsg] = useState<string | null>(null);
   const [text, setText] = useState(library.query.text ?? '');
 
   useEffect(() => {
@@ -97,22 +95,14 @@ export function LibraryScreen() {
   if (last >= rows - 3 && library.nextCursor && !library.loading) void loadMoreLibrary();
 
   const runImport = async (paths: string[]) => {
-    if (!client || paths.length === 0) return;
-    setImportMsg(`Importing ${paths.length} file${paths.length === 1 ? '' : 's'}…`);
-    try {
-      const r = await client.api.importPaths({ paths });
-      const skipped = r.skipped.length ? `; skipped ${r.skipped.length}: ${r.skipped.slice(0, 3).map((s) => s.reason).join('; ')}` : '';
-      setImportMsg(`Imported ${r.imported}, ${r.jobIds.length} job${r.jobIds.length === 1 ? '' : 's'} queued${skipped}`);
-      setImportText('');
-    } catch (err) {
-      setImportMsg(formError(err).message);
-    }
+    await importPaths(paths);
+    setImportText('');
   };
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     const bridge = window.studio as unknown as { pathForFile?: (f: File) => string } | undefined;
     if (!bridge?.pathForFile) {
-      setImportMsg('Dropping files works in the desktop app; in browser mode paste their paths on this machine.');
+      useStudio.setState({ importMessage: 'Dropping files works in the desktop app; in browser mode paste their paths on this machine.' });
       return;
     }
     void runImport(Array.from(e.dataTransfer.files).map((f) => bridge.pathForFile!(f)));

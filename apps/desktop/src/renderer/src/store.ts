@@ -36,6 +36,9 @@ export interface StudioState {
   library: LibraryState;
   earnings: Earnings | null;
   editingPostId: string | null;
+  /** The last import's outcome; kept here so it survives switching screens while an import runs. */
+  importMessage: string | null;
+  importPaths(paths: string[]): Promise<void>;
   setScreen(s: Screen): void;
   editPost(id: string | null): void;
   init(): void;
@@ -71,6 +74,20 @@ export const useStudio = create<StudioState>((set, get) => ({
   library: { items: [], nextCursor: null, total: 0, query: { text: '' }, loading: false },
   earnings: null,
   editingPostId: null,
+  importMessage: null,
+  async importPaths(paths) {
+    const c = get().client;
+    if (!c || paths.length === 0) return;
+    set({ importMessage: `Importing ${paths.length} path${paths.length === 1 ? '' : 's'}…` });
+    try {
+      const r = await c.api.importPaths({ paths });
+      const skipped = r.skipped.length ? `; skipped ${r.skipped.length}: ${r.skipped.slice(0, 3).map((s) => `${s.path.split(/[\\/]/).pop()}: ${s.reason}`).join('; ')}` : '';
+      set({ importMessage: `Imported ${r.imported}, ${r.jobIds.length} job${r.jobIds.length === 1 ? '' : 's'} queued${skipped}` });
+    } catch (err) {
+      set({ importMessage: err instanceof Error ? err.message : String(err) });
+    }
+    void get().loadLibrary();
+  },
   setScreen: (screen) => set({ screen }),
   editPost: (editingPostId) => set({ editingPostId, screen: 'posts' }),
 
@@ -87,8 +104,8 @@ export const useStudio = create<StudioState>((set, get) => ({
       return;
     }
     set({ client });
-    const jobs = throttle(() => void get().refreshJobs(), 300);
-    const library = throttle(() => void get().loadLibrary(), 800);
+    const jobs = throttle(() => void get().refreshJobs(), 500);
+    const library = throttle(() => void get().loadLibrary(), 1500);
     const posts = throttle(() => void get().refreshPosts(), 100);
     client.subscribe((e: StudioEvent) => {
       if (e.type === 'sync') set({ sync: e.status });
