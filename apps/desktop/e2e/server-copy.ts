@@ -10,6 +10,8 @@ export interface Creator {
   email: string;
   password: string;
   username: string;
+  /** From registration; reused so polling the server copy does not trip the login rate limit. */
+  accessToken: string;
 }
 
 async function api(serverUrl: string, path: string, body: unknown): Promise<Record<string, unknown>> {
@@ -23,14 +25,13 @@ export async function registerCreator(serverUrl: string, label: string): Promise
   const suffix = Math.random().toString(36).slice(2, 8);
   const c = { email: `${label}-${suffix}@example.test`, password: 'correct horse battery', username: `${label}_${suffix}` };
   const data = await api(serverUrl, '/api/v1/auth/register', { role: 'creator', displayName: label, ...c });
-  return { ...c, id: (data.user as { id: string }).id };
+  return { ...c, id: (data.user as { id: string }).id, accessToken: data.accessToken as string };
 }
 
 export async function serverPosts(serverUrl: string, creator: Creator): Promise<Post[]> {
-  const auth = await api(serverUrl, '/api/v1/auth/login', { email: creator.email, password: creator.password });
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(`${serverUrl.replace(/^http/, 'ws')}/sync`, catalogDocName(creator.id), doc, {
-    params: { token: auth.accessToken as string },
+    params: { token: creator.accessToken },
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
   });

@@ -102,8 +102,23 @@ test('import, post with a price, schedule, edit offline, and the server copy mat
     .poll(async () => (await serverPosts(server.url, creator)).map((p) => [p.title, p.price?.amount, p.price?.currency, p.status]))
     .toEqual([['Sunset walk', 1299, 'USD', 'scheduled']]);
 
+  await expect(page.getByTestId('recommendations')).toContainText('sunset-walk');
+
+  // Drag the post one day later on the month calendar: same time of day, next day.
   await page.getByTestId('nav-schedule').click();
+  await page.getByTestId('schedule-month').click();
   await expect(page.getByTestId('calendar-event')).toContainText('Sunset walk');
+  const before = (await serverPosts(server.url, creator))[0]!.scheduledAt!;
+  const dayAfter = new Date(Date.parse(before) + 24 * 3600_000);
+  const key = `${dayAfter.getFullYear()}-${String(dayAfter.getMonth() + 1).padStart(2, '0')}-${String(dayAfter.getDate()).padStart(2, '0')}`;
+  await page.getByTestId('calendar-event').dragTo(page.locator(`[data-date="${key}"]`));
+  await expect(page.locator(`[data-date="${key}"]`).getByTestId('calendar-event')).toContainText('Sunset walk');
+  await expect
+    .poll(async () => {
+      const at = new Date((await serverPosts(server.url, creator))[0]!.scheduledAt!);
+      return [at.getDate(), at.getHours(), at.getMinutes()];
+    })
+    .toEqual([dayAfter.getDate(), dayAfter.getHours(), dayAfter.getMinutes()]);
   await shot(page, 'schedule');
   await page.getByTestId('nav-earnings').click();
   await expect(page.getByTestId('earnings')).toBeVisible();

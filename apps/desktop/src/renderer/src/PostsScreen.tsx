@@ -1,7 +1,8 @@
 // Posts: the list and the editor (title, description, tags, media, visibility, price, schedule). Prices are
 // typed in major units and parsed to integer minor units with the currency's exponent before they leave
 // the form; the backend validates everything again with the core schemas.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { LibraryItemDetail } from '../../shared/studio-api';
 import { CURRENCY_CODES, parseAmount, toDecimalString, type CurrencyCode, type Post } from '@fanz/core';
 import { useStudio } from './store';
 import { formError, type FormError } from './errors';
@@ -47,6 +48,53 @@ export function statusLabel(p: Post): string {
   if (p.status === 'scheduled' && p.scheduledAt) return `scheduled ${new Date(p.scheduledAt).toLocaleString()}`;
   if (p.status === 'published' && p.publishedAt) return `published ${new Date(p.publishedAt).toLocaleString()}`;
   return 'draft';
+}
+
+/**
+ * What local scoring says about the chosen media: the content label (which visibility fits), technical
+ * quality, and the frame picked as the best thumbnail. Advice only; the creator decides.
+ */
+function Recommendations({ mediaIds, visibility }: { mediaIds: string[]; visibility: Visibility }) {
+  const client = useStudio((s) => s.client)!;
+  const [items, setItems] = useState<LibraryItemDetail[]>([]);
+  const key = mediaIds.join(',');
+  useEffect(() => {
+    let live = true;
+    void Promise.all(mediaIds.map((id) => client.api.libraryItem({ id }).catch(() => null))).then((r) => {
+      if (live) setItems(r.filter((x): x is LibraryItemDetail => x !== null));
+    });
+    return () => {
+      live = false;
+    };
+    // Re-fetch when the selection changes (by value), not on every render's new array.
+  }, [client, key]);
+  if (mediaIds.length === 0) return <aside className="recommend muted">Pick media to see what local scoring suggests.</aside>;
+  return (
+    <aside className="recommend" data-testid="recommendations">
+      <h3>Recommendations</h3>
+      {items.map((it) => {
+        const score = (model: string, label: string) => it.scores.find((s) => s.model === model && s.label === label)?.score;
+        const label = ['explicit', 'suggestive', 'safe'].find((l) => score('content-label', l) === 1);
+        const sharp = score('quality', 'sharpness');
+        const thumbAt = score('quality', 'thumbnail_time_s');
+        return (
+          <div key={it.id} className="rec-item">
+            <strong>{it.title}</strong>
+            {label ? (
+              <p>
+                Content: {label}
+                {label !== 'safe' && visibility === 'free' ? <span className="field-error"> — consider subscribers or pay-per-view</span> : null}
+              </p>
+            ) : (
+              <p className="muted">Not scored yet.</p>
+            )}
+            {sharp !== undefined ? <p>Sharpness {(sharp * 100).toFixed(0)}%</p> : null}
+            {thumbAt !== undefined ? <p>Best thumbnail at {thumbAt.toFixed(1)} s</p> : null}
+          </div>
+        );
+      })}
+    </aside>
+  );
 }
 
 function Editor({ post, onSaved }: { post: Post | null; onSaved: (id: string) => void }) {
@@ -114,79 +162,82 @@ function Editor({ post, onSaved }: { post: Post | null; onSaved: (id: string) =>
   const fieldError = (k: string) => (error?.fields[k] ? <span className="field-error" data-testid={`error-${k}`}>{error.fields[k]}</span> : null);
   const ready = library.filter((i) => i.status === 'ready');
   return (
-    <form className="editor" onSubmit={(e) => void save(e)} data-testid="post-editor">
-      <h2>{post ? 'Edit post' : 'New post'}</h2>
-      <label>
-        Title
-        <input data-testid="post-title" value={form.title} onChange={(e) => set('title', e.target.value)} />
-        <span className="muted small">{form.title.length}/200</span>
-        {fieldError('title')}
-      </label>
-      <label>
-        Description
-        <textarea data-testid="post-description" rows={4} value={form.description} onChange={(e) => set('description', e.target.value)} />
-        {fieldError('description')}
-      </label>
-      <label>
-        Tags (comma separated)
-        <input data-testid="post-tags" value={form.tags} onChange={(e) => set('tags', e.target.value)} />
-        {fieldError('tags')}
-      </label>
-      <fieldset>
-        <legend>Media</legend>
-        {ready.length === 0 ? <span className="muted">Ready media from the library appears here.</span> : null}
-        <div className="media-pick">
-          {ready.slice(0, 60).map((i) => (
-            <label key={i.id} className="check">
-              <input
-                type="checkbox"
-                data-testid="post-media"
-                checked={form.mediaIds.includes(i.id)}
-                onChange={(e) => set('mediaIds', e.target.checked ? [...form.mediaIds, i.id] : form.mediaIds.filter((m) => m !== i.id))}
-              />
-              {i.title}
+    <div className="editor-wrap">
+      <form className="editor" onSubmit={(e) => void save(e)} data-testid="post-editor">
+        <h2>{post ? 'Edit post' : 'New post'}</h2>
+        <label>
+          Title
+          <input data-testid="post-title" value={form.title} onChange={(e) => set('title', e.target.value)} />
+          <span className="muted small">{form.title.length}/200</span>
+          {fieldError('title')}
+        </label>
+        <label>
+          Description
+          <textarea data-testid="post-description" rows={4} value={form.description} onChange={(e) => set('description', e.target.value)} />
+          {fieldError('description')}
+        </label>
+        <label>
+          Tags (comma separated)
+          <input data-testid="post-tags" value={form.tags} onChange={(e) => set('tags', e.target.value)} />
+          {fieldError('tags')}
+        </label>
+        <fieldset>
+          <legend>Media</legend>
+          {ready.length === 0 ? <span className="muted">Ready media from the library appears here.</span> : null}
+          <div className="media-pick">
+            {ready.slice(0, 60).map((i) => (
+              <label key={i.id} className="check">
+                <input
+                  type="checkbox"
+                  data-testid="post-media"
+                  checked={form.mediaIds.includes(i.id)}
+                  onChange={(e) => set('mediaIds', e.target.checked ? [...form.mediaIds, i.id] : form.mediaIds.filter((m) => m !== i.id))}
+                />
+                {i.title}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Who can see it</legend>
+          {(['free', 'subscribers', 'pay_per_view'] as const).map((v) => (
+            <label key={v} className="check">
+              <input type="radio" name="visibility" data-testid={`visibility-${v}`} checked={form.visibility === v} onChange={() => set('visibility', v)} />
+              {v === 'free' ? 'Free' : v === 'subscribers' ? 'Subscribers' : 'Pay per view'}
             </label>
           ))}
-        </div>
-      </fieldset>
-      <fieldset>
-        <legend>Who can see it</legend>
-        {(['free', 'subscribers', 'pay_per_view'] as const).map((v) => (
-          <label key={v} className="check">
-            <input type="radio" name="visibility" data-testid={`visibility-${v}`} checked={form.visibility === v} onChange={() => set('visibility', v)} />
-            {v === 'free' ? 'Free' : v === 'subscribers' ? 'Subscribers' : 'Pay per view'}
-          </label>
-        ))}
-        {form.visibility === 'pay_per_view' ? (
-          <div className="row">
-            <input data-testid="post-price" inputMode="decimal" placeholder="12.99" value={form.price} onChange={(e) => set('price', e.target.value)} />
-            <select data-testid="post-currency" value={form.currency} onChange={(e) => set('currency', e.target.value as CurrencyCode)}>
-              {CURRENCY_CODES.map((c) => (
-                <option key={c}>{c}</option>
-              ))}
-            </select>
-            {fieldError('price')}
-          </div>
-        ) : null}
-      </fieldset>
-      <fieldset>
-        <legend>Release (times in {TIME_ZONE})</legend>
-        <div className="row">
-          <input type="datetime-local" data-testid="post-schedule-at" value={form.scheduleAt} onChange={(e) => set('scheduleAt', e.target.value)} />
-          <button type="button" data-testid="post-schedule" onClick={(e) => void save(e, 'schedule')}>Save and schedule</button>
-          {post?.status === 'scheduled' ? (
-            <button type="button" onClick={(e) => void save(e, 'unschedule')}>Unschedule</button>
+          {form.visibility === 'pay_per_view' ? (
+            <div className="row">
+              <input data-testid="post-price" inputMode="decimal" placeholder="12.99" value={form.price} onChange={(e) => set('price', e.target.value)} />
+              <select data-testid="post-currency" value={form.currency} onChange={(e) => set('currency', e.target.value as CurrencyCode)}>
+                {CURRENCY_CODES.map((c) => (
+                  <option key={c}>{c}</option>
+                ))}
+              </select>
+              {fieldError('price')}
+            </div>
           ) : null}
-          {fieldError('scheduledAt')}
+        </fieldset>
+        <fieldset>
+          <legend>Release (times in {TIME_ZONE})</legend>
+          <div className="row">
+            <input type="datetime-local" data-testid="post-schedule-at" value={form.scheduleAt} onChange={(e) => set('scheduleAt', e.target.value)} />
+            <button type="button" data-testid="post-schedule" onClick={(e) => void save(e, 'schedule')}>Save and schedule</button>
+            {post?.status === 'scheduled' ? (
+              <button type="button" onClick={(e) => void save(e, 'unschedule')}>Unschedule</button>
+            ) : null}
+            {fieldError('scheduledAt')}
+          </div>
+        </fieldset>
+        {error ? <div className="error" role="alert" data-testid="post-error">{error.message.slice(0, 400)}</div> : null}
+        {notice ? <div className="notice" data-testid="post-notice">{notice}</div> : null}
+        <div className="row">
+          <button type="submit" className="primary" data-testid="post-save">Save</button>
+          {post ? <span className="muted" data-testid="post-status">{statusLabel(post)}</span> : null}
         </div>
-      </fieldset>
-      {error ? <div className="error" role="alert" data-testid="post-error">{error.message.slice(0, 400)}</div> : null}
-      {notice ? <div className="notice" data-testid="post-notice">{notice}</div> : null}
-      <div className="row">
-        <button type="submit" className="primary" data-testid="post-save">Save</button>
-        {post ? <span className="muted" data-testid="post-status">{statusLabel(post)}</span> : null}
-      </div>
-    </form>
+      </form>
+      <Recommendations mediaIds={form.mediaIds} visibility={form.visibility} />
+    </div>
   );
 }
 

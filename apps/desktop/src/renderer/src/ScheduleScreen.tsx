@@ -12,6 +12,11 @@ function startOfDay(d: Date): Date {
   return new Date(d.getFullYear(), d.getMonth(), d.getDate());
 }
 
+/** YYYY-MM-DD in local time (the creator's calendar day). */
+export function dayKey(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
 function daysFor(view: 'week' | 'month', anchor: Date): Date[] {
   if (view === 'week') {
     const start = startOfDay(new Date(anchor.getTime() - ((anchor.getDay() + 6) % 7) * DAY));
@@ -65,7 +70,7 @@ export function ScheduleScreen() {
           const items = timed.filter((p) => startOfDay(at(p)).getTime() === d.getTime()).sort((a, b) => at(a).getTime() - at(b).getTime());
           const past = d.getTime() + DAY <= Date.now();
           return (
-            <div key={d.toISOString()} className={`day ${past ? 'past' : ''}`} onDragOver={(e) => e.preventDefault()} onDrop={(e) => void drop(e, d)} data-testid="calendar-day">
+            <div key={d.toISOString()} data-date={dayKey(d)} className={`day ${past ? 'past' : ''}`} onDragOver={(e) => e.preventDefault()} onDrop={(e) => void drop(e, d)} data-testid="calendar-day">
               <div className="day-head">{d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })}</div>
               {items.map((p) => (
                 <div
