@@ -17,6 +17,7 @@ const LATENCY_EDITS = Number(process.env.BENCH_LATENCY_EDITS ?? 300);
 const BURST_PER_CLIENT = Number(process.env.BENCH_BURST ?? 150);
 const MEM_DOCS = Number(process.env.BENCH_MEM_DOCS ?? 100);
 const IDLE_MS = 1000;
+const WARMUP_EDITS = 100;
 
 interface Result {
   name: string;
@@ -28,6 +29,8 @@ interface Result {
   bytesPerIdleDoc: number;
   /** Documents the server still held in memory after its clients left (and the idle timeout passed). */
   docsStillLoaded: number;
+  /** Longest event-loop stall in the server during the latency phase. */
+  loopMaxMs: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -54,7 +57,8 @@ class Child {
   }
   static async start(file: string, env: Record<string, string> = {}): Promise<Child> {
     const proc = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
-      execArgv: ['--import', 'tsx', '--expose-gc'],
+      // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server process (to study latency tails).
+      execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
       env: { ...process.env, BENCH_IDLE_MS: String(IDLE_MS), ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -109,16 +113,25 @@ async function run(name: string, file: string, env: Record<string, string> = {})
 
   // Latency: one paced edit at a time, timed until each other client of the doc sees it.
   const samples: number[] = [];
+  let measuring = false;
   groups.forEach((group) =>
     group.forEach((c, me) =>
       c.doc.getMap<{ t: number; from: number }>('lat').observe((e) => {
         for (const key of e.keysChanged) {
           const v = c.doc.getMap<{ t: number; from: number }>('lat').get(key);
-          if (v && v.from !== me) samples.push(performance.now() - v.t);
+          if (measuring && v && v.from !== me) samples.push(performance.now() - v.t);
         }
       }),
     ),
   );
+  // Warm-up (JIT, first statements of each kind, buffers), not measured, for both servers alike.
+  for (let i = 0; i < WARMUP_EDITS; i++) {
+    groups[i % N_DOCS]![Math.floor(i / N_DOCS) % M_CLIENTS]!.doc.getMap('lat').set('warm', { t: performance.now(), from: -1 });
+    await sleep(10);
+  }
+  await sleep(500);
+  await child.request({ op: 'loop' });
+  measuring = true;
   for (let i = 0; i < LATENCY_EDITS; i++) {
     const group = groups[i % N_DOCS]!;
     const from = Math.floor(i / N_DOCS) % M_CLIENTS;
@@ -128,6 +141,7 @@ async function run(name: string, file: string, env: Record<string, string> = {})
     await sleep(10);
   }
   await waitFor(() => samples.length >= LATENCY_EDITS * (M_CLIENTS - 1), 'latency samples');
+  const loop = await child.request<{ maxMs: number }>({ op: 'loop' });
   samples.sort((a, b) => a - b);
 
   // Throughput: every client pushes a burst; time until every client holds every item of its doc.
@@ -169,6 +183,7 @@ async function run(name: string, file: string, env: Record<string, string> = {})
     bytesPerLoadedDoc: (loaded.heapUsed - before.heapUsed) / MEM_DOCS,
     bytesPerIdleDoc: Math.max(0, idle.heapUsed - before.heapUsed) / MEM_DOCS,
     docsStillLoaded: idle.loadedDocs,
+    loopMaxMs: loop.maxMs,
   };
 }
 
@@ -209,5 +224,6 @@ for (const [label, fmt, value, note] of metrics) {
 console.log('\nratio = fanz / reference. reference = @y/websocket-server setupWSConnection: in memory, no auth, nothing stored;');
 console.log('fanz = token check on connect, every update durably written before it is broadcast, idle docs unloaded after 1 s.');
 console.log(`docs still in memory after clients left: reference ${ref.docsStillLoaded}, ${results.map((r) => `${r.name} ${r.docsStillLoaded}`).join(', ')}`);
+console.log(`longest server event-loop stall during the latency phase: reference ${ref.loopMaxMs.toFixed(0)} ms, ${results.map((r) => `${r.name} ${r.loopMaxMs.toFixed(0)} ms`).join(', ')}`);
 console.log(`latency samples per server: ${ref.samples}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 process.exit(0);
