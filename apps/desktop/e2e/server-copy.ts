@@ -49,3 +49,21 @@ export async function serverPosts(serverUrl: string, creator: Creator): Promise<
     doc.destroy();
   }
 }
+
+/** A fan (registered here) tips the creator with the test gateway's always-approved card. */
+export async function tipCreator(serverUrl: string, creatorId: string, amount: number): Promise<void> {
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const fan = await api(serverUrl, '/api/v1/auth/register', {
+    role: 'fan',
+    displayName: 'Fan',
+    email: `fan-${suffix}@example.test`,
+    password: 'correct horse battery',
+    username: `fan_${suffix}`,
+  });
+  const res = await fetch(`${serverUrl}/api/v1/payments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${String(fan.accessToken)}`, 'idempotency-key': `tip-${suffix}` },
+    body: JSON.stringify({ tip: { creatorId, amount: { amount, currency: 'USD' } }, paymentMethod: { type: 'test_card', cardToken: 'tok_visa_success' } }),
+  });
+  if (res.status !== 201) throw new Error(`tip failed: ${res.status} ${await res.text()}`);
+}

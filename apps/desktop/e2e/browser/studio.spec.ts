@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { makeClip } from '../clip.js';
 import { freePort, startServer, startStudio, tempDir, type Proc } from '../processes.js';
-import { registerCreator, serverPosts, type Creator } from '../server-copy.js';
+import { registerCreator, serverPosts, tipCreator, type Creator } from '../server-copy.js';
 
 const screenshotsDir = fileURLToPath(new URL('../../../../resources/screenshots/', import.meta.url));
 
@@ -120,8 +120,11 @@ test('import, post with a price, schedule, edit offline, and the server copy mat
     })
     .toEqual([dayAfter.getDate(), dayAfter.getHours(), dayAfter.getMinutes()]);
   await shot(page, 'schedule');
+  // A fan's tip shows up in earnings with its log entry proven on this machine.
+  await tipCreator(server.url, creator.id, 500);
   await page.getByTestId('nav-earnings').click();
-  await expect(page.getByTestId('earnings')).toBeVisible();
+  await expect(page.getByTestId('log-badge')).toContainText('verified ·');
+  await expect(page.getByTestId('statement-row').first()).toContainText('verified');
   await shot(page, 'earnings');
 
   // The server goes away; editing goes on.

@@ -8,6 +8,7 @@ import type { MediaItem } from './services/library/library.js';
 import { CatalogService } from './services/catalog/catalog-service.js';
 import type { SecretBox } from './services/catalog/account-store.js';
 import { callServer } from './services/catalog/server-client.js';
+import { verifyLog } from './services/catalog/log-verifier.js';
 import { StudioApiError, type JobView, type LibraryItemView, type StudioApi, type StudioEvent } from '../shared/studio-api.js';
 
 export interface BackendOptions {
@@ -205,14 +206,24 @@ export function openBackend(o: BackendOptions): StudioBackend {
     },
     async earnings() {
       const session = catalog.session();
-      if (!session.signedIn || !session.serverUrl) return { available: false, reason: 'sign in to see earnings', balance: null, payouts: [] };
+      const none = { balance: null, payouts: [], log: null, logError: null };
+      if (!session.signedIn || !session.serverUrl) return { available: false, reason: 'sign in to see earnings', ...none };
       try {
         const token = await catalog.getAccessToken();
         const balance = await callServer(session.serverUrl, 'GET', '/api/v1/finance/balance', { accessToken: token });
-        const payouts = await callServer(session.serverUrl, 'GET', '/api/v1/finance/payouts', { accessToken: token }).catch(() => []);
-        return { available: true, reason: null, balance, payouts: Array.isArray(payouts) ? payouts : [payouts] };
+        const listed = (await callServer(session.serverUrl, 'GET', '/api/v1/finance/payouts', { accessToken: token }).catch(() => null)) as {
+          payouts?: unknown[];
+        } | null;
+        let log = null;
+        let logError: string | null = null;
+        try {
+          log = await verifyLog(studio.db, session.serverUrl, token);
+        } catch (err) {
+          logError = (err as Error).message;
+        }
+        return { available: true, reason: null, balance, payouts: listed?.payouts ?? [], log, logError };
       } catch (err) {
-        return { available: false, reason: (err as Error).message, balance: null, payouts: [] };
+        return { available: false, reason: (err as Error).message, ...none };
       }
     },
   };

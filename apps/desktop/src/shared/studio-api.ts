@@ -137,6 +137,16 @@ export interface Earnings {
   reason: string | null;
   balance: unknown;
   payouts: unknown[];
+  /** The transparency log checked on this machine (null when it could not be reached). */
+  log: {
+    treeSize: number;
+    headVerified: boolean;
+    reason: string | null;
+    /** This creator's money entries, newest first, each with its inclusion proof checked. */
+    entries: Array<{ index: number; entry: Record<string, unknown>; verified: boolean; reason: string | null }>;
+    truncated: boolean;
+  } | null;
+  logError: string | null;
 }
 
 export type StudioEvent =
