@@ -16,6 +16,8 @@ async function signIn(page: Page, creator: Creator): Promise<void> {
   await page.getByTestId('signin-password').fill(creator.password);
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('account-user')).toHaveText(creator.username);
+  // The device key was created here and registered with the server.
+  await expect(page.getByTestId('account')).toContainText(/Device key key_\w+/);
   await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced');
 }
 

@@ -139,8 +139,10 @@ export const useStudio = create<StudioState>((set, get) => ({
     const c = get().client;
     if (!c) return;
     const q = { ...get().library.query, ...query, cursor: null };
+    // A refresh (no new query) keeps as many items as are loaded, so a scrolled grid does not jump back.
+    const keep = query ? 200 : Math.min(500, Math.max(200, get().library.items.length));
     set((s) => ({ library: { ...s.library, query: q, loading: true } }));
-    const page = await c.api.libraryList(q);
+    const page = await c.api.libraryList({ ...q, limit: keep });
     set({ library: { items: page.items, nextCursor: page.nextCursor, total: page.total, query: q, loading: false } });
   },
   async loadMoreLibrary() {
