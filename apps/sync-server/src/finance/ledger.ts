@@ -56,38 +56,25 @@ export async function postTransaction(tx: Queryable, t: LedgerTransactionInput):
     deltas.set(leg.debit, (deltas.get(leg.debit) ?? 0) - leg.amount);
     deltas.set(leg.credit, (deltas.get(leg.credit) ?? 0) + leg.amount);
   }
-  const ids = [...deltas.keys()];
-  const accParams: string[] = [];
-  const accValues = ids.map((id, i) => {
+  // One statement (one round trip while the caller holds the log lock): upsert every touched account with
+  // its net change, the transaction row and the transfers. Foreign keys are checked at the end of the
+  // statement, when the accounts exist.
+  const params: (string | number)[] = [t.id, t.kind, t.referenceId, t.creatorId, t.currency, t.logIndex];
+  const p = (v: string | number) => `$${params.push(v)}`;
+  const accValues = [...deltas].map(([id, delta]) => {
     const a = parseAccount(id);
-    accParams.push(id, a.kind, a.owner, a.currency);
-    return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
+    return `(${p(id)}, ${p(a.kind)}, ${p(a.owner)}, ${p(a.currency)}, ${p(delta)}::bigint)`;
   });
+  const legValues = t.legs.map((leg) => `($1, ${p(leg.debit)}, ${p(leg.credit)}, ${p(leg.amount)}::bigint, $5)`);
   await tx.query(
-    `INSERT INTO ledger_accounts (id, kind, owner_id, currency) VALUES ${accValues.join(', ')} ON CONFLICT (id) DO NOTHING`,
-    accParams,
-  );
-  await tx.query(
-    'INSERT INTO ledger_transactions (id, kind, reference_id, creator_id, currency, log_index) VALUES ($1, $2, $3, $4, $5, $6)',
-    [t.id, t.kind, t.referenceId, t.creatorId, t.currency, t.logIndex],
-  );
-  const legParams: (string | number)[] = [t.id, t.currency];
-  const legValues = t.legs.map((leg, i) => {
-    legParams.push(leg.debit, leg.credit, leg.amount);
-    return `($1, $${i * 3 + 3}, $${i * 3 + 4}, $${i * 3 + 5}::bigint, $2)`;
-  });
-  await tx.query(
-    `INSERT INTO ledger_transfers (transaction_id, debit_account, credit_account, amount, currency) VALUES ${legValues.join(', ')}`,
-    legParams,
-  );
-  const balParams: (string | number)[] = [];
-  const balValues = ids.map((id, i) => {
-    balParams.push(id, deltas.get(id)!);
-    return `($${i * 2 + 1}, $${i * 2 + 2}::bigint)`;
-  });
-  await tx.query(
-    `UPDATE ledger_accounts a SET balance = a.balance + v.delta FROM (VALUES ${balValues.join(', ')}) AS v(id, delta) WHERE a.id = v.id`,
-    balParams,
+    `WITH accounts AS (
+       INSERT INTO ledger_accounts (id, kind, owner_id, currency, balance) VALUES ${accValues.join(', ')}
+       ON CONFLICT (id) DO UPDATE SET balance = ledger_accounts.balance + EXCLUDED.balance RETURNING id
+     ), txn AS (
+       INSERT INTO ledger_transactions (id, kind, reference_id, creator_id, currency, log_index) VALUES ($1, $2, $3, $4, $5, $6::bigint) RETURNING id
+     )
+     INSERT INTO ledger_transfers (transaction_id, debit_account, credit_account, amount, currency) VALUES ${legValues.join(', ')}`,
+    params,
   );
 }
 

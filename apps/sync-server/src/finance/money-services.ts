@@ -69,7 +69,10 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
   const idempotency = new IdempotencyStore(db, { waitMs: options.idempotencyWaitMs, staleMs: options.idempotencyStaleMs });
   const catalog = new CatalogReader(db, new DocStore(db));
   const webhooks = new WebhookDispatcher(db, deps.logger.child({ component: 'webhooks' }), options.webhooks);
-  const onCommitted = () => webhooks.kick();
+  // Only a commit that queued deliveries needs a dispatch pass now (the poll catches anything else).
+  const onCommitted = (queued: number) => {
+    if (queued > 0) webhooks.kick();
+  };
   const payments = new PaymentService({
     db,
     log,
@@ -99,9 +102,9 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
     catalog,
     webhooks,
     async emitEvent(ownerId, type, data, tx) {
-      const id = await enqueueWebhookEvent(tx ?? db, ownerId, type, data);
+      const { id, deliveries } = await enqueueWebhookEvent(tx ?? db, ownerId, type, data);
       // Inside a caller's transaction the row is not visible yet; the dispatcher's poll picks it up.
-      if (!tx) webhooks.kick();
+      if (!tx && deliveries > 0) webhooks.kick();
       return id;
     },
     routes(table, auth) {

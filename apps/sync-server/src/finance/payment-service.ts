@@ -39,8 +39,8 @@ export interface PaymentServiceDeps {
   idempotency: IdempotencyStore;
   catalog: CatalogReader;
   grants: MediaGrantSigner;
-  /** Called after every commit that appended to the log or the outbox. */
-  onCommitted: () => void;
+  /** Called after every money commit with the number of webhook deliveries it queued. */
+  onCommitted: (queuedDeliveries: number) => void;
   options: PaymentServiceOptions;
 }
 
@@ -118,8 +118,8 @@ export class PaymentService {
       });
       return replay(error);
     }
-    const data = await this.d.db.transaction((tx) => this.record(tx, user, purchase, paymentId, result.chargeId, owned));
-    this.d.onCommitted();
+    const { data, queued } = await this.d.db.transaction((tx) => this.record(tx, user, purchase, paymentId, result.chargeId, owned));
+    this.d.onCommitted(queued);
     return data;
   }
 
@@ -193,11 +193,11 @@ export class PaymentService {
       transfers: legs,
     });
     const event = { paymentId, kind: p.kind, fanId: user.id, creatorId: p.creatorId, productId: p.productId, amount: p.amount, creatorNet: creator, logIndex };
-    await enqueueWebhookEvent(tx, p.creatorId, 'payment.completed', event);
-    if (p.kind === 'subscription') await enqueueWebhookEvent(tx, p.creatorId, 'fan.subscribed', { ...event, subscription: data.subscription });
-    if (p.kind === 'tip') await enqueueWebhookEvent(tx, p.creatorId, 'tip.received', event);
+    let queued = (await enqueueWebhookEvent(tx, p.creatorId, 'payment.completed', event)).deliveries;
+    if (p.kind === 'subscription') queued += (await enqueueWebhookEvent(tx, p.creatorId, 'fan.subscribed', { ...event, subscription: data.subscription })).deliveries;
+    if (p.kind === 'tip') queued += (await enqueueWebhookEvent(tx, p.creatorId, 'tip.received', event)).deliveries;
     if (owned !== undefined) await this.d.idempotency.complete(tx, owned, { status: 201, data });
-    return data;
+    return { data, queued };
   }
 
   /**
@@ -246,10 +246,10 @@ export class PaymentService {
         amount: money(p.amount, cur),
         transfers: legs,
       });
-      await enqueueWebhookEvent(tx, p.creator_id, 'payment.refunded', { paymentId, reason, amount: money(p.amount, cur), logIndex });
-      return { payment: { id: paymentId, status, amount: money(p.amount, cur), reversalTransactionId: transactionId, logIndex } };
+      const { deliveries } = await enqueueWebhookEvent(tx, p.creator_id, 'payment.refunded', { paymentId, reason, amount: money(p.amount, cur), logIndex });
+      return { data: { payment: { id: paymentId, status, amount: money(p.amount, cur), reversalTransactionId: transactionId, logIndex } }, queued: deliveries };
     });
-    this.d.onCommitted();
-    return data;
+    this.d.onCommitted(data.queued);
+    return data.data;
   }
 }

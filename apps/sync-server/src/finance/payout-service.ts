@@ -63,7 +63,7 @@ export class PayoutService {
     private readonly processors: Record<PayoutMethod, PayoutProcessor>,
     private readonly idempotency: IdempotencyStore,
     private readonly logger: Logger,
-    private readonly onCommitted: () => void,
+    private readonly onCommitted: (queuedDeliveries: number) => void,
   ) {}
 
   /** Checks the device signature; returns the key id. 401 INVALID_SIGNATURE otherwise. */
@@ -108,7 +108,7 @@ export class PayoutService {
     const cur = body.amount.currency;
     const payoutId = newId('po');
     const reference = `FZ-${randomBytes(8).toString('hex').toUpperCase()}`;
-    await this.db.transaction(async (tx) => {
+    const queued = await this.db.transaction(async (tx) => {
       const logIndex = await this.log.allocate(tx);
       const earnings = accountId('creator_earnings', creatorId, cur);
       const available = await accountBalance(tx, earnings, true);
@@ -139,10 +139,11 @@ export class PayoutService {
         transfers: legs,
         device: { keyId, signature, request: rawBody },
       });
-      await enqueueWebhookEvent(tx, creatorId, 'creator.payout.requested', { payoutId, amount: body.amount, fee, net, method: body.method, referenceNumber: reference });
+      const { deliveries } = await enqueueWebhookEvent(tx, creatorId, 'creator.payout.requested', { payoutId, amount: body.amount, fee, net, method: body.method, referenceNumber: reference });
       if (owned !== undefined) await this.idempotency.complete(tx, owned, { status: 201, data: { payout_id: payoutId } });
+      return deliveries;
     });
-    this.onCommitted();
+    this.onCommitted(queued);
     return payoutView(await this.drive(payoutId));
   }
 
@@ -159,10 +160,12 @@ export class PayoutService {
       this.logger.warn({ payout: payoutId, reason: result.reason }, 'payout processor call failed; will retry');
       return p;
     }
-    await this.db.transaction(async (tx) => {
+    const FINISHED_ELSEWHERE = Symbol('finished elsewhere');
+    const queued = await this.db.transaction(async (tx) => {
       const logIndex = await this.log.allocate(tx);
       const rows = await tx.query<PayoutRow>('SELECT * FROM payouts WHERE id = $1 FOR UPDATE', [payoutId]);
-      if (rows[0]!.status !== 'processing') return; // another instance finished it
+      // Another instance finished it. Roll back (throw) rather than commit: the allocated log index must not be used up.
+      if (rows[0]!.status !== 'processing') throw FINISHED_ELSEWHERE;
       const cur = p.currency;
       const inTransit = accountId('payouts_in_transit', p.creator_id, cur);
       const transactionId = newId('txn');
@@ -195,7 +198,7 @@ export class PayoutService {
         transfers: legs,
         ...(result.ok ? { providerReference: result.providerReference } : { reason: result.reason }),
       });
-      await enqueueWebhookEvent(tx, p.creator_id, result.ok ? 'creator.payout.processed' : 'creator.payout.failed', {
+      const { deliveries } = await enqueueWebhookEvent(tx, p.creator_id, result.ok ? 'creator.payout.processed' : 'creator.payout.failed', {
         payoutId,
         status: result.ok ? 'completed' : 'failed',
         amount: m(p.amount, cur),
@@ -204,8 +207,12 @@ export class PayoutService {
         referenceNumber: p.reference_number,
         logIndex,
       });
+      return deliveries;
+    }).catch((err: unknown) => {
+      if (err === FINISHED_ELSEWHERE) return 0;
+      throw err;
     });
-    this.onCommitted();
+    this.onCommitted(queued);
     return (await this.db.query<PayoutRow>('SELECT * FROM payouts WHERE id = $1', [payoutId]))[0]!;
   }
 

@@ -18,21 +18,21 @@ export const WEBHOOK_EVENTS = [
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
-/** Writes the event to the outbox for every active endpoint of `ownerId` subscribed to `type`. Returns the event id. */
+/** Writes the event to the outbox for every active endpoint of `ownerId` subscribed to `type`; returns the event id and how many deliveries were queued. */
 export async function enqueueWebhookEvent(
   tx: Queryable,
   ownerId: string,
   type: WebhookEventType,
   data: Record<string, unknown>,
-): Promise<string> {
+): Promise<{ id: string; deliveries: number }> {
   const id = newId('evt');
   const payload = JSON.stringify({ type, timestamp: new Date().toISOString(), data });
-  await tx.query(
+  const rows = await tx.query(
     `WITH ev AS (INSERT INTO webhook_events (id, owner_id, type, payload) VALUES ($1, $2, $3, $4) RETURNING id)
      INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status)
      SELECT ev.id || ':' || e.id, ev.id, e.id, 'pending' FROM ev, webhook_endpoints e
-      WHERE e.owner_id = $2 AND e.active AND e.events LIKE $5`,
+      WHERE e.owner_id = $2 AND e.active AND e.events LIKE $5 RETURNING id`,
     [id, ownerId, type, payload, `%"${type}"%`],
   );
-  return id;
+  return { id, deliveries: rows.length };
 }
