@@ -132,7 +132,23 @@ export function openBackend(o: BackendOptions): StudioBackend {
       const text = (q.text ?? '').trim();
       let items: MediaItem[];
       let nextCursor: string | null = null;
-      if (text) {
+      if (q.label || q.minSharpness !== undefined) {
+        // Score filters: one query over the scores table (no cursor; the newest matches, up to the limit).
+        const ids = studio.db
+          .prepare(
+            `SELECT m.id FROM media_items m
+             WHERE (@label IS NULL OR EXISTS (SELECT 1 FROM scores s WHERE s.item_id = m.id AND s.model = 'content-label' AND s.label = @label AND s.score = 1))
+               AND (@sharp IS NULL OR EXISTS (SELECT 1 FROM scores s WHERE s.item_id = m.id AND s.model = 'quality' AND s.label = 'sharpness' AND s.score >= @sharp))
+             ORDER BY m.created_at DESC, m.id DESC LIMIT @limit`,
+          )
+          .pluck()
+          .all({ label: q.label ?? null, sharp: q.minSharpness ?? null, limit: q.limit ?? 200 }) as string[];
+        items = ids.map((id) => studio.lib.getItem(id)).filter((i): i is MediaItem => i !== null);
+        if (text) {
+          const hits = new Set(studio.lib.search(text, 10_000).map((i) => i.id));
+          items = items.filter((i) => hits.has(i.id));
+        }
+      } else if (text) {
         items = studio.lib.search(text, q.limit ?? 200);
       } else {
         const page = studio.lib.list({ limit: q.limit ?? 200, cursor: q.cursor ?? null, ...(q.kind ? { kind: q.kind } : {}) });

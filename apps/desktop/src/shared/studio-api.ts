@@ -32,6 +32,10 @@ export const libraryQuerySchema = z.strictObject({
   text: z.string().max(500).default(''),
   kind: z.enum(['video', 'photo']).optional(),
   status: z.enum(['pending', 'processing', 'ready', 'failed']).optional(),
+  /** Content label from local scoring. */
+  label: z.enum(['safe', 'suggestive', 'explicit']).optional(),
+  /** Least technical sharpness (0-1) from local scoring. */
+  minSharpness: z.number().min(0).max(1).optional(),
   cursor: z.string().max(200).nullable().default(null),
   limit: z.int().min(1).max(500).default(200),
 });

@@ -124,6 +124,21 @@ export function LibraryScreen() {
           <option value="pending">Pending</option>
           <option value="failed">Failed</option>
         </select>
+        <select data-testid="library-label" value={library.query.label ?? ''} onChange={(e) => void loadLibrary({ label: (e.target.value || undefined) as 'safe' | undefined })}>
+          <option value="">Any label</option>
+          <option value="safe">Safe</option>
+          <option value="suggestive">Suggestive</option>
+          <option value="explicit">Explicit</option>
+        </select>
+        <select
+          data-testid="library-quality"
+          value={library.query.minSharpness === undefined ? '' : String(library.query.minSharpness)}
+          onChange={(e) => void loadLibrary({ minSharpness: e.target.value ? Number(e.target.value) : undefined })}
+        >
+          <option value="">Any quality</option>
+          <option value="0.5">Sharp (50%+)</option>
+          <option value="0.8">Very sharp (80%+)</option>
+        </select>
         <span className="muted" data-testid="library-count">{library.total} items</span>
       </div>
       <form
