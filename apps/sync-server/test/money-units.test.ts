@@ -8,6 +8,7 @@ import { verifyWebhook } from '@fanz/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
+import { IdempotencyStore, requestHash } from '../src/finance/idempotency.js';
 import { accountId, auditLedger, postTransaction } from '../src/finance/ledger.js';
 import { backoffDelay, withRetries } from '../src/payments/retry.js';
 import { signWebhook } from '../src/webhooks/standard-webhooks.js';
@@ -48,6 +49,27 @@ describe('ledger postings', () => {
     ];
     for (const legs of bad) await expect(post(legs)).rejects.toThrow();
     expect(await auditLedger(db)).toMatchObject({ ok: true, transactions: 1, transfers: 2 });
+  });
+
+  it('idempotency keys: one owner, a different request is 409, a stale owner loses the right to record, old keys are pruned', async () => {
+    const store = new IdempotencyStore(db, { waitMs: 200, staleMs: 50 });
+    const h = requestHash('POST /x', { a: 1 });
+    const first = await store.claim('usr_a', 'k1', h);
+    if (!first.owner) throw new Error('expected to own the key');
+    await expect(store.claim('usr_a', 'k1', requestHash('POST /x', { a: 2 }))).rejects.toMatchObject({ code: 'CONFLICT' });
+    first.release();
+    await new Promise((r) => setTimeout(r, 80));
+    // The first owner went quiet for longer than staleMs: a retry takes the key over...
+    const second = await store.claim('usr_a', 'k1', h);
+    if (!second.owner) throw new Error('expected a takeover');
+    // ...and the first owner can no longer store a result (its transaction would roll back).
+    await expect(store.complete(db, { userId: 'usr_a', key: 'k1', token: first.token }, { status: 201, data: 1 })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await store.complete(db, { userId: 'usr_a', key: 'k1', token: second.token }, { status: 201, data: 2 });
+    second.release();
+    const replayed = await store.claim('usr_a', 'k1', h);
+    expect(replayed).toEqual({ owner: false, response: { status: 201, data: 2 } });
+    await db.query(`UPDATE idempotency_keys SET created_at = now() - interval '8 days' WHERE key = 'k1'`);
+    expect(await store.prune(7 * 24 * 3600_000)).toBe(1);
   });
 
   it('the audit reports a balance edited outside the ledger', async () => {

@@ -26,6 +26,17 @@ export type Claim = { owner: true; token: string; release: () => void } | { owne
 
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
+/** Resolves when `until` settles or after ms, whichever is first, without leaving a timer behind. */
+function wait(ms: number, until?: Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void until?.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export function requestHash(scope: string, body: unknown): string {
   return createHash('sha256').update(canonicalJson({ scope, body })).digest('hex');
 }
@@ -59,19 +70,14 @@ export class IdempotencyStore {
     const localKey = `${userId}\u0000${key}`;
     const token = randomBytes(12).toString('base64url');
     for (;;) {
-      const running = this.local.get(localKey);
-      if (running) {
-        await running;
-        continue;
-      }
       const inserted = await this.db.query(
         `INSERT INTO idempotency_keys (user_id, key, request_hash, status, owner) VALUES ($1, $2, $3, 'started', $4)
          ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
         [userId, key, hash, token],
       );
       if (inserted.length === 0) {
-        const rows = await this.db.query<{ request_hash: string; status: string; response_status: number | null; response_body: string | null; stale: boolean }>(
-          `SELECT request_hash, status, response_status, response_body, locked_at < now() - ($3::int * interval '1 millisecond') AS stale
+        const rows = await this.db.query<{ request_hash: string; status: string; response_body: string | null; stale: boolean }>(
+          `SELECT request_hash, status, response_body, locked_at < now() - ($3::int * interval '1 millisecond') AS stale
              FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
           [userId, key, this.options.staleMs],
         );
@@ -89,22 +95,26 @@ export class IdempotencyStore {
             )
           : [];
         if (takenOver.length === 0) {
-          if (Date.now() > deadline) {
+          const left = deadline - Date.now();
+          if (left <= 0) {
             throw new ApiError('CONFLICT', 'A request with this Idempotency-Key is still being processed; retry later.', {
               header: 'Idempotency-Key',
             });
           }
-          await new Promise((r) => setTimeout(r, 25));
+          // Wait for the owner: in this process, until it finishes; otherwise poll the row.
+          const running = this.local.get(localKey);
+          await (running ? wait(left, running) : wait(25));
           continue;
         }
       }
       let release!: () => void;
-      this.local.set(localKey, new Promise<void>((r) => (release = r)));
+      const mine = new Promise<void>((r) => (release = r));
+      this.local.set(localKey, mine);
       return {
         owner: true,
         token,
         release: () => {
-          this.local.delete(localKey);
+          if (this.local.get(localKey) === mine) this.local.delete(localKey);
           release();
         },
       };
@@ -124,6 +134,15 @@ export class IdempotencyStore {
     if (rows.length === 0) {
       throw new ApiError('CONFLICT', 'This request took too long and another request with the same Idempotency-Key took over; retry to see its result.');
     }
+  }
+
+  /** Deletes keys older than maxAgeMs (a retry after that is a new request); returns how many. */
+  async prune(maxAgeMs: number): Promise<number> {
+    const rows = await this.db.query(
+      `DELETE FROM idempotency_keys WHERE created_at < now() - ($1::bigint * interval '1 millisecond') RETURNING key`,
+      [maxAgeMs],
+    );
+    return rows.length;
   }
 
   /** Forgets a key whose request failed without a definite outcome, so the client may retry it. */

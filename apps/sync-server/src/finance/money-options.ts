@@ -9,6 +9,8 @@ export interface MoneyOptions {
   idempotencyWaitMs: number;
   /** After this long without a response, a started key may be taken over (its owner died). */
   idempotencyStaleMs: number;
+  /** Keys (and their stored responses) are kept this long; a retry must come within it. */
+  idempotencyRetentionMs: number;
   grantTtlMs: number;
   grantDownloadLimit: number;
   webhooks: WebhookDispatchOptions;
@@ -18,6 +20,7 @@ export const DEFAULT_MONEY_OPTIONS: MoneyOptions = {
   paymentRetry: { attempts: 4, baseMs: 200, maxMs: 2000 },
   idempotencyWaitMs: 30_000,
   idempotencyStaleMs: 60_000,
+  idempotencyRetentionMs: 7 * 24 * 3600_000,
   grantTtlMs: 7 * 24 * 3600_000,
   grantDownloadLimit: 5,
   // Standard Webhooks recommends retrying for about a day with growing gaps.

@@ -92,6 +92,10 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
     onCommitted,
   );
   webhooks.start();
+  const prune = () => void idempotency.prune(options.idempotencyRetentionMs).catch((err) => deps.logger.warn({ err }, 'pruning idempotency keys failed'));
+  await idempotency.prune(options.idempotencyRetentionMs);
+  const pruneTimer = setInterval(prune, 3600_000);
+  pruneTimer.unref();
   // Payouts a crash left half-way are finished in the background, not before the server answers.
   void payouts.resumeOpen().catch((err) => deps.logger.error({ err }, 'resuming open payouts failed'));
   return {
@@ -116,6 +120,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
       webhookRoutes(table, db);
     },
     async close() {
+      clearInterval(pruneTimer);
       await webhooks.stop();
     },
   };
