@@ -67,7 +67,7 @@ function itemView(i: MediaItem, thumb: string | null): LibraryItemView {
 }
 
 export function openBackend(o: BackendOptions): StudioBackend {
-  const studio = openStudio({ dataDir: o.dataDir, ...(o.concurrency ? { concurrency: o.concurrency } : {}) });
+  const studio = openStudio({ dataDir: o.dataDir, scoreAfterProcessing: true, ...(o.concurrency ? { concurrency: o.concurrency } : {}) });
   studio.queue.recoverInterrupted();
   studio.queue.start();
   const catalog = new CatalogService({

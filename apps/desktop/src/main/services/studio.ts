@@ -7,14 +7,22 @@ import { openDb, type Db } from './library/db.js';
 import { resolveDataDir } from './library/data-dir.js';
 import { Library } from './library/library.js';
 import { importPaths, type ImportResult } from './library/importer.js';
-import { JobQueue, type QueueOptions, type Job } from './jobs/queue.js';
+import { JobQueue, type QueueOptions, type Job, type JobHandler } from './jobs/queue.js';
 import { MEDIA_PROCESS, enqueueProcessing, mediaProcessHandler } from './jobs/media-process.js';
 import { resolveBinaries, type ResolvedBinaries } from './media/binaries.js';
+
+const MEDIA_SCORE = 'media.score';
 
 export interface StudioOptions extends QueueOptions {
   dataDir?: string | null;
   /** x264 preset (default veryfast). */
   preset?: string;
+  /**
+   * Queue local ONNX scoring (labels, quality, best thumbnail) for each item once its renditions are done.
+   * The studio UI turns this on; the CLI leaves it off so `import --wait` / `jobs run` stay media-only
+   * (`score` scores on demand).
+   */
+  scoreAfterProcessing?: boolean;
 }
 
 export interface Studio {
@@ -35,7 +43,27 @@ export function openStudio(o: StudioOptions = {}): Studio {
   const db = openDb(dataDir);
   const lib = new Library(db);
   const queue = new JobQueue(db, o);
-  queue.register(MEDIA_PROCESS, mediaProcessHandler({ lib, dataDir, ...(o.preset ? { preset: o.preset } : {}) }));
+  const processing = mediaProcessHandler({ lib, dataDir, ...(o.preset ? { preset: o.preset } : {}) });
+  queue.register(MEDIA_PROCESS, {
+    ...processing,
+    async run(ctx) {
+      const result = await processing.run(ctx);
+      const itemId = ctx.job.itemId;
+      if (o.scoreAfterProcessing && itemId) {
+        const active = queue.list({ itemId, limit: 20 }).some((j) => j.kind === MEDIA_SCORE && (j.state === 'queued' || j.state === 'running'));
+        if (!active) queue.enqueue(MEDIA_SCORE, { itemId });
+      }
+      return result;
+    },
+  });
+  // Loaded on first use: onnxruntime and the model stay out of processes that never score (the CLI's list, jobs, ...).
+  let scoring: Promise<JobHandler> | null = null;
+  queue.register(MEDIA_SCORE, {
+    async run(ctx) {
+      scoring ??= import('./scoring/scoring-job.js').then((m) => m.scoringJobHandler({ lib }));
+      return (await scoring).run(ctx);
+    },
+  });
   return {
     dataDir,
     db,
