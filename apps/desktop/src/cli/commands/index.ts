@@ -3,9 +3,10 @@ import type { Command } from '../command.js';
 import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
 import { jobsCommand } from './jobs.js';
+import { ledgerCommand } from './ledger.js';
 import { listCommand } from './list.js';
 import { scoreCommand } from './score.js';
 import { searchCommand } from './search.js';
 import { transcodeCommand } from './transcode.js';
 
-export const commands: Command[] = [importCommand, listCommand, searchCommand, transcodeCommand, jobsCommand, infoCommand, scoreCommand];
+export const commands: Command[] = [importCommand, listCommand, searchCommand, transcodeCommand, jobsCommand, infoCommand, scoreCommand, ledgerCommand];
