@@ -112,6 +112,34 @@ describe('ledger service', () => {
     expect(ledger.count()).toBe(0);
   });
 
+  it('appendOnce records a fact once however often it is seen', () => {
+    const body = { earningId: 'earn_1', logIndex: 41, amount: { amount: 1800, currency: 'USD' } };
+    const first = ledger.appendOnce('earning.verified', body);
+    expect(first.appended).toBe(true);
+    ledger.append('import', { itemId: 'item_1' });
+    // Same fact with keys in another order: same canonical body, nothing new.
+    const again = ledger.appendOnce('earning.verified', { amount: { currency: 'USD', amount: 1800 }, logIndex: 41, earningId: 'earn_1' });
+    expect(again).toEqual({ entry: first.entry, appended: false });
+    expect(ledger.appendOnce('earning.verified', { ...body, logIndex: 42 }).appended).toBe(true);
+    expect(ledger.count()).toBe(3);
+    expect(ledger.verify().ok).toBe(true);
+  });
+
+  it('refuses to sign when the account device key cannot be read or clashes with a recorded key, storing nothing', () => {
+    const accounts = new AccountStore(db, fileSecretBox(tmp.dir));
+    const account = { serverUrl: 'http://127.0.0.1:1', userId: 'usr_1', username: 'maya', role: 'creator', refreshToken: 'rt', deviceKeyId: 'dev_abc' };
+    accounts.save({ ...account, deviceSecretKey: 'not a key (sealed elsewhere)' });
+    const signedIn = new LedgerService(db, { accounts });
+    expect(() => signedIn.append('import', {})).toThrow(expect.objectContaining({ code: 'KEY_UNAVAILABLE' }) as Error);
+    accounts.save({ ...account, deviceSecretKey: toBase64Url(nodeEd25519.generateKeyPair().secretKey) });
+    signedIn.append('import', { n: 1 });
+    // The same keyId now pointing at another key would orphan the entries above.
+    accounts.save({ ...account, deviceSecretKey: toBase64Url(nodeEd25519.generateKeyPair().secretKey) });
+    expect(() => signedIn.append('import', { n: 2 })).toThrow(expect.objectContaining({ code: 'KEY_CONFLICT' }) as Error);
+    expect(ledger.count()).toBe(1);
+    expect(ledger.verify().ok).toBe(true);
+  });
+
   it('refuses UPDATE and DELETE on entries and keys while the triggers stand', () => {
     appendFive();
     expect(() => db.prepare("UPDATE ledger_entries SET body = '{}' WHERE seq = 2").run()).toThrow(/append-only/);

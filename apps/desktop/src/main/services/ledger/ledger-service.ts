@@ -78,8 +78,25 @@ export class LedgerService {
     ensureLedgerSchema(db);
   }
 
-  /** Appends one signed entry durably and returns it. Throws LedgerError on a bad kind or body. */
+  /**
+   * Appends one signed entry durably and returns it. Throws LedgerError on a bad kind or body.
+   * Called inside a caller's transaction, that transaction must be IMMEDIATE (hold the write lock) for the
+   * head re-read to be current; a stale deferred one fails with SQLITE_BUSY_SNAPSHOT rather than forking.
+   */
   append(kind: string, body: unknown): LedgerEntry {
+    return this.write(kind, body, false).entry;
+  }
+
+  /**
+   * Like append, unless an entry of this kind with an identical body (canonical JSON) already exists, in
+   * which case that entry is returned and nothing is written. For facts recorded whenever they are seen,
+   * e.g. `earning.verified` after each log check. Scans that kind's entries: fine at desktop scale.
+   */
+  appendOnce(kind: string, body: unknown): { entry: LedgerEntry; appended: boolean } {
+    return this.write(kind, body, true);
+  }
+
+  private write(kind: string, body: unknown, once: boolean): { entry: LedgerEntry; appended: boolean } {
     if (!isLedgerKind(kind)) throw new LedgerError('BAD_KIND', `unknown ledger kind "${String(kind).slice(0, 64)}"; expected one of ${LEDGER_KINDS.join(', ')}`);
     let bodyJson: string;
     try {
@@ -92,7 +109,11 @@ export class LedgerService {
     // Sign what will be read back, so the stored entry is exactly the signed one.
     const storedBody: unknown = JSON.parse(bodyJson);
 
-    const run = this.db.transaction((): LedgerEntry => {
+    const run = this.db.transaction((): { entry: LedgerEntry; appended: boolean } => {
+      if (once) {
+        const existing = this.db.prepare('SELECT * FROM ledger_entries WHERE kind = ? AND body = ? ORDER BY pos LIMIT 1').get(kind, bodyJson) as LedgerRow | undefined;
+        if (existing) return { entry: rowToEntry(existing), appended: false };
+      }
       const key = resolveSigningKey(this.db, this.signer, this.box, this.accounts);
       const headRow = this.db.prepare('SELECT * FROM ledger_entries ORDER BY pos DESC LIMIT 1').get() as LedgerRow | undefined;
       const entry = createLedgerEntry({
@@ -107,7 +128,7 @@ export class LedgerService {
       this.db
         .prepare('INSERT INTO ledger_entries (seq, prev_hash, timestamp, kind, body, key_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(entry.seq, entry.prevHash, entry.timestamp, entry.kind, bodyJson, entry.keyId, entry.signature);
-      return entry;
+      return { entry, appended: true };
     });
     return run.immediate();
   }
