@@ -13,6 +13,8 @@ export const EXIT = {
   CANCELLED: 5,
   /** The environment is missing something (ffmpeg not found, data dir not writable). */
   ENVIRONMENT: 6,
+  /** `ledger verify`: the device ledger does not verify (the message names the first bad entry). */
+  LEDGER_INVALID: 7,
 } as const;
 
 export class CliError extends Error {

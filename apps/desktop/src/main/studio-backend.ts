@@ -8,7 +8,8 @@ import type { MediaItem } from './services/library/library.js';
 import { CatalogService } from './services/catalog/catalog-service.js';
 import type { SecretBox } from './services/catalog/account-store.js';
 import { callServer } from './services/catalog/server-client.js';
-import { verifyLog } from './services/catalog/log-verifier.js';
+import { verifyLog, type LogVerification } from './services/catalog/log-verifier.js';
+import { LedgerService } from './services/ledger/ledger-service.js';
 import { StudioApiError, type JobView, type LibraryItemView, type StudioApi, type StudioEvent } from '../shared/studio-api.js';
 
 export interface BackendOptions {
@@ -24,6 +25,7 @@ export interface StudioBackend {
   api: StudioApi;
   studio: Studio;
   catalog: CatalogService;
+  ledger: LedgerService;
   events: EventEmitter<{ event: [StudioEvent] }>;
   /** Absolute path of a rendition file, or null (unknown id). The transport serves it. */
   renditionFile(id: string): { path: string; kind: string } | null;
@@ -77,6 +79,16 @@ export function openBackend(o: BackendOptions): StudioBackend {
     mode: o.mode,
     ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}),
   });
+  // The device's signed offline ledger: what this studio imported and which earnings it verified against the
+  // server's transparency log, signed with the account's device key (a local key before sign-in).
+  const ledger = new LedgerService(studio.db, { accounts: catalog.accounts, box: o.box(studio.dataDir) });
+  const recordVerifiedEarnings = (log: LogVerification, serverUrl: string) => {
+    if (!log.headVerified) return;
+    for (const e of log.entries) {
+      // appendOnce: the earnings screen re-verifies on every refresh; each entry is attested once.
+      if (e.verified) ledger.appendOnce('earning.verified', { serverUrl, logIndex: e.index, treeSize: log.treeSize, entry: e.entry });
+    }
+  };
   const events = new EventEmitter<{ event: [StudioEvent] }>();
   events.setMaxListeners(100);
   catalog.on('posts', () => events.emit('event', { type: 'posts' }));
@@ -181,6 +193,9 @@ export function openBackend(o: BackendOptions): StudioBackend {
     },
     async importPaths({ paths }) {
       const r = await studio.import(paths);
+      for (const item of r.imported) {
+        ledger.append('import', { itemId: item.id, sha256: item.contentHash, fileName: item.fileName, kind: item.kind });
+      }
       events.emit('event', { type: 'library' });
       return {
         imported: r.jobs.length,
@@ -234,6 +249,7 @@ export function openBackend(o: BackendOptions): StudioBackend {
         let logError: string | null = null;
         try {
           log = await verifyLog(studio.db, session.serverUrl, token);
+          recordVerifiedEarnings(log, session.serverUrl);
         } catch (err) {
           logError = (err as Error).message;
         }
@@ -248,6 +264,7 @@ export function openBackend(o: BackendOptions): StudioBackend {
     api,
     studio,
     catalog,
+    ledger,
     events,
     renditionFile(id) {
       const r = studio.db.prepare('SELECT path, kind FROM renditions WHERE id = ?').get(id) as { path: string; kind: string } | undefined;

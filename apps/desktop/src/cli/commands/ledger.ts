@@ -8,7 +8,7 @@ import { LEDGER_KINDS, LedgerService } from '../../main/services/ledger/ledger-s
 import type { LedgerEntry } from '@fanz/core';
 
 /** `ledger verify` found a bad entry. Distinct from FAILED so scripts can tell tampering from a crash. */
-export const LEDGER_INVALID = 7;
+export const LEDGER_INVALID = EXIT.LEDGER_INVALID;
 
 const USAGE = `ledger verify | ledger list [--limit N] | ledger append <${LEDGER_KINDS.join('|')}> --body JSON [--count N]`;
 

@@ -1,0 +1,56 @@
+// The studio UI's import path end to end on real ffmpeg, ONNX and SQLite: an import is attested in the device
+// ledger, its renditions are made, and local scoring follows on its own; the ledger still verifies.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { fileSecretBox } from '../src/main/services/catalog/account-store.js';
+import { openBackend, type StudioBackend } from '../src/main/studio-backend.js';
+import { makeTempDir, makeVideo } from './helpers/fixtures.js';
+
+let tmp: { dir: string; cleanup: () => Promise<void> };
+let backend: StudioBackend;
+
+beforeAll(async () => {
+  tmp = await makeTempDir('fanz-pipeline-');
+  backend = openBackend({ dataDir: join(tmp.dir, 'studio'), defaultServerUrl: 'http://127.0.0.1:9', mode: 'browser', box: fileSecretBox, concurrency: 1 });
+});
+
+afterAll(async () => {
+  await backend?.close();
+  await tmp?.cleanup();
+});
+
+async function waitForJobs(itemId: string, kinds: string[], timeoutMs = 150_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const jobs = backend.studio.queue.list({ itemId, limit: 20 });
+    const settled = kinds.every((k) => jobs.some((j) => j.kind === k && (j.state === 'done' || j.state === 'failed' || j.state === 'cancelled')));
+    if (settled) return;
+    if (Date.now() > end) throw new Error(`jobs did not settle: ${JSON.stringify(jobs.map((j) => [j.kind, j.state, j.error]))}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('studio import pipeline', () => {
+  it('attests the import in the signed ledger, makes renditions, then scores the item locally', async () => {
+    const src = await makeVideo(join(tmp.dir, 'clip one.mp4'), { width: 320, height: 240, durationS: 2 });
+    const r = await backend.api.importPaths({ paths: [src] });
+    expect(r.imported).toBe(1);
+    const [item] = backend.studio.lib.list({ limit: 10 }).items;
+    expect(item).toBeDefined();
+
+    const entries = backend.ledger.entries();
+    expect(entries.map((e) => e.kind)).toEqual(['import']);
+    expect(entries[0]!.body).toMatchObject({ itemId: item!.id, sha256: item!.contentHash, kind: 'video' });
+
+    await waitForJobs(item!.id, ['media.process', 'media.score']);
+    const jobs = backend.studio.queue.list({ itemId: item!.id, limit: 20 });
+    expect(jobs.map((j) => [j.kind, j.state]).sort()).toEqual([
+      ['media.process', 'done'],
+      ['media.score', 'done'],
+    ]);
+    const scores = backend.studio.lib.scores(item!.id);
+    expect(JSON.stringify(scores)).toMatch(/safe|suggestive|explicit/);
+
+    expect(backend.ledger.verify()).toMatchObject({ ok: true, entries: 1 });
+  });
+});
