@@ -1,59 +1,13 @@
 // The server process is killed with SIGKILL mid-stream and restarted on the same storage: every update a
 // client saw from the server (it is broadcast only after it is stored) must still be there. Then a clean
 // SIGTERM stop must flush and exit 0. Runs src/main.ts as a real child process, on PGlite and PostgreSQL.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BACKENDS, connect, makeStorage, pgSkipReason, register, synced, waitFor, type Client, type Storage } from './helpers.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
 
-const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
+type Child = ServerProcess;
 
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  wsUrl: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startChild(storage: Storage): Promise<Child> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    FANZ_DATA_DIR: storage.dataDir,
-    LOG_LEVEL: 'info',
-    SYNC_COMPACT_EVERY: '40',
-  };
-  delete env.DATABASE_URL;
-  delete env.DATABASE_SCHEMA;
-  delete env.JWT_SECRET;
-  if (storage.databaseUrl) {
-    env.DATABASE_URL = storage.databaseUrl;
-    env.DATABASE_SCHEMA = storage.databaseSchema;
-  }
-  // `node --import tsx` (not the tsx CLI) so the server is this very process and SIGKILL hits it.
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: APP_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    proc.on('exit', (code, signal) => r({ code, signal })),
-  );
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /FANZ sync server listening on (http:\/\/[0-9.:]+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        proc.stdout!.off('data', onData);
-        proc.stdout!.resume();
-        resolve({ proc, url: m[1]!, wsUrl: m[1]!.replace('http', 'ws') + '/sync', exited });
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    void exited.then(({ code, signal }) => reject(new Error(`server exited early (${code ?? signal}):\n${output}`)));
-  });
-}
+const startChild = (storage: Storage): Promise<Child> => startServerProcess(storage, { SYNC_COMPACT_EVERY: '40' });
 
 describe.each(BACKENDS)('crash recovery on %s', (backend) => {
   const skip = backend === 'postgres' && pgSkipReason !== null;

@@ -2,8 +2,6 @@
 // every acknowledged payment is there, the books balance, the log holds exactly one entry per committed
 // ledger transaction, the new signed tree head is consistent with one signed before the crash, and the
 // requests that were cut off can be retried with their Idempotency-Keys without charging twice.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { checkLogGrowth, checkTreeHead, fromBase64Url } from '@fanz/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
@@ -11,45 +9,12 @@ import { auditLedger } from '../src/finance/ledger.js';
 import { loadLogKey } from '../src/transparency-log/log-keys.js';
 import { TransparencyLog } from '../src/transparency-log/transparency-log.js';
 import { BACKENDS, api, makeStorage, pgSkipReason, register, type Storage } from './helpers.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
 import { pay } from './money-helpers.js';
 
-const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
+type Child = ServerProcess;
 
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startChild(storage: Storage): Promise<Child> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', FANZ_DATA_DIR: storage.dataDir, LOG_LEVEL: 'info', IDEMPOTENCY_STALE_MS: '1500' };
-  delete env.DATABASE_URL;
-  delete env.DATABASE_SCHEMA;
-  delete env.JWT_SECRET;
-  if (storage.databaseUrl) {
-    env.DATABASE_URL = storage.databaseUrl;
-    env.DATABASE_SCHEMA = storage.databaseSchema;
-  }
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: APP_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.on('exit', (code, signal) => r({ code, signal })));
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /FANZ sync server listening on (http:\/\/[0-9.:]+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        proc.stdout!.off('data', onData);
-        proc.stdout!.resume();
-        resolve({ proc, url: m[1]!, exited });
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    void exited.then(({ code, signal }) => reject(new Error(`server exited early (${code ?? signal}):\n${output}`)));
-  });
-}
+const startChild = (storage: Storage): Promise<Child> => startServerProcess(storage, { IDEMPOTENCY_STALE_MS: '1500' });
 
 describe.each(BACKENDS)('money crash recovery on %s', (backend) => {
   const skip = backend === 'postgres' && pgSkipReason !== null;
