@@ -1,13 +1,13 @@
 // Web renditions of a photo: upright (EXIF orientation applied), long edge 2048 / 1080 / 480 px WebP
 // (never upscaled), a heavily blurred preview for locked posts, and a dHash. No metadata survives: ffmpeg
 // does not carry EXIF into WebP, and `-map_metadata -1` drops container tags.
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJpegExif, orientationFilter, orientationSwapsAxes } from './exif.js';
 import { runFfmpeg } from './ffmpeg-run.js';
 import { dHashOfFrame } from './phash.js';
 import type { ProbeResult } from './probe.js';
 import { MediaError } from './errors.js';
+import { readHead } from './file-head.js';
 
 export const PHOTO_SIZES = [2048, 1080, 480] as const;
 
@@ -28,17 +28,6 @@ export interface PhotoResult {
 
 function even(n: number): number {
   return Math.max(2, Math.round(n / 2) * 2);
-}
-
-async function readHead(path: string, bytes: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
 
 export async function processPhoto(source: string, info: ProbeResult, outDir: string, signal?: AbortSignal): Promise<PhotoResult> {

@@ -2,7 +2,7 @@
 // and the technical quality metrics on each, rolls them up (max/mean per class, most severe label), and
 // picks a safe, sharp, well-exposed thumbnail. Nothing leaves the device. Bad input is refused early with a
 // ScoringError whose code says why; the source file is only ever read.
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import {
   DEFAULT_LABEL_THRESHOLDS,
   aggregateFrameScores,
@@ -23,6 +23,7 @@ import { readJpegExif, orientationFilter, orientationSwapsAxes } from '../media/
 import { readImageHeader } from './image-header.js';
 import { DEFAULT_SAMPLING, decodeStill, extractFrameJpeg, sampleVideoFrames, type SampledFrame, type SamplingOptions } from './frame-decoder.js';
 import { ScoringError } from './scoring-errors.js';
+import { readHead } from '../media/file-head.js';
 
 /** Refuse images larger than this before decoding (a 20000x20000 RGB buffer would be 1.2 GB). */
 export const MAX_IMAGE_PIXELS = 100_000_000;
@@ -61,17 +62,6 @@ export interface ScoreReport {
   thumbnailReason: string;
   model: { id: string; sha256: string };
   timingsMs: { decode: number; classify: number; quality: number; total: number };
-}
-
-async function readHead(path: string, bytes: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
 
 function checkImageSize(width: number, height: number, format: string): void {
