@@ -9,6 +9,7 @@ import { CatalogService } from './services/catalog/catalog-service.js';
 import type { SecretBox } from './services/catalog/account-store.js';
 import { callServer } from './services/catalog/server-client.js';
 import { verifyLog, type LogVerification } from './services/catalog/log-verifier.js';
+import { requestPayout } from './services/catalog/payout-request.js';
 import { LedgerService } from './services/ledger/ledger-service.js';
 import { StudioApiError, type JobView, type LibraryItemView, type StudioApi, type StudioEvent } from '../shared/studio-api.js';
 
@@ -257,6 +258,9 @@ export function openBackend(o: BackendOptions): StudioBackend {
       } catch (err) {
         return { available: false, reason: (err as Error).message, ...none };
       }
+    },
+    async payoutRequest(input) {
+      return requestPayout({ catalog, ledger }, input);
     },
   };
 

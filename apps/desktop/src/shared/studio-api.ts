@@ -2,7 +2,7 @@
 // preload) and a WebSocket to the browser-mode host. Both validate every call with `apiInputSchemas` at the
 // receiving end, so the renderer is never trusted. This module is pure TypeScript (no Node, no DOM).
 import { z } from 'zod';
-import { moneySchema, type Post } from '@fanz/core';
+import { moneySchema, positiveMoneySchema, type Post } from '@fanz/core';
 
 export const signInSchema = z.strictObject({
   serverUrl: z.url({ protocol: /^https?$/, message: 'server URL must start with http:// or https://' }),
@@ -41,6 +41,14 @@ export const libraryQuerySchema = z.strictObject({
 });
 export type LibraryQuery = z.input<typeof libraryQuerySchema>;
 
+export const PAYOUT_METHODS = ['paxum', 'bank_transfer'] as const;
+/** A payout the creator asks for; the amount is a positive integer in minor units (the UI parses "12.50"). */
+export const payoutRequestSchema = z.strictObject({
+  amount: positiveMoneySchema,
+  method: z.enum(PAYOUT_METHODS, { message: 'choose paxum or bank_transfer' }),
+});
+export type PayoutRequestInput = z.input<typeof payoutRequestSchema>;
+
 const idParam = z.strictObject({ id: z.string().min(1).max(64) });
 
 /** Input schema of every API method (z.undefined() = no argument). */
@@ -63,6 +71,7 @@ export const apiInputSchemas = {
   syncStatus: z.undefined(),
   syncNow: z.undefined(),
   earnings: z.undefined(),
+  payoutRequest: payoutRequestSchema,
 } as const;
 
 export type ApiMethod = keyof typeof apiInputSchemas;
@@ -153,6 +162,19 @@ export interface Earnings {
   logError: string | null;
 }
 
+/** A payout the server accepted, and the device-ledger entry that attests this device signed it. */
+export interface PayoutReceipt {
+  payoutId: string;
+  status: 'requested' | 'processing' | 'completed' | 'failed';
+  amount: { amount: number; currency: string };
+  transactionFee: { amount: number; currency: string };
+  netAmount: { amount: number; currency: string };
+  referenceNumber: string;
+  failureReason: string | null;
+  /** seq of the `payout.requested` entry in this device's signed ledger. */
+  ledgerSeq: number;
+}
+
 export type StudioEvent =
   | { type: 'sync'; status: SyncStatus }
   | { type: 'posts' }
@@ -179,6 +201,7 @@ export interface StudioApi {
   syncStatus(): Promise<SyncStatus>;
   syncNow(): Promise<SyncStatus>;
   earnings(): Promise<Earnings>;
+  payoutRequest(p: PayoutRequestInput): Promise<PayoutReceipt>;
 }
 
 /** What a transport hands the renderer: the API plus events and media URLs. */

@@ -1,13 +1,21 @@
 // Earnings: balance and payouts from the server, and the transparency log checked on this machine: a
 // "verified" badge per statement line means its inclusion proof checks out against a signed tree head
 // that is consistent with every head this device saw before.
-import { useEffect } from 'react';
-import { formatMoney, moneySchema } from '@fanz/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import { formatMoney, moneySchema, parseAmount, type CurrencyCode } from '@fanz/core';
+import { PAYOUT_METHODS, type PayoutReceipt } from '../../shared/studio-api';
+import { formError } from './errors';
 import { useStudio } from './store';
 
 function money(v: unknown): string | null {
   const m = moneySchema.safeParse(v);
   return m.success ? formatMoney(m.data) : null;
+}
+
+/** The currency of the available balance (USD when the server names none). */
+function payoutCurrency(balance: Record<string, unknown>): CurrencyCode {
+  const m = moneySchema.safeParse(balance.available);
+  return m.success ? m.data.currency : 'USD';
 }
 
 function summary(entry: Record<string, unknown>): { what: string; amount: string; when: string } {
@@ -16,6 +24,70 @@ function summary(entry: Record<string, unknown>): { what: string; amount: string
   const t = entry.createdAt ?? entry.created_at ?? entry.timestamp ?? entry.at;
   const when = typeof t === 'number' || (typeof t === 'string' && !Number.isNaN(Date.parse(t))) ? new Date(t).toLocaleString() : '';
   return { what, amount, when };
+}
+
+/** The payout form: the amount in major units ("12.50") is parsed to minor units by core before it is sent. */
+function PayoutForm({ currency, onDone }: { currency: CurrencyCode; onDone: () => Promise<void> }) {
+  const client = useStudio((s) => s.client);
+  const [amount, setAmount] = useState('');
+  const [method, setMethod] = useState<(typeof PAYOUT_METHODS)[number]>('paxum');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<PayoutReceipt | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!client || busy) return;
+    setError(null);
+    setResult(null);
+    let parsed;
+    try {
+      parsed = parseAmount(amount, currency, { allowZero: false });
+    } catch (err) {
+      setError(formError(err).message);
+      return;
+    }
+    setBusy(true);
+    try {
+      setResult(await client.api.payoutRequest({ amount: parsed, method }));
+    } catch (err) {
+      setError(formError(err).message);
+    } finally {
+      setBusy(false);
+      await onDone();
+    }
+  };
+  return (
+    <form className="payout-form" onSubmit={(e) => void submit(e)} data-testid="payout-form">
+      <label>
+        Amount ({currency}){' '}
+        <input value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="12.50" inputMode="decimal" data-testid="payout-amount" />
+      </label>{' '}
+      <label>
+        Method{' '}
+        <select value={method} onChange={(e) => setMethod(e.target.value as (typeof PAYOUT_METHODS)[number])} data-testid="payout-method">
+          {PAYOUT_METHODS.map((m) => (
+            <option key={m} value={m}>
+              {m.replace(/_/g, ' ')}
+            </option>
+          ))}
+        </select>
+      </label>{' '}
+      <button type="submit" disabled={busy || amount.trim() === ''} data-testid="payout-submit">
+        {busy ? 'Requesting…' : 'Request payout'}
+      </button>
+      {result ? (
+        <p className="badge-ok" data-testid="payout-result">
+          Payout {result.status}: {money(result.amount)} (fee {money(result.transactionFee)}, you receive{' '}
+          {money(result.netAmount)}) · ref {result.referenceNumber} · signed by this device, ledger entry #{result.ledgerSeq}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="badge-bad" role="alert" data-testid="payout-error">
+          {error}
+        </p>
+      ) : null}
+    </form>
+  );
 }
 
 export function EarningsScreen() {
@@ -77,6 +149,7 @@ export function EarningsScreen() {
       )}
       {log?.truncated ? <p className="muted">Only the latest 5,000 log entries were checked.</p> : null}
       <h3>Payouts</h3>
+      <PayoutForm currency={payoutCurrency(balance)} onDone={refreshEarnings} />
       {earnings.payouts.length === 0 ? (
         <p className="muted">No payouts yet.</p>
       ) : (

@@ -113,7 +113,9 @@ export class CatalogService extends EventEmitter {
 
   async register(input: { serverUrl: string; email: string; password: string; username: string; displayName: string }): Promise<SessionInfo> {
     const url = server.normalizeServerUrl(input.serverUrl);
-    return this.adopt(url, await server.register(url, input));
+    // The server's register body is strict: send only its fields (not serverUrl).
+    const { username, email, password, displayName } = input;
+    return this.adopt(url, await server.register(url, { username, email, password, displayName }));
   }
 
   private async adopt(serverUrl: string, auth: server.AuthResult): Promise<SessionInfo> {

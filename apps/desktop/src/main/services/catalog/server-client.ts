@@ -31,7 +31,7 @@ export async function callServer(
   serverUrl: string,
   method: 'GET' | 'POST',
   path: string,
-  o: { body?: unknown; accessToken?: string; timeoutMs?: number } = {},
+  o: { body?: unknown; accessToken?: string; timeoutMs?: number; headers?: Record<string, string> } = {},
 ): Promise<unknown> {
   let res: Response;
   try {
@@ -40,6 +40,7 @@ export async function callServer(
       headers: {
         ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(o.accessToken ? { authorization: `Bearer ${o.accessToken}` } : {}),
+        ...o.headers,
       },
       ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
       signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
