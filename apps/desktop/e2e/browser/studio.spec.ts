@@ -128,6 +128,17 @@ test('import, post with a price, schedule, edit offline, and the server copy mat
   await expect(page.getByTestId('log-badge')).toContainText('verified ·');
   await expect(page.getByTestId('statement-row').first()).toContainText('verified');
   await shot(page, 'earnings');
+  // A payout signed with this device's key: more than the balance is refused clearly, a fitting one completes.
+  await page.getByTestId('payout-amount').fill('1000.00');
+  await page.getByTestId('payout-submit').click();
+  await expect(page.getByTestId('payout-error')).toContainText('available balance');
+  await expect(page.getByTestId('payout-row')).toHaveCount(0);
+  await page.getByTestId('payout-amount').fill('2.00');
+  await page.getByTestId('payout-submit').click();
+  await expect(page.getByTestId('payout-result')).toContainText('completed');
+  await expect(page.getByTestId('payout-row')).toHaveCount(1);
+  await expect(page.getByTestId('payout-row').first()).toContainText('completed');
+  await shot(page, 'payout');
 
   // The server goes away; editing goes on.
   await server.proc.stop();

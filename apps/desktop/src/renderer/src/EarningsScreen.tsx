@@ -158,7 +158,7 @@ export function EarningsScreen() {
             {earnings.payouts.map((p, i) => {
               const po = p as Record<string, unknown>;
               return (
-                <tr key={String(po.payout_id ?? i)}>
+                <tr key={String(po.payout_id ?? i)} data-testid="payout-row">
                   <td>{String(po.created_at ?? '')}</td>
                   <td>{money(po.amount)}</td>
                   <td>fee {money(po.transaction_fee)}</td>
