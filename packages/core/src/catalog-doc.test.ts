@@ -161,4 +161,48 @@ describe('catalog document', () => {
     expect(cat.tiers.map((t) => t.name)).toEqual(['Basic', 'Gold']);
     expect(cat.vrExperiences.map((v) => v.title)).toEqual(['Soon']);
   });
+
+  it('carries the teaser and thumbnail choice through updates and into the public catalog', () => {
+    const doc = freshDoc();
+    const a = newId('med');
+    const b = newId('med');
+    const media = [
+      { mediaId: a, kind: 'video' as const },
+      { mediaId: b, kind: 'image' as const },
+    ];
+    const p = putPost(doc, post('Locked', { media, visibility: 'subscribers', teaserMediaId: a, thumbnailMediaId: b }));
+    expect(getPost(doc, p.id)).toMatchObject({ teaserMediaId: a, thumbnailMediaId: b });
+    // Another device picks a different teaser: the other field is untouched.
+    const u = updatePost(doc, p.id, { teaserMediaId: b });
+    expect(u).toMatchObject({ teaserMediaId: b, thumbnailMediaId: b });
+    publishPost(doc, p.id, T0);
+    const pub = derivePublicCatalog(doc, '2030-02-01T00:00:00Z').posts[0]!;
+    expect(pub).toMatchObject({ id: p.id, teaserMediaId: b, thumbnailMediaId: b });
+  });
+
+  it('refuses a teaser or thumbnail that is not one of the post\'s media', () => {
+    const doc = freshDoc();
+    const a = newId('med');
+    expect(() => putPost(doc, post('Leak', { media: [{ mediaId: a, kind: 'video' }], teaserMediaId: newId('med') }))).toThrow(/teaser must be one of the post's media/);
+    const p = putPost(doc, post('Ok', { media: [{ mediaId: a, kind: 'video' }], thumbnailMediaId: a }));
+    // Dropping the media while it is still the thumbnail is refused, and the stored post is unchanged.
+    expect(() => updatePost(doc, p.id, { media: [] })).toThrow(/thumbnail must be one of the post's media/);
+    expect(getPost(doc, p.id)?.media).toHaveLength(1);
+    expect(() => putPost(doc, post('Bad id', { media: [{ mediaId: a, kind: 'video' }], teaserMediaId: 'not-an-id' }))).toThrow(/med_ id/);
+  });
+
+  it('reads posts written before the teaser fields existed (no such keys in the doc)', () => {
+    const doc = freshDoc();
+    const old = new Y.Map<unknown>();
+    const id = newId('post');
+    doc.getMap('posts').set(id, old);
+    for (const [k, v] of Object.entries({ ...post('Old'), id, status: 'published', publishedAt: T0, media: [], tags: [], description: '', price: null, tierIds: [], scheduledAt: null })) {
+      old.set(k, v);
+    }
+    expect(old.has('teaserMediaId')).toBe(false);
+    expect(getPost(doc, id)).toMatchObject({ teaserMediaId: null, thumbnailMediaId: null });
+    const cat = derivePublicCatalog(doc, '2031-01-01T00:00:00Z');
+    expect(cat.invalid).toEqual([]);
+    expect(cat.posts[0]).toMatchObject({ id, teaserMediaId: null, thumbnailMediaId: null });
+  });
 });

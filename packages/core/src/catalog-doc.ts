@@ -232,7 +232,17 @@ export function publishDuePosts(doc: Y.Doc, now: Date | number | string): string
 
 export type PublicPost = Pick<
   Post,
-  'id' | 'creatorId' | 'title' | 'description' | 'tags' | 'media' | 'visibility' | 'price' | 'tierIds'
+  | 'id'
+  | 'creatorId'
+  | 'title'
+  | 'description'
+  | 'tags'
+  | 'media'
+  | 'teaserMediaId'
+  | 'thumbnailMediaId'
+  | 'visibility'
+  | 'price'
+  | 'tierIds'
 > & { publishedAt: string };
 
 export interface PublicCatalog {
@@ -272,6 +282,8 @@ export function derivePublicCatalog(doc: Y.Doc, now: Date | number | string): Pu
       description: p.description,
       tags: p.tags,
       media: p.media,
+      teaserMediaId: p.teaserMediaId,
+      thumbnailMediaId: p.thumbnailMediaId,
       visibility: p.visibility,
       price: p.price,
       tierIds: p.tierIds,

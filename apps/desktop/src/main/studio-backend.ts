@@ -11,7 +11,8 @@ import { callServer } from './services/catalog/server-client.js';
 import { verifyLog, type LogVerification } from './services/catalog/log-verifier.js';
 import { requestPayout } from './services/catalog/payout-request.js';
 import { LedgerService } from './services/ledger/ledger-service.js';
-import { StudioApiError, type JobView, type LibraryItemView, type StudioApi, type StudioEvent } from '../shared/studio-api.js';
+import { publishCheck } from './services/scoring/publish-check.js';
+import { StudioApiError, postDraftSchema, type JobView, type LibraryItemView, type StudioApi, type StudioEvent } from '../shared/studio-api.js';
 
 export interface BackendOptions {
   dataDir: string;
@@ -220,6 +221,10 @@ export function openBackend(o: BackendOptions): StudioBackend {
     },
     async postSave(draft) {
       return catalog.savePost(draft);
+    },
+    async postPublishCheck(draft) {
+      const d = postDraftSchema.parse(draft);
+      return publishCheck(studio.lib, d);
     },
     async postSchedule({ id, at }) {
       return catalog.schedule(id, at);

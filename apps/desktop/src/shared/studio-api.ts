@@ -22,6 +22,9 @@ export const postDraftSchema = z.strictObject({
   description: z.string().default(''),
   tags: z.array(z.string()).default([]),
   mediaIds: z.array(z.string()).default([]),
+  /** The media shown publicly as teaser / thumbnail; must be one of mediaIds. */
+  teaserMediaId: z.string().max(64).nullable().default(null),
+  thumbnailMediaId: z.string().max(64).nullable().default(null),
   visibility: z.enum(['free', 'subscribers', 'pay_per_view']),
   /** Minor units; required for pay_per_view. The UI parses "12.99" with the currency's exponent. */
   price: moneySchema.nullable().default(null),
@@ -65,6 +68,7 @@ export const apiInputSchemas = {
   jobRetry: idParam,
   postsList: z.undefined(),
   postSave: postDraftSchema,
+  postPublishCheck: postDraftSchema,
   postSchedule: z.strictObject({ id: z.string().min(1).max(64), at: z.string().max(64) }),
   postUnschedule: idParam,
   postDelete: idParam,
@@ -175,6 +179,18 @@ export interface PayoutReceipt {
   ledgerSeq: number;
 }
 
+/** A public placement whose media is not labelled `safe` (or not scored yet). */
+export interface PublishWarningView {
+  code: 'label_mismatch' | 'not_scored';
+  mediaId: string;
+  placement: 'public_teaser' | 'public_thumbnail' | 'public_post' | 'subscribers' | 'pay_per_view';
+  label: 'safe' | 'suggestive' | 'explicit' | null;
+  message: string;
+}
+export interface PublishCheckResult {
+  warnings: PublishWarningView[];
+}
+
 export type StudioEvent =
   | { type: 'sync'; status: SyncStatus }
   | { type: 'posts' }
@@ -195,6 +211,8 @@ export interface StudioApi {
   jobRetry(p: { id: string }): Promise<JobView | null>;
   postsList(): Promise<Post[]>;
   postSave(draft: PostDraft): Promise<Post>;
+  /** Label-vs-placement warnings to confirm before a post goes public; never blocks anything itself. */
+  postPublishCheck(draft: PostDraft): Promise<PublishCheckResult>;
   postSchedule(p: { id: string; at: string }): Promise<Post>;
   postUnschedule(p: { id: string }): Promise<Post>;
   postDelete(p: { id: string }): Promise<{ deleted: boolean }>;

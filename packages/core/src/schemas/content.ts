@@ -22,6 +22,12 @@ const postFields = z.object({
   description: plainText(5000).default(''),
   tags: z.array(tagSchema).max(30).default([]),
   media: z.array(mediaRefSchema).max(50).default([]),
+  /**
+   * The media shown publicly as the post's teaser and thumbnail (also for locked posts), chosen from `media`.
+   * Null: none chosen. Optional so catalog docs written before these fields existed still parse.
+   */
+  teaserMediaId: idSchema('med').nullable().default(null),
+  thumbnailMediaId: idSchema('med').nullable().default(null),
   visibility: z.enum(POST_VISIBILITIES),
   /** Required for pay_per_view, absent (null) otherwise. */
   price: positiveMoneySchema.nullable().default(null),
@@ -43,6 +49,13 @@ function postRules(post: PostFields, ctx: z.RefinementCtx): void {
   }
   if (post.visibility !== 'pay_per_view' && post.price !== null) {
     ctx.addIssue({ code: 'custom', path: ['price'], message: 'only pay-per-view posts have a price' });
+  }
+  // A teaser or thumbnail must be one of the post's own media, so nothing outside the post leaks publicly.
+  for (const k of ['teaserMediaId', 'thumbnailMediaId'] as const) {
+    const id = post[k];
+    if (id !== null && !post.media.some((m) => m.mediaId === id)) {
+      ctx.addIssue({ code: 'custom', path: [k], message: `the ${k === 'teaserMediaId' ? 'teaser' : 'thumbnail'} must be one of the post's media` });
+    }
   }
   if (post.status === 'scheduled' && post.scheduledAt === null) {
     ctx.addIssue({ code: 'custom', path: ['scheduledAt'], message: 'a scheduled post needs scheduledAt' });

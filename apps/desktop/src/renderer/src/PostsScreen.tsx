@@ -1,8 +1,8 @@
 // Posts: the list and the editor (title, description, tags, media, visibility, price, schedule). Prices are
 // typed in major units and parsed to integer minor units with the currency's exponent before they leave
 // the form; the backend validates everything again with the core schemas.
-import { useEffect, useState, type FormEvent } from 'react';
-import type { LibraryItemDetail } from '../../shared/studio-api';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import type { LibraryItemDetail, PostDraft, PublishWarningView } from '../../shared/studio-api';
 import { CURRENCY_CODES, parseAmount, toDecimalString, type CurrencyCode, type Post } from '@fanz/core';
 import { useStudio } from './store';
 import { formError, type FormError } from './errors';
@@ -14,13 +14,15 @@ interface Form {
   description: string;
   tags: string;
   mediaIds: string[];
+  teaserMediaId: string | null;
+  thumbnailMediaId: string | null;
   visibility: Visibility;
   price: string;
   currency: CurrencyCode;
   scheduleAt: string;
 }
 
-const EMPTY: Form = { title: '', description: '', tags: '', mediaIds: [], visibility: 'free', price: '', currency: 'USD', scheduleAt: '' };
+const EMPTY: Form = { title: '', description: '', tags: '', mediaIds: [], teaserMediaId: null, thumbnailMediaId: null, visibility: 'free', price: '', currency: 'USD', scheduleAt: '' };
 
 function toLocalInput(iso: string | null): string {
   if (!iso) return '';
@@ -35,6 +37,8 @@ function fromPost(p: Post): Form {
     description: p.description,
     tags: p.tags.join(', '),
     mediaIds: p.media.map((m) => m.mediaId),
+    teaserMediaId: p.teaserMediaId,
+    thumbnailMediaId: p.thumbnailMediaId,
     visibility: p.visibility,
     price: p.price ? toDecimalString(p.price) : '',
     currency: (p.price?.currency ?? 'USD') as CurrencyCode,
@@ -50,11 +54,8 @@ export function statusLabel(p: Post): string {
   return 'draft';
 }
 
-/**
- * What local scoring says about the chosen media: the content label (which visibility fits), technical
- * quality, and the frame picked as the best thumbnail. Advice only; the creator decides.
- */
-function Recommendations({ mediaIds, visibility }: { mediaIds: string[]; visibility: Visibility }) {
+/** Library details (renditions, scores) of the chosen media, re-fetched when the selection changes. */
+function useMediaDetails(mediaIds: string[]): LibraryItemDetail[] {
   const client = useStudio((s) => s.client)!;
   const [items, setItems] = useState<LibraryItemDetail[]>([]);
   const key = mediaIds.join(',');
@@ -68,13 +69,26 @@ function Recommendations({ mediaIds, visibility }: { mediaIds: string[]; visibil
     };
     // Re-fetch when the selection changes (by value), not on every render's new array.
   }, [client, key]);
+  return items;
+}
+
+/** The content label local scoring stored for an item (one-hot rows), or undefined when not scored. */
+function contentLabel(it: LibraryItemDetail): string | undefined {
+  return ['explicit', 'suggestive', 'safe'].find((l) => it.scores.some((s) => s.model === 'content-label' && s.label === l && s.score === 1));
+}
+
+/**
+ * What local scoring says about the chosen media: the content label (which visibility fits), technical
+ * quality, and the frame picked as the best thumbnail. Advice only; the creator decides.
+ */
+function Recommendations({ mediaIds, items, visibility }: { mediaIds: string[]; items: LibraryItemDetail[]; visibility: Visibility }) {
   if (mediaIds.length === 0) return <aside className="recommend muted">Pick media to see what local scoring suggests.</aside>;
   return (
     <aside className="recommend" data-testid="recommendations">
       <h3>Recommendations</h3>
       {items.map((it) => {
         const score = (model: string, label: string) => it.scores.find((s) => s.model === model && s.label === label)?.score;
-        const label = ['explicit', 'suggestive', 'safe'].find((l) => score('content-label', l) === 1);
+        const label = contentLabel(it);
         const sharp = score('quality', 'sharpness');
         const thumbAt = score('quality', 'thumbnail_time_s');
         return (
@@ -97,6 +111,62 @@ function Recommendations({ mediaIds, visibility }: { mediaIds: string[]; visibil
   );
 }
 
+/**
+ * Picks the public teaser and thumbnail from the post's media that have a teaser or poster rendition,
+ * showing each candidate's content label (public placements should be `safe`).
+ */
+function TeaserPicker({
+  form,
+  details,
+  set,
+  fieldError,
+}: {
+  form: Form;
+  details: LibraryItemDetail[];
+  set: <K extends keyof Form>(k: K, v: Form[K]) => void;
+  fieldError: (k: string) => ReactNode;
+}) {
+  const candidates = details.filter((d) => form.mediaIds.includes(d.id) && d.renditions.some((r) => r.kind === 'teaser' || r.kind === 'poster'));
+  const text = (d: LibraryItemDetail) => `${d.title} (${contentLabel(d) ?? 'not scored'})`;
+  const pick = (k: 'teaserMediaId' | 'thumbnailMediaId', name: string) => (
+    <label>
+      {name}
+      <select data-testid={`post-${k === 'teaserMediaId' ? 'teaser' : 'thumbnail'}`} value={form[k] ?? ''} onChange={(e) => set(k, e.target.value || null)}>
+        <option value="">None</option>
+        {candidates.map((d) => (
+          <option key={d.id} value={d.id}>
+            {text(d)}
+          </option>
+        ))}
+      </select>
+      {fieldError(k)}
+    </label>
+  );
+  return (
+    <fieldset data-testid="teaser-picker">
+      <legend>Public teaser and thumbnail</legend>
+      {candidates.length === 0 ? (
+        <span className="muted">Chosen media with a teaser or poster appears here.</span>
+      ) : (
+        <>
+          <ul className="small">
+            {candidates.map((d) => (
+              <li key={d.id} data-testid="teaser-candidate">
+                {text(d)}
+              </li>
+            ))}
+          </ul>
+          <div className="row">
+            {pick('teaserMediaId', 'Teaser')}
+            {pick('thumbnailMediaId', 'Thumbnail')}
+          </div>
+          <span className="muted small">Shown to everyone, also for locked posts: it should be labelled safe.</span>
+        </>
+      )}
+    </fieldset>
+  );
+}
+
 function Editor({ post, onSaved }: { post: Post | null; onSaved: (id: string) => void }) {
   const client = useStudio((s) => s.client)!;
   const library = useStudio((s) => s.library.items);
@@ -105,6 +175,10 @@ function Editor({ post, onSaved }: { post: Post | null; onSaved: (id: string) =>
   const [error, setError] = useState<FormError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [shownId, setShownId] = useState(post?.id);
+  // Label warnings for the draft about to go public, and the draft (as JSON) the creator confirmed them for.
+  const [warnings, setWarnings] = useState<{ key: string; list: PublishWarningView[] } | null>(null);
+  const [confirmedKey, setConfirmedKey] = useState<string | null>(null);
+  const details = useMediaDetails(form.mediaIds);
   // Another device's edit (arriving by sync) refreshes the form, unless the creator is mid-edit here:
   // then their typing wins on screen and the merge happens field by field when they save.
   const fresh = post ? fromPost(post) : EMPTY;
@@ -130,16 +204,34 @@ function Editor({ post, onSaved }: { post: Post | null; onSaved: (id: string) =>
         return;
       }
     }
+    const draft: PostDraft = {
+      ...(post ? { id: post.id } : {}),
+      title: form.title,
+      description: form.description,
+      tags: form.tags.split(',').map((t) => t.trim()).filter(Boolean),
+      mediaIds: form.mediaIds,
+      teaserMediaId: form.teaserMediaId,
+      thumbnailMediaId: form.thumbnailMediaId,
+      visibility: form.visibility,
+      price,
+    };
     try {
-      let saved = await client.api.postSave({
-        ...(post ? { id: post.id } : {}),
-        title: form.title,
-        description: form.description,
-        tags: form.tags.split(',').map((t) => t.trim()).filter(Boolean),
-        mediaIds: form.mediaIds,
-        visibility: form.visibility,
-        price,
-      });
+      // A post that is (or is about to be) public is checked against the stored labels first; a warning
+      // must be confirmed before saving. Drafts are never held back.
+      const goingPublic = then === 'schedule' || (then !== 'unschedule' && post !== null && post.status !== 'draft');
+      if (goingPublic) {
+        const key = JSON.stringify(draft);
+        const check = await client.api.postPublishCheck(draft);
+        if (check.warnings.length > 0 && confirmedKey !== key) {
+          setWarnings({ key, list: check.warnings });
+          setError({ message: 'Check the content warnings below and confirm to publish anyway.', fields: {} });
+          return;
+        }
+        setWarnings(check.warnings.length > 0 ? { key, list: check.warnings } : null);
+      } else {
+        setWarnings(null);
+      }
+      let saved = await client.api.postSave(draft);
       if (then === 'schedule') {
         if (!form.scheduleAt) {
           setError({ message: 'Pick a release date and time', fields: { scheduledAt: 'required' } });
@@ -191,13 +283,21 @@ function Editor({ post, onSaved }: { post: Post | null; onSaved: (id: string) =>
                   type="checkbox"
                   data-testid="post-media"
                   checked={form.mediaIds.includes(i.id)}
-                  onChange={(e) => set('mediaIds', e.target.checked ? [...form.mediaIds, i.id] : form.mediaIds.filter((m) => m !== i.id))}
+                  onChange={(e) =>
+                    setForm((f) => {
+                      const mediaIds = e.target.checked ? [...f.mediaIds, i.id] : f.mediaIds.filter((m) => m !== i.id);
+                      // A teaser or thumbnail must stay one of the post's media.
+                      const keep = (m: string | null) => (m !== null && mediaIds.includes(m) ? m : null);
+                      return { ...f, mediaIds, teaserMediaId: keep(f.teaserMediaId), thumbnailMediaId: keep(f.thumbnailMediaId) };
+                    })
+                  }
                 />
                 {i.title}
               </label>
             ))}
           </div>
         </fieldset>
+        <TeaserPicker form={form} details={details} set={set} fieldError={fieldError} />
         <fieldset>
           <legend>Who can see it</legend>
           {(['free', 'subscribers', 'pay_per_view'] as const).map((v) => (
@@ -229,6 +329,24 @@ function Editor({ post, onSaved }: { post: Post | null; onSaved: (id: string) =>
             {fieldError('scheduledAt')}
           </div>
         </fieldset>
+        {warnings ? (
+          <div className="error" data-testid="publish-warnings">
+            <ul>
+              {warnings.list.map((w, n) => (
+                <li key={n} data-testid="publish-warning">{w.message}</li>
+              ))}
+            </ul>
+            <label className="check">
+              <input
+                type="checkbox"
+                data-testid="publish-confirm"
+                checked={confirmedKey === warnings.key}
+                onChange={(e) => setConfirmedKey(e.target.checked ? warnings.key : null)}
+              />
+              I have checked these and want to publish anyway
+            </label>
+          </div>
+        ) : null}
         {error ? <div className="error" role="alert" data-testid="post-error">{error.message.slice(0, 400)}</div> : null}
         {notice ? <div className="notice" data-testid="post-notice">{notice}</div> : null}
         <div className="row">
@@ -236,7 +354,7 @@ function Editor({ post, onSaved }: { post: Post | null; onSaved: (id: string) =>
           {post ? <span className="muted" data-testid="post-status">{statusLabel(post)}</span> : null}
         </div>
       </form>
-      <Recommendations mediaIds={form.mediaIds} visibility={form.visibility} />
+      <Recommendations mediaIds={form.mediaIds} items={details} visibility={form.visibility} />
     </div>
   );
 }

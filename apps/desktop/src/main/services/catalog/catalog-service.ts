@@ -276,6 +276,8 @@ export class CatalogService extends EventEmitter {
       description: d.description,
       tags: d.tags.map((t) => t.trim()).filter(Boolean),
       media: d.mediaIds.map((mediaId) => ({ mediaId, kind: 'video' as const })),
+      teaserMediaId: d.teaserMediaId,
+      thumbnailMediaId: d.thumbnailMediaId,
       visibility: d.visibility,
       price: d.visibility === 'pay_per_view' ? d.price : null,
     };

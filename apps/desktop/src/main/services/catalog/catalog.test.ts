@@ -142,3 +142,25 @@ describe('dispatchApiCall', () => {
     await expect(dispatchApiCall(api as never, 'importPaths', { paths: [] })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
   });
 });
+
+describe('CatalogService teaser and thumbnail', () => {
+  it('saves the chosen teaser and thumbnail, and refuses one that is not among the post\'s media', async () => {
+    const { dir, db } = tempDb();
+    const svc = await offlineService(dir, db);
+    const [a, b] = [newId('med'), newId('med')];
+    const post = svc.savePost({ title: 'Locked', visibility: 'subscribers', mediaIds: [a, b], teaserMediaId: a, thumbnailMediaId: b });
+    expect(post).toMatchObject({ teaserMediaId: a, thumbnailMediaId: b });
+    const before = JSON.stringify(svc.listPosts());
+    let err: unknown;
+    try {
+      svc.savePost({ id: post.id, title: 'Locked', visibility: 'subscribers', mediaIds: [b], teaserMediaId: a, thumbnailMediaId: b });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StudioApiError);
+    expect((err as StudioApiError).details?.fields).toHaveProperty('teaserMediaId');
+    expect(JSON.stringify(svc.listPosts())).toBe(before);
+    // Clearing the choice is a plain save.
+    expect(svc.savePost({ id: post.id, title: 'Locked', visibility: 'subscribers', mediaIds: [b] })).toMatchObject({ teaserMediaId: null, thumbnailMediaId: null });
+  });
+});
