@@ -194,3 +194,30 @@ test('bad input gets a clear message and loses nothing', async ({ page }) => {
   expect(posts.map((p) => [p.title, p.price?.amount, p.status])).toEqual([['Sunset walk (extended cut)', 1450, 'scheduled']]);
   expect(Date.parse(posts[0]!.scheduledAt!)).toBeGreaterThan(Date.now());
 });
+
+test('teaser choice: the clip (it has a poster and a teaser) becomes the public teaser after the label check', async ({ page }) => {
+  await page.goto(studio.url);
+  await page.getByTestId('nav-posts').click();
+  await page.getByTestId('post-item').first().click();
+  await expect(page.getByTestId('post-title')).toHaveValue('Sunset walk (extended cut)');
+  // The candidate lists its content label (or that it is not scored yet).
+  await expect(page.getByTestId('teaser-candidate')).toHaveCount(1);
+  await expect(page.getByTestId('teaser-candidate')).toContainText(/\((safe|suggestive|explicit|not scored)\)/);
+  const mediaId = await page.getByTestId('post-teaser').locator('option').nth(1).getAttribute('value');
+  await page.getByTestId('post-teaser').selectOption(mediaId!);
+  await page.getByTestId('post-save').click();
+  // A scheduled post is checked before saving: a warning (label not safe, or not scored yet) must be
+  // confirmed; a safe teaser saves at once.
+  const warnings = page.getByTestId('publish-warnings');
+  await expect(warnings.or(page.getByTestId('post-notice'))).toBeVisible();
+  if (await warnings.isVisible()) {
+    await expect(page.getByTestId('publish-warning').first()).toContainText('public teaser');
+    await expect(page.getByTestId('post-notice')).toHaveCount(0);
+    await page.getByTestId('publish-confirm').check();
+    await page.getByTestId('post-save').click();
+  }
+  await expect(page.getByTestId('post-notice')).toHaveText('Saved');
+  await expect
+    .poll(async () => (await serverPosts(server.url, creator)).map((p) => [p.title, p.teaserMediaId, p.status]))
+    .toEqual([['Sunset walk (extended cut)', mediaId, 'scheduled']]);
+});
