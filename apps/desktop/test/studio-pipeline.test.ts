@@ -49,7 +49,14 @@ describe('studio import pipeline', () => {
       ['media.score', 'done'],
     ]);
     const scores = backend.studio.lib.scores(item!.id);
-    expect(JSON.stringify(scores)).toMatch(/safe|suggestive|explicit/);
+    const of = (model: string) => scores.filter((s) => s.model === model);
+    // One label, one-hot; the classifier's mean class probabilities sum to 1; the thumbnail frame has a sharpness.
+    expect(of('content-label').map((s) => s.label).sort()).toEqual(['explicit', 'safe', 'suggestive']);
+    expect(of('content-label').reduce((n, s) => n + s.score, 0)).toBe(1);
+    const means = of('nsfw-mobilenet-v2').filter((s) => s.label.startsWith('mean:'));
+    expect(means).toHaveLength(5);
+    expect(means.reduce((n, s) => n + s.score, 0)).toBeCloseTo(1, 3);
+    expect(of('quality').find((s) => s.label === 'sharpness')?.score).toBeGreaterThan(0);
 
     expect(backend.ledger.verify()).toMatchObject({ ok: true, entries: 1 });
   });

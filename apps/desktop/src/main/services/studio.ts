@@ -10,8 +10,7 @@ import { importPaths, type ImportResult } from './library/importer.js';
 import { JobQueue, type QueueOptions, type Job, type JobHandler } from './jobs/queue.js';
 import { MEDIA_PROCESS, enqueueProcessing, mediaProcessHandler } from './jobs/media-process.js';
 import { resolveBinaries, type ResolvedBinaries } from './media/binaries.js';
-
-const MEDIA_SCORE = 'media.score';
+import { MEDIA_SCORE } from './scoring/job-kind.js';
 
 export interface StudioOptions extends QueueOptions {
   dataDir?: string | null;
@@ -49,10 +48,7 @@ export function openStudio(o: StudioOptions = {}): Studio {
     async run(ctx) {
       const result = await processing.run(ctx);
       const itemId = ctx.job.itemId;
-      if (o.scoreAfterProcessing && itemId) {
-        const active = queue.list({ itemId, limit: 20 }).some((j) => j.kind === MEDIA_SCORE && (j.state === 'queued' || j.state === 'running'));
-        if (!active) queue.enqueue(MEDIA_SCORE, { itemId });
-      }
+      if (o.scoreAfterProcessing && itemId) queue.enqueueUnlessActive(MEDIA_SCORE, itemId);
       return result;
     },
   });

@@ -3,15 +3,13 @@
 // must be consistent with the last head this device accepted (the log only grows; a rewrite is caught),
 // and every money entry about this creator must be included in it, with its content hashing to its leaf.
 import {
-  canonicalJson,
   checkConsistency,
   checkInclusion,
   checkTreeHead,
   fromBase64,
   fromBase64Url,
-  hashLeaf,
+  logLeafHash,
   toBase64,
-  utf8,
 } from '@fanz/core';
 import { z } from 'zod';
 import type { Db } from '../library/db.js';
@@ -90,7 +88,7 @@ export async function verifyLog(db: Db, serverUrl: string, accessToken: string):
       if (!e.entry) continue; // not about this creator
       const leaf = fromBase64(e.leafHash);
       let reason: string | null = null;
-      if (toBase64(hashLeaf(utf8(canonicalJson(e.entry)))) !== e.leafHash) reason = 'entry content does not hash to its leaf';
+      if (toBase64(logLeafHash(e.entry)) !== e.leafHash) reason = 'entry content does not hash to its leaf';
       else {
         const p = z.object({ proof: z.array(z.string()) }).parse(
           await callServer(serverUrl, 'GET', `/api/v1/log/proofs/inclusion?index=${e.index}&treeSize=${treeSize}`),

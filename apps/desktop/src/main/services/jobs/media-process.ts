@@ -144,6 +144,5 @@ export const X264_PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fa
 /** Enqueues processing for an item unless a queued or running job already covers it. */
 export function enqueueProcessing(queue: JobQueue, itemId: string, o: { preset?: string } = {}): ReturnType<JobQueue['enqueue']> {
   if (o.preset && !(X264_PRESETS as readonly string[]).includes(o.preset)) throw new Error(`unknown x264 preset ${o.preset}`);
-  const active = queue.list({ itemId, limit: 20 }).find((j) => j.kind === MEDIA_PROCESS && (j.state === 'queued' || j.state === 'running'));
-  return active ?? queue.enqueue(MEDIA_PROCESS, { itemId, payload: o.preset ? { preset: o.preset } : {} });
+  return queue.enqueueUnlessActive(MEDIA_PROCESS, itemId, { payload: o.preset ? { preset: o.preset } : {} });
 }

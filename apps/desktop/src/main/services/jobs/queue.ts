@@ -173,6 +173,12 @@ export class JobQueue extends EventEmitter {
     return this.get(id) as Job;
   }
 
+  /** Enqueues a job for an item unless one of the same kind is already queued or running for it. */
+  enqueueUnlessActive(kind: string, itemId: string, o: Omit<EnqueueOptions, 'itemId'> = {}): Job {
+    const active = this.list({ itemId, limit: 20 }).find((j) => j.kind === kind && (j.state === 'queued' || j.state === 'running'));
+    return active ?? this.enqueue(kind, { ...o, itemId });
+  }
+
   get(id: string): Job | null {
     const r = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
     return r ? toJob(r) : null;

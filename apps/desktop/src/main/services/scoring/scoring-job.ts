@@ -7,7 +7,7 @@ import { ScoringError } from './scoring-errors.js';
 import { saveScoreReport } from './library-scores.js';
 import { scoreMedia, type ScoreOptions } from './scoring-service.js';
 
-export const MEDIA_SCORE = 'media.score';
+export { MEDIA_SCORE } from './job-kind.js';
 
 export function scoringJobHandler(o: { lib: Library; options?: Omit<ScoreOptions, 'signal' | 'thumbnailOut'> }): JobHandler {
   return {
