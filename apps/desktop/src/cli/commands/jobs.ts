@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { EXIT, CliError } from '../exit-codes.js';
+import { intOption } from '../options.js';
 import type { JobState } from '../../main/services/jobs/queue.js';
 import { jobLine } from '../present.js';
 import { runJobsToCompletion } from '../run-jobs.js';
@@ -35,8 +36,7 @@ export const jobsCommand: Command = {
     if (sub !== undefined) throw new CliError(EXIT.USAGE, `unknown jobs subcommand ${sub}`);
     const state = ctx.values.state as string | undefined;
     if (state !== undefined && !STATES.has(state)) throw new CliError(EXIT.USAGE, `--state must be one of ${[...STATES].join(', ')}`);
-    const limit = ctx.values.limit === undefined ? 100 : Number(ctx.values.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new CliError(EXIT.USAGE, '--limit must be an integer from 1 to 1000');
+    const limit = intOption(ctx.values.limit, 'limit', 100, 1000);
     const jobs = queue.list({ ...(state ? { state: state as JobState } : {}), limit });
     ctx.out.result({ jobs }, () => (jobs.length ? jobs.map(jobLine).join('\n') : 'no jobs'));
     return EXIT.OK;

@@ -2,6 +2,7 @@
 // verify exits 0 when the whole chain verifies and LEDGER_INVALID (7) otherwise, naming the first bad entry.
 import type { Command, CommandContext } from '../command.js';
 import { EXIT, CliError } from '../exit-codes.js';
+import { intOption } from '../options.js';
 import { AccountStore, fileSecretBox } from '../../main/services/catalog/account-store.js';
 import { LedgerError } from '../../main/services/ledger/ledger-errors.js';
 import { LEDGER_KINDS, LedgerService } from '../../main/services/ledger/ledger-service.js';
@@ -15,15 +16,6 @@ const USAGE = `ledger verify | ledger list [--limit N] | ledger append <${LEDGER
 function entryLine(e: LedgerEntry): string {
   const body = JSON.stringify(e.body) ?? '';
   return `#${e.seq} ${new Date(e.timestamp).toISOString()} ${e.kind.padEnd(16)} ${e.keyId} ${body.length > 80 ? `${body.slice(0, 77)}...` : body}`;
-}
-
-function intOption(v: unknown, name: string, def: number, max: number): number {
-  if (v === undefined) return def;
-  const n = Number(v);
-  if (typeof v !== 'string' || !/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1 || n > max) {
-    throw new CliError(EXIT.USAGE, `--${name} must be an integer from 1 to ${max}`);
-  }
-  return n;
 }
 
 function verify(ctx: CommandContext): number {

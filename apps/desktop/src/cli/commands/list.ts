@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { EXIT, CliError } from '../exit-codes.js';
+import { intOption } from '../options.js';
 import { itemLine } from '../present.js';
 
 export const listCommand: Command = {
@@ -12,8 +13,7 @@ export const listCommand: Command = {
     kind: { type: 'string' },
   },
   async run(ctx) {
-    const limit = ctx.values.limit === undefined ? 50 : Number(ctx.values.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new CliError(EXIT.USAGE, '--limit must be an integer from 1 to 500');
+    const limit = intOption(ctx.values.limit, 'limit', 50, 500);
     const kind = ctx.values.kind as string | undefined;
     if (kind !== undefined && kind !== 'video' && kind !== 'photo') throw new CliError(EXIT.USAGE, '--kind must be video or photo');
     const studio = ctx.studio();

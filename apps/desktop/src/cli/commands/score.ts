@@ -7,13 +7,7 @@ import { scoreMedia, type ScoreOptions } from '../../main/services/scoring/scori
 import { ScoringError } from '../../main/services/scoring/scoring-errors.js';
 import { saveScoreReport } from '../../main/services/scoring/library-scores.js';
 import { DEFAULT_LABEL_THRESHOLDS } from '@fanz/ml-models';
-
-function num(v: unknown, name: string, lo: number, hi: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < lo || n > hi) throw new CliError(EXIT.USAGE, `--${name} must be a number from ${lo} to ${hi}`);
-  return n;
-}
+import { numberOption } from '../options.js';
 
 export const scoreCommand: Command = {
   name: 'score',
@@ -31,12 +25,12 @@ export const scoreCommand: Command = {
     if (!target || ctx.positionals.length > 1) throw new CliError(EXIT.USAGE, 'score takes exactly one path or library item id');
     const mode = ctx.values.mode ?? 'even';
     if (mode !== 'even' && mode !== 'scene') throw new CliError(EXIT.USAGE, '--mode must be even or scene');
-    const frames = num(ctx.values.frames, 'frames', 1, 256);
+    const frames = numberOption(ctx.values.frames, 'frames', 1, 256);
     const opts: ScoreOptions = {
       sampling: { mode, ...(frames ? { maxFrames: Math.floor(frames) } : {}) },
       thresholds: {
-        explicit: num(ctx.values.explicit, 'explicit', 0.01, 1) ?? DEFAULT_LABEL_THRESHOLDS.explicit,
-        suggestive: num(ctx.values.suggestive, 'suggestive', 0.01, 1) ?? DEFAULT_LABEL_THRESHOLDS.suggestive,
+        explicit: numberOption(ctx.values.explicit, 'explicit', 0.01, 1) ?? DEFAULT_LABEL_THRESHOLDS.explicit,
+        suggestive: numberOption(ctx.values.suggestive, 'suggestive', 0.01, 1) ?? DEFAULT_LABEL_THRESHOLDS.suggestive,
       },
       signal: ctx.signal,
       ...(typeof ctx.values.thumbnail === 'string' ? { thumbnailOut: ctx.values.thumbnail } : {}),

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { EXIT, CliError } from '../exit-codes.js';
+import { intOption } from '../options.js';
 import { itemLine } from '../present.js';
 
 export const searchCommand: Command = {
@@ -10,8 +11,7 @@ export const searchCommand: Command = {
   async run(ctx) {
     const text = ctx.positionals.join(' ').trim();
     if (!text) throw new CliError(EXIT.USAGE, 'search needs some text');
-    const limit = ctx.values.limit === undefined ? 50 : Number(ctx.values.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new CliError(EXIT.USAGE, '--limit must be an integer from 1 to 500');
+    const limit = intOption(ctx.values.limit, 'limit', 50, 500);
     const items = ctx.studio().lib.search(text, limit);
     ctx.out.result({ query: text, items }, () => (items.length ? items.map(itemLine).join('\n') : `no match for "${text}"`));
     return EXIT.OK;

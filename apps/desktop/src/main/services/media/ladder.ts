@@ -2,6 +2,7 @@
 // them from one decode (split filter + var_stream_map), plus the scrubbing sprite from the same decode.
 // Segments are fragmented MP4 (CMAF): every current player takes them, and the ffprobe builds we ship
 // crash on MPEG-TS. The master playlist is written by us (see hls-playlist.ts) from the measured output.
+import { even } from './even-size.js';
 
 /** Apple HLS authoring spec (2023) H.264 bitrates; 480p sits between its 432p (1100k) and 540p (2000k). */
 export interface RungSpec {
@@ -28,10 +29,6 @@ export interface PlannedRung extends RungSpec {
   height: number;
   maxKbps: number;
   bufKbits: number;
-}
-
-function even(n: number): number {
-  return Math.max(2, Math.round(n / 2) * 2);
 }
 
 /**

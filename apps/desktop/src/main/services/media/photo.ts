@@ -8,6 +8,7 @@ import { dHashOfFrame } from './phash.js';
 import type { ProbeResult } from './probe.js';
 import { MediaError } from './errors.js';
 import { readHead } from './file-head.js';
+import { even } from './even-size.js';
 
 export const PHOTO_SIZES = [2048, 1080, 480] as const;
 
@@ -24,10 +25,6 @@ export interface PhotoResult {
   height: number;
   orientation: number;
   phash: string;
-}
-
-function even(n: number): number {
-  return Math.max(2, Math.round(n / 2) * 2);
 }
 
 export async function processPhoto(source: string, info: ProbeResult, outDir: string, signal?: AbortSignal): Promise<PhotoResult> {
