@@ -19,6 +19,12 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'NOT_READY'
   | 'INTERNAL_ERROR';
+  | 'MEDIA_INCOMPLETE'
+  | 'MEDIA_NOT_READY'
+  | 'MEDIA_QUOTA_EXCEEDED'
+  | 'MEDIA_CHECKSUM_MISMATCH'
+  | 'INVALID_PLAYLIST'
+  | 'RANGE_NOT_SATISFIABLE'
 
 const STATUS: Record<ErrorCode, number> = {
   VALIDATION_ERROR: 400,
@@ -40,6 +46,12 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_READY: 503,
   INTERNAL_ERROR: 500,
 };
+  MEDIA_INCOMPLETE: 409,
+  MEDIA_NOT_READY: 409,
+  MEDIA_QUOTA_EXCEEDED: 413,
+  MEDIA_CHECKSUM_MISMATCH: 422,
+  INVALID_PLAYLIST: 400,
+  RANGE_NOT_SATISFIABLE: 416,
 
 export class ApiError extends Error {
   readonly status: number;
