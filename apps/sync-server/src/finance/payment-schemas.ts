@@ -19,10 +19,13 @@ export const paymentMethodSchema = z.strictObject({
   cardToken: z.string().min(1).max(200),
 });
 
+/** The price the fan saw; when it no longer matches the current price the payment is refused (409 PRICE_CHANGED). */
+const expectedAmount = moneySchema.optional();
+
 export const paymentBodySchema = z.union([
-  z.strictObject({ subscriptionId: id('tier'), paymentMethod: paymentMethodSchema }),
-  z.strictObject({ postId: id('post'), paymentMethod: paymentMethodSchema }),
-  z.strictObject({ tip: z.strictObject({ creatorId: id('usr'), amount: boundedMoney }), paymentMethod: paymentMethodSchema }),
+  z.strictObject({ subscriptionId: id('tier'), paymentMethod: paymentMethodSchema, expectedAmount }),
+  z.strictObject({ postId: id('post'), paymentMethod: paymentMethodSchema, expectedAmount }),
+  z.strictObject({ tip: z.strictObject({ creatorId: id('usr'), amount: boundedMoney }), paymentMethod: paymentMethodSchema, expectedAmount }),
 ]);
 export type PaymentBody = z.infer<typeof paymentBodySchema>;
 

@@ -93,6 +93,13 @@ export class PaymentService {
 
   private async run(user: AuthUser, body: PaymentBody, owned: OwnedKey | undefined): Promise<unknown> {
     const purchase = await this.resolve(body);
+    const seen = body.expectedAmount;
+    if (seen !== undefined && (seen.amount !== purchase.amount.amount || seen.currency !== purchase.amount.currency)) {
+      throw new ApiError('PRICE_CHANGED', 'The price changed since it was shown; nothing was charged. Confirm the current price and pay again.', {
+        expectedAmount: seen,
+        currentAmount: purchase.amount,
+      });
+    }
     const paymentId = newId('pay');
     const gatewayKey = owned === undefined ? paymentId : `${user.id}:${owned.key}`;
     const { result } = await withRetries<ChargeResult>(
