@@ -7,7 +7,7 @@ import { probe } from '../src/main/services/media/probe.js';
 import { processVideo, type VideoResult } from '../src/main/services/media/video.js';
 import { parseMasterPlaylist, parseMediaPlaylist } from '../src/main/services/media/hls-playlist.js';
 import { planLadder } from '../src/main/services/media/ladder.js';
-import { CREATION_TIME, GPS_LOCATION, ffprobeJson, makeTempDir, makeVideo } from './helpers/fixtures.js';
+import { CREATION_TIME, GPS_LOCATION, ffmpeg, ffprobeJson, makeTempDir, makeVideo } from './helpers/fixtures.js';
 
 type Stream = { codec_type: string; codec_name: string; width?: number; height?: number; profile?: string; level?: number; tags?: Record<string, string> };
 
@@ -143,6 +143,28 @@ describe('HLS ladder', () => {
       expect(Number(c[4]) + Number(c[6])).toBeLessThanOrEqual(sheet.streams[0]?.width ?? 0);
       expect(Number(c[5]) + Number(c[7])).toBeLessThanOrEqual(sheet.streams[0]?.height ?? 0);
     }
+  });
+
+  it('writes a blurred still (preview_blur.jpg) from the poster, smeared beyond recognition and without tags', async () => {
+    expect(result.outputs.find((o) => o.kind === 'preview')).toMatchObject({ file: 'preview_blur.jpg', width: 480, height: 270 });
+    const still = (await ffprobeJson(join(out, 'preview_blur.jpg'), ['-show_streams', '-show_format'])) as { streams: Stream[]; format: { tags?: Record<string, string> } };
+    expect(still.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 480, height: 270 });
+    expect(still.format.tags ?? {}).toEqual({});
+    // Edge energy: mean |Laplacian| of the grey picture at 160 x 90 (area-averaged, which also hides JPEG
+    // block noise). The poster's bars, text and checkerboard have sharp edges; a 32 px smear has none left.
+    const edgeEnergy = async (file: string): Promise<number> => {
+      const raw = join(tmp.dir, `${file}.gray`);
+      await ffmpeg(['-i', join(out, file), '-vf', 'scale=160:90:flags=area,format=gray', '-f', 'rawvideo', raw]);
+      const px = await readFile(raw);
+      const at = (x: number, y: number) => px[y * 160 + x]!;
+      let sum = 0;
+      for (let y = 1; y < 89; y++) for (let x = 1; x < 159; x++) sum += Math.abs(4 * at(x, y) - at(x - 1, y) - at(x + 1, y) - at(x, y - 1) - at(x, y + 1));
+      return sum / (158 * 88);
+    };
+    const sharp = await edgeEnergy('poster.jpg');
+    const blurred = await edgeEnergy('preview_blur.jpg');
+    expect(sharp).toBeGreaterThan(2);
+    expect(blurred).toBeLessThan(sharp / 10);
   });
 
   it('strips GPS, creation time and device tags from every output', async () => {

@@ -1,8 +1,9 @@
 // The video pipeline for one source: HLS ladder + sprite (one ffmpeg process, one decode), master playlist,
-// WebVTT scrubbing index, poster, blurred teaser and frame hashes, all written under `outDir`.
+// WebVTT scrubbing index, poster, blurred still, blurred teaser and frame hashes, all written under `outDir`.
 // It never touches the library or the final media folder; the job that calls it moves `outDir` into place.
 import { mkdir, readFile, rename, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeVideoPreview, VIDEO_PREVIEW_FILE, PREVIEW_WIDTH } from './blur-preview.js';
 import { MediaError } from './errors.js';
 import { runFfmpeg } from './ffmpeg-run.js';
 import { avcCodecString, measureVariant, parseMediaPlaylist, renderMasterPlaylist, type MasterVariant } from './hls-playlist.js';
@@ -21,7 +22,7 @@ export interface VideoOptions {
 }
 
 export interface VideoOutput {
-  kind: 'hls_master' | 'hls_variant' | 'poster' | 'sprite' | 'sprite_vtt' | 'teaser';
+  kind: 'hls_master' | 'hls_variant' | 'poster' | 'preview' | 'sprite' | 'sprite_vtt' | 'teaser';
   /** Path relative to outDir, with forward slashes. */
   file: string;
   width?: number;
@@ -117,6 +118,9 @@ export async function processVideo(source: string, info: ProbeResult, outDir: st
     ...child,
   });
   outputs.push({ kind: 'poster', file: 'poster.jpg', width: top.width, height: top.height });
+  // The blurred still locked posts show publicly (from the poster, so it needs no second seek).
+  await writeVideoPreview(join(outDir, 'poster.jpg'), outDir, { ...(signal ? { signal } : {}), ...child });
+  outputs.push({ kind: 'preview', file: VIDEO_PREVIEW_FILE, width: PREVIEW_WIDTH, height: Math.round((PREVIEW_WIDTH * top.height) / top.width / 2) * 2 });
   report(87, null, 'poster');
 
   // Teaser for pay-per-view: a few seconds from 20% in, blurred beyond recognition, no sound.
