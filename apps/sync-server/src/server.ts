@@ -24,6 +24,9 @@ import { createMoneyServices, type MoneyServices } from './finance/money-service
 import { SyncEndpoint } from './sync/sync-endpoint.js';
 import { PostScheduler } from './scheduler/post-scheduler.js';
 import { catalogRoutes } from './scheduler/catalog-routes.js';
+import { creatorRoutes } from './creators/creator-routes.js';
+import { fanLibraryRoutes } from './fan-library/fan-library-routes.js';
+import { DEFAULT_FAN_WEB_DIR, serveFanWeb } from './fan-web/static-site.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -46,6 +49,8 @@ export interface FanzServer {
 export interface BuildOptions {
   /** A pino logger, or false for silence (tests). Defaults to JSON logs at config.logLevel. */
   logger?: Logger | false;
+  /** The fan web app's build output (default apps/fan-web/dist); served at / when it exists. */
+  fanWebDir?: string;
 }
 
 /** Strips the query string's token (sync URLs carry one) so it never reaches the logs. */
@@ -141,6 +146,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const money = await createMoneyServices({ db, docs, logger: log.child({ component: 'money' }), options: config.money });
     money.routes(routes, auth);
     catalogRoutes(routes, new DocStore(db));
+    await creatorRoutes(app, routes, { db, auth });
+    fanLibraryRoutes(routes, { db, catalog: money.catalog });
+    await serveFanWeb(app, { dir: options.fanWebDir ?? DEFAULT_FAN_WEB_DIR, log });
     opsRoutes(app, {
       db,
       metrics,
