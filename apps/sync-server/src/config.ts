@@ -31,6 +31,54 @@ export interface ServerConfig {
   loginWindowMs: number;
   /** Payments, payouts and webhooks timing (defaults in finance/money-services.ts). */
   money?: MoneyOptionsInput;
+  /** Media uploads, storage and playback (defaults in media/media-feature.ts). */
+  media?: Partial<MediaConfig>;
+}
+
+export interface MediaConfig {
+  /** Per-creator storage quota in bytes (MEDIA_QUOTA_BYTES, default 50 GiB). */
+  quotaBytes: number;
+  /** Lifetime of a signed playback URL in seconds (MEDIA_PLAYBACK_TTL_S, default 3600). */
+  playbackTtlS: number;
+  /** Base of absolute URLs handed to clients (PUBLIC_URL); unset: the request's protocol and host. */
+  publicUrl?: string;
+  /** S3-compatible storage instead of `<dataDir>/media` (MEDIA_S3_ENDPOINT + MEDIA_S3_BUCKET). */
+  s3?: { endpoint: string; bucket: string; region: string; accessKeyId?: string; secretAccessKey?: string };
+}
+
+function httpUrl(value: string | undefined, name: string): string | undefined {
+  if (!value) return undefined;
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new Error(`${name} must be an http(s) URL, got "${value}"`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`${name} must be an http(s) URL, got "${value}"`);
+  return value.replace(/\/+$/, '');
+}
+
+function loadMediaConfig(env: NodeJS.ProcessEnv): Partial<MediaConfig> {
+  const endpoint = httpUrl(env.MEDIA_S3_ENDPOINT, 'MEDIA_S3_ENDPOINT');
+  const bucket = env.MEDIA_S3_BUCKET || undefined;
+  if (Boolean(endpoint) !== Boolean(bucket)) throw new Error('MEDIA_S3_ENDPOINT and MEDIA_S3_BUCKET must be set together');
+  const ttl = int(env.MEDIA_PLAYBACK_TTL_S, 3600, 'MEDIA_PLAYBACK_TTL_S');
+  if (ttl < 60 || ttl > 7 * 24 * 3600) throw new Error(`MEDIA_PLAYBACK_TTL_S must be between 60 and 604800, got ${ttl}`);
+  return {
+    quotaBytes: int(env.MEDIA_QUOTA_BYTES, 50 * 1024 ** 3, 'MEDIA_QUOTA_BYTES'),
+    playbackTtlS: ttl,
+    publicUrl: httpUrl(env.PUBLIC_URL, 'PUBLIC_URL'),
+    s3:
+      endpoint && bucket
+        ? {
+            endpoint,
+            bucket,
+            region: env.AWS_REGION || 'us-east-1',
+            accessKeyId: env.AWS_ACCESS_KEY_ID || undefined,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY || undefined,
+          }
+        : undefined,
+  };
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -60,5 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     loginMaxAttempts: 5,
     loginWindowMs: 15 * 60 * 1000,
     money: loadMoneyOptions(env),
+    media: loadMediaConfig(env),
   };
 }

@@ -24,6 +24,7 @@ import { createMoneyServices, type MoneyServices } from './finance/money-service
 import { SyncEndpoint } from './sync/sync-endpoint.js';
 import { PostScheduler } from './scheduler/post-scheduler.js';
 import { catalogRoutes } from './scheduler/catalog-routes.js';
+import { createMediaFeature, type MediaFeature } from './media/media-feature.js';
 import { creatorRoutes } from './creators/creator-routes.js';
 import { fanLibraryRoutes } from './fan-library/fan-library-routes.js';
 import { DEFAULT_FAN_WEB_DIR, serveFanWeb } from './fan-web/static-site.js';
@@ -40,6 +41,8 @@ export interface FanzServer {
   metrics: Metrics;
   /** Payments, payouts, the transparency log and webhooks. */
   money: MoneyServices;
+  /** Media uploads (tus), storage and playback (media/media-feature.ts). */
+  media: MediaFeature;
   /** Starts listening; resolves to the base URL (http://host:port). */
   listen(): Promise<string>;
   /** Graceful stop: refuse new work, close sockets, flush documents, close the database. */
@@ -146,6 +149,10 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const money = await createMoneyServices({ db, docs, logger: log.child({ component: 'money' }), options: config.money });
     money.routes(routes, auth);
     catalogRoutes(routes, new DocStore(db));
+    const media = await createMediaFeature({
+      app, routes, auth, db, store: new DocStore(db), dataDir: config.dataDir, config: config.media,
+      onReady: async (creatorId, mediaId, kind) => void (await money.emitEvent(creatorId, 'content.uploaded', { mediaId, kind })),
+    });
     await creatorRoutes(app, routes, { db, auth });
     fanLibraryRoutes(routes, { db, catalog: money.catalog });
     await serveFanWeb(app, { dir: options.fanWebDir ?? DEFAULT_FAN_WEB_DIR, log });
@@ -180,6 +187,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       scheduler,
       metrics,
       money,
+      media,
       async listen() {
         return app.listen({ port: config.port, host: config.host });
       },
@@ -191,6 +199,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
           await money.close();
           await app.close();
           await docManager.closeAll();
+          media.close();
           await db.close();
         })();
         return closing;

@@ -1,0 +1,145 @@
+// The media tables (migration 0300): claiming a media id, quota usage, tus uploads in flight, stored files,
+// the ready manifest, and playback sessions. Plain SQL that runs on PGlite and PostgreSQL alike.
+import type { Database, Queryable } from '../db/database.js';
+import { newId } from '../ids.js';
+import type { CompleteBody, ManifestFile } from './media-schemas.js';
+
+export interface MediaRow {
+  id: string;
+  creatorId: string;
+  kind: 'video' | 'image' | null;
+  status: 'uploading' | 'ready';
+  manifest: { kind: 'video' | 'image'; files: ManifestFile[] } | null;
+}
+
+export interface StoredFile {
+  path: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+  storageKey: string;
+}
+
+export interface UploadRow {
+  uploadId: string;
+  mediaId: string;
+  creatorId: string;
+  path: string;
+  sha256: string;
+  size: number;
+  status: 'uploading' | 'stored' | 'rejected' | 'terminated';
+}
+
+function parseManifest(v: unknown): MediaRow['manifest'] {
+  if (v === null || v === undefined) return null;
+  return (typeof v === 'string' ? JSON.parse(v) : v) as MediaRow['manifest'];
+}
+
+export class MediaQueries {
+  constructor(private readonly db: Database) {}
+
+  async media(mediaId: string): Promise<MediaRow | null> {
+    const rows = await this.db.query<{ id: string; creator_id: string; kind: MediaRow['kind']; status: MediaRow['status']; manifest: unknown }>(
+      'SELECT id, creator_id, kind, status, manifest FROM media_objects WHERE id = $1',
+      [mediaId],
+    );
+    const r = rows[0];
+    return r ? { id: r.id, creatorId: r.creator_id, kind: r.kind, status: r.status, manifest: parseManifest(r.manifest) } : null;
+  }
+
+  async files(mediaId: string, q: Queryable = this.db): Promise<StoredFile[]> {
+    const rows = await q.query<{ path: string; sha256: string; size: string | number; content_type: string; storage_key: string }>(
+      'SELECT path, sha256, size, content_type, storage_key FROM media_files WHERE media_id = $1 ORDER BY path',
+      [mediaId],
+    );
+    return rows.map((r) => ({ path: r.path, sha256: r.sha256, size: Number(r.size), contentType: r.content_type, storageKey: r.storage_key }));
+  }
+
+  /**
+   * Claims the media id for the creator (first upload wins) and, within the creator's quota, records the
+   * upload. Usage = stored files + uploads still in flight (they reserve their length) + this one; one
+   * advisory lock per creator makes concurrent creations count each other.
+   */
+  async startUpload(
+    u: Omit<UploadRow, 'status'>,
+    quotaBytes: number,
+  ): Promise<{ ok: true } | { ok: false; reason: 'foreign'; owner: string } | { ok: false; reason: 'quota'; usedBytes: number }> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO media_objects (id, creator_id) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [u.mediaId, u.creatorId]);
+      const owner = (await tx.query<{ creator_id: string }>('SELECT creator_id FROM media_objects WHERE id = $1', [u.mediaId]))[0]!.creator_id;
+      if (owner !== u.creatorId) return { ok: false as const, reason: 'foreign' as const, owner };
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`media-quota:${u.creatorId}`]);
+      const usedBytes = await this.usage(u.creatorId, tx);
+      if (usedBytes + u.size > quotaBytes) return { ok: false as const, reason: 'quota' as const, usedBytes };
+      await tx.query(
+        'INSERT INTO media_uploads (upload_id, media_id, creator_id, path, sha256, size) VALUES ($1, $2, $3, $4, $5, $6)',
+        [u.uploadId, u.mediaId, u.creatorId, u.path, u.sha256, u.size],
+      );
+      return { ok: true as const };
+    });
+  }
+
+  async usage(creatorId: string, q: Queryable = this.db): Promise<number> {
+    const rows = await q.query<{ n: string | number }>(
+      `SELECT COALESCE((SELECT sum(f.size) FROM media_files f JOIN media_objects o ON o.id = f.media_id WHERE o.creator_id = $1), 0)
+            + COALESCE((SELECT sum(size) FROM media_uploads WHERE creator_id = $1 AND status = 'uploading'), 0) AS n`,
+      [creatorId],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async upload(uploadId: string): Promise<UploadRow | null> {
+    const rows = await this.db.query<{
+      upload_id: string;
+      media_id: string;
+      creator_id: string;
+      path: string;
+      sha256: string;
+      size: string | number;
+      status: UploadRow['status'];
+    }>('SELECT upload_id, media_id, creator_id, path, sha256, size, status FROM media_uploads WHERE upload_id = $1', [uploadId]);
+    const r = rows[0];
+    return r
+      ? { uploadId: r.upload_id, mediaId: r.media_id, creatorId: r.creator_id, path: r.path, sha256: r.sha256, size: Number(r.size), status: r.status }
+      : null;
+  }
+
+  /** Records a verified upload as the media's file at its path; returns the storage key it replaced, if any. */
+  async storeUpload(u: UploadRow, contentType: string): Promise<string | null> {
+    return this.db.transaction(async (tx) => {
+      const old = await tx.query<{ storage_key: string }>('SELECT storage_key FROM media_files WHERE media_id = $1 AND path = $2 FOR UPDATE', [
+        u.mediaId,
+        u.path,
+      ]);
+      await tx.query(
+        `INSERT INTO media_files (media_id, path, sha256, size, content_type, storage_key) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (media_id, path) DO UPDATE SET sha256 = EXCLUDED.sha256, size = EXCLUDED.size,
+           content_type = EXCLUDED.content_type, storage_key = EXCLUDED.storage_key, created_at = now()`,
+        [u.mediaId, u.path, u.sha256, u.size, contentType, u.uploadId],
+      );
+      await tx.query(`UPDATE media_uploads SET status = 'stored', finished_at = now() WHERE upload_id = $1`, [u.uploadId]);
+      await tx.query('UPDATE media_objects SET updated_at = now() WHERE id = $1', [u.mediaId]);
+      const prev = old[0]?.storage_key;
+      return prev && prev !== u.uploadId ? prev : null;
+    });
+  }
+
+  async endUpload(uploadId: string, status: 'rejected' | 'terminated'): Promise<void> {
+    await this.db.query(`UPDATE media_uploads SET status = $2, finished_at = now() WHERE upload_id = $1 AND status = 'uploading'`, [uploadId, status]);
+  }
+
+  /** Replaces the manifest and marks the media ready, in one statement. */
+  async complete(mediaId: string, body: CompleteBody): Promise<void> {
+    await this.db.query(`UPDATE media_objects SET kind = $2, status = 'ready', manifest = $3, updated_at = now() WHERE id = $1`, [
+      mediaId,
+      body.kind,
+      JSON.stringify({ kind: body.kind, files: body.files }),
+    ]);
+  }
+
+  async recordPlayback(viewerId: string, mediaId: string, postId: string | null): Promise<string> {
+    const id = newId('pbs');
+    await this.db.query('INSERT INTO playback_sessions (id, viewer_id, media_id, post_id) VALUES ($1, $2, $3, $4)', [id, viewerId, mediaId, postId]);
+    return id;
+  }
+}

@@ -1,0 +1,134 @@
+// Where uploaded media bytes live: a directory (`<dataDir>/media`, the tus FileStore) or an S3-compatible
+// bucket (the tus S3Store). Both expose the same few operations, so uploads, checks and serving never ask
+// which one is in use. The storage key of a file is its tus upload id, so a finished upload is served in
+// place, never copied.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DeleteObjectsCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { FileStore } from '@tus/file-store';
+import { S3Store } from '@tus/s3-store';
+import type { DataStore } from '@tus/utils';
+import type { MediaConfig } from '../config.js';
+
+export interface ByteRange {
+  start: number;
+  /** Inclusive. */
+  end: number;
+}
+
+export interface MediaStorage {
+  readonly kind: 'file' | 's3';
+  /** The tus data store that receives uploads. */
+  readonly datastore: DataStore;
+  /** Streams the whole object, or the inclusive byte range. */
+  read(key: string, range?: ByteRange): Promise<Readable>;
+  /** The stored object's sha256 (lowercase hex) and size, read back from storage. */
+  digest(key: string): Promise<{ sha256: string; size: number }>;
+  /** Deletes an object (and what the tus store keeps beside it); a missing object is not an error. */
+  remove(key: string): Promise<void>;
+  close(): void;
+}
+
+// Upload ids are ours (upl_...), but a key also arrives from rows and URLs: never let it name a path.
+function checkKey(key: string): string {
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(key)) throw new Error(`invalid storage key "${key.slice(0, 40)}"`);
+  return key;
+}
+
+async function hashStream(stream: Readable): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  await pipeline(stream, async function* (source: AsyncIterable<Buffer>) {
+    for await (const chunk of source) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+  });
+  return { sha256: hash.digest('hex'), size };
+}
+
+export class FileMediaStorage implements MediaStorage {
+  readonly kind = 'file' as const;
+  readonly datastore: FileStore;
+  constructor(readonly directory: string) {
+    // FileStore keeps each upload's metadata in `<id>.json` beside it, so an upload resumes after a restart.
+    this.datastore = new FileStore({ directory });
+  }
+
+  pathOf(key: string): string {
+    return join(this.directory, checkKey(key));
+  }
+
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    const stream = createReadStream(this.pathOf(key), range ? { start: range.start, end: range.end } : {});
+    // Surface "file missing" before the caller writes a status line.
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', reject);
+    });
+    return stream;
+  }
+
+  async digest(key: string) {
+    const { size } = await stat(this.pathOf(key));
+    const r = await hashStream(createReadStream(this.pathOf(key)));
+    return { sha256: r.sha256, size: Math.max(size, r.size) };
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.datastore.remove(checkKey(key)).catch(() => {});
+  }
+
+  close(): void {}
+}
+
+export class S3MediaStorage implements MediaStorage {
+  readonly kind = 's3' as const;
+  readonly datastore: S3Store;
+  private readonly client: S3Client;
+  private readonly bucket: string;
+
+  constructor(s3: NonNullable<MediaConfig['s3']>) {
+    const clientConfig = {
+      endpoint: s3.endpoint,
+      region: s3.region,
+      forcePathStyle: true,
+      credentials: s3.accessKeyId && s3.secretAccessKey ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } : undefined,
+    };
+    this.bucket = s3.bucket;
+    this.client = new S3Client(clientConfig);
+    this.datastore = new S3Store({ partSize: 8 * 1024 * 1024, s3ClientConfig: { ...clientConfig, bucket: s3.bucket } });
+  }
+
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    const res = await this.client.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: checkKey(key), Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+    );
+    if (!res.Body) throw new Error(`S3 object ${key} has no body`);
+    return res.Body instanceof Readable ? res.Body : Readable.fromWeb(res.Body.transformToWebStream() as never);
+  }
+
+  async digest(key: string) {
+    return hashStream(await this.read(key));
+  }
+
+  async remove(key: string): Promise<void> {
+    checkKey(key);
+    // S3Store.remove aborts an unfinished multipart upload; for a finished one it finds no upload to abort
+    // and gives up before deleting, so the objects are deleted here either way.
+    await this.datastore.remove(key).catch(() => {});
+    await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: [{ Key: key }, { Key: `${key}.info` }, { Key: `${key}.part` }] } }));
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}
+
+export function openMediaStorage(dataDir: string, config: Pick<MediaConfig, 's3'>): MediaStorage {
+  return config.s3 ? new S3MediaStorage(config.s3) : new FileMediaStorage(join(dataDir, 'media'));
+}
