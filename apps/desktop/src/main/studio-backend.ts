@@ -12,6 +12,7 @@ import { verifyLog, type LogVerification } from './services/catalog/log-verifier
 import { requestPayout } from './services/catalog/payout-request.js';
 import { LedgerService } from './services/ledger/ledger-service.js';
 import { publishCheck } from './services/scoring/publish-check.js';
+import { attachPublishing, catalogKindOf } from './services/publish/publishing.js';
 import { StudioApiError, postDraftSchema, type JobView, type LibraryItemView, type StudioApi, type StudioEvent } from '../shared/studio-api.js';
 
 export interface BackendOptions {
@@ -79,8 +80,26 @@ export function openBackend(o: BackendOptions): StudioBackend {
     box: o.box(studio.dataDir),
     defaultServerUrl: o.defaultServerUrl,
     mode: o.mode,
+    mediaKind: catalogKindOf(studio),
     ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}),
   });
+  // Media of posts going public goes to the server as `upload` jobs: on schedule, and for edits synced from
+  // elsewhere (debounced: a sync delivers many updates at once).
+  const publishing = attachPublishing(studio, catalog);
+  let uploadScan: NodeJS.Timeout | null = null;
+  const scanForUploads = () => {
+    uploadScan ??= setTimeout(() => {
+      uploadScan = null;
+      try {
+        publishing.enqueueForPosts(catalog.listPosts(), { automatic: true });
+      } catch {
+        // signed out meanwhile: nothing to upload to
+      }
+    }, 300);
+  };
+  catalog.on('posts', scanForUploads);
+  catalog.on('session', scanForUploads);
+  scanForUploads();
   // The device's signed offline ledger: what this studio imported and which earnings it verified against the
   // server's transparency log, signed with the account's device key (a local key before sign-in).
   const ledger = new LedgerService(studio.db, { accounts: catalog.accounts, box: o.box(studio.dataDir) });
@@ -227,7 +246,9 @@ export function openBackend(o: BackendOptions): StudioBackend {
       return publishCheck(studio.lib, d);
     },
     async postSchedule({ id, at }) {
-      return catalog.schedule(id, at);
+      const post = catalog.schedule(id, at);
+      publishing.enqueueForPosts([post]);
+      return post;
     },
     async postUnschedule({ id }) {
       return catalog.unschedule(id);
@@ -281,6 +302,7 @@ export function openBackend(o: BackendOptions): StudioBackend {
       return { path: r.path, kind: r.kind };
     },
     async close() {
+      if (uploadScan) clearTimeout(uploadScan);
       catalog.close();
       await studio.close();
     },

@@ -14,6 +14,7 @@ import {
   isCoreError,
   listPosts,
   newId,
+  publishPost,
   putPost,
   schedulePost,
   toBase64Url,
@@ -48,6 +49,11 @@ export interface CatalogServiceOptions {
   mode: 'electron' | 'browser';
   maxBackoffMs?: number;
   deviceName?: string;
+  /**
+   * The catalog kind of a media id from the library (photo -> image, video -> video); undefined when the
+   * library does not know it (then the post keeps what it had, else video).
+   */
+  mediaKind?: (mediaId: string) => 'video' | 'image' | undefined;
 }
 
 interface OpenCatalog {
@@ -275,7 +281,7 @@ export class CatalogService extends EventEmitter {
       title: d.title.trim(),
       description: d.description,
       tags: d.tags.map((t) => t.trim()).filter(Boolean),
-      media: d.mediaIds.map((mediaId) => ({ mediaId, kind: 'video' as const })),
+      media: d.mediaIds.map((mediaId) => ({ mediaId, kind: this.o.mediaKind?.(mediaId) ?? ('video' as 'video' | 'image') })),
       teaserMediaId: d.teaserMediaId,
       thumbnailMediaId: d.thumbnailMediaId,
       visibility: d.visibility,
@@ -285,9 +291,9 @@ export class CatalogService extends EventEmitter {
       if (d.id) {
         const existing = getPost(c.doc, d.id);
         if (!existing) throw new StudioApiError('NOT_FOUND', `no post ${d.id}`);
-        // Keep the media kinds the post already knows.
+        // The library's kind wins; media it does not know keeps the kind the post already had.
         const kinds = new Map(existing.media.map((m) => [m.mediaId, m.kind]));
-        fields.media = fields.media.map((m) => ({ ...m, kind: (kinds.get(m.mediaId) ?? 'video') as 'video' }));
+        fields.media = fields.media.map((m) => ({ ...m, kind: this.o.mediaKind?.(m.mediaId) ?? ((kinds.get(m.mediaId) ?? 'video') as 'video' | 'image') }));
         return updatePost(c.doc, d.id, fields, now);
       }
       const post: PostInput = {
@@ -318,6 +324,17 @@ export class CatalogService extends EventEmitter {
     if (!getPost(c.doc, id)) throw new StudioApiError('NOT_FOUND', `no post ${id}`);
     try {
       return schedulePost(c.doc, id, when);
+    } catch (err) {
+      throw asApiError(err);
+    }
+  }
+
+  /** Publishes a post now. Callers upload its media first, so fans never see a post whose media is missing. */
+  publish(id: string, now = new Date()): Post {
+    const c = this.requireCatalog();
+    if (!getPost(c.doc, id)) throw new StudioApiError('NOT_FOUND', `no post ${id}`);
+    try {
+      return publishPost(c.doc, id, now);
     } catch (err) {
       throw asApiError(err);
     }

@@ -9,7 +9,14 @@ export type MediaErrorCode =
   | 'FFMPEG_FAILED'
   | 'FFMPEG_KILLED'
   | 'CANCELLED'
-  | 'IO';
+  | 'IO'
+  /** Uploads (publish/upload-job.ts): the server is unreachable or answered 5xx (retried with back-off). */
+  | 'NETWORK'
+  /** The server refused the upload for good (403 someone else's media, 413 over quota, 400 bad input). */
+  | 'UPLOAD_REFUSED'
+  /** Nothing to upload yet: the item's renditions are still being made (retried), or sign-in is missing. */
+  | 'NOT_READY'
+  | 'NOT_SIGNED_IN';
 
 export class MediaError extends Error {
   constructor(
