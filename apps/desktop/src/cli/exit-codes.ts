@@ -15,6 +15,10 @@ export const EXIT = {
   ENVIRONMENT: 6,
   /** `ledger verify`: the device ledger does not verify (the message names the first bad entry). */
   LEDGER_INVALID: 7,
+  /** `publish`: the content label check warns about where the media would be shown; pass --confirm to publish anyway. */
+  LABEL_WARNING: 8,
+  /** `publish` and uploads need an account: run `login --server URL --email E --password P` first. */
+  NOT_SIGNED_IN: 9,
 } as const;
 
 export class CliError extends Error {

@@ -23,7 +23,8 @@ function usage(commands: Command[]): string {
     ...commands.map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`),
     '',
     'Data dir: --data-dir, else FANZ_STUDIO_DIR, else the OS app-data folder.',
-    'Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 partial, 5 cancelled, 6 environment.',
+    'Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 partial, 5 cancelled, 6 environment, 7 ledger invalid,',
+    '            8 publish: label check warns (use --confirm), 9 not signed in (run login).',
   ].join('\n');
 }
 

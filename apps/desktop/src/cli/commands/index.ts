@@ -5,8 +5,10 @@ import { infoCommand } from './info.js';
 import { jobsCommand } from './jobs.js';
 import { ledgerCommand } from './ledger.js';
 import { listCommand } from './list.js';
+import { loginCommand } from './login.js';
+import { publishCommand } from './publish.js';
 import { scoreCommand } from './score.js';
 import { searchCommand } from './search.js';
 import { transcodeCommand } from './transcode.js';
 
-export const commands: Command[] = [importCommand, listCommand, searchCommand, transcodeCommand, jobsCommand, infoCommand, scoreCommand, ledgerCommand];
+export const commands: Command[] = [importCommand, listCommand, searchCommand, transcodeCommand, jobsCommand, infoCommand, scoreCommand, ledgerCommand, loginCommand, publishCommand];

@@ -4,6 +4,8 @@ import { intOption } from '../options.js';
 import type { JobState } from '../../main/services/jobs/queue.js';
 import { jobLine } from '../present.js';
 import { runJobsToCompletion } from '../run-jobs.js';
+import { openCatalog } from '../account.js';
+import { attachPublishing } from '../../main/services/publish/publishing.js';
 
 const STATES = new Set(['queued', 'running', 'done', 'failed', 'cancelled']);
 
@@ -17,7 +19,10 @@ export const jobsCommand: Command = {
     const studio = ctx.studio();
     const { queue } = studio;
     if (sub === 'run') {
-      const done = await runJobsToCompletion(studio, ctx.out, null, ctx.signal);
+      // Upload jobs need the account's tokens; without a sign-in they stay queued for later.
+      const catalog = openCatalog(studio);
+      if (catalog.session().signedIn) attachPublishing(studio, catalog);
+      const done = await runJobsToCompletion(studio, ctx.out, null, ctx.signal).finally(() => catalog.close());
       const failed = done.filter((j) => j.state === 'failed');
       ctx.out.result({ jobs: done }, () => [...done.map(jobLine), `${done.length} job(s) finished, ${failed.length} failed`].join('\n'));
       if (ctx.signal.aborted) return EXIT.CANCELLED;
