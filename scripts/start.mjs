@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: runs the studio together with a local sync server.
-// The server always starts (apps/sync-server, PORT default 4000). The studio opens in Electron when its
+// The server always starts (apps/sync-server, PORT default 4000), serving the fan web app at / (built here
+// first when its sources changed). The studio opens in Electron when its
 // binary is installed (built with electron-vite first), otherwise in browser mode: a host on 127.0.0.1
 // that prints `Studio: http://127.0.0.1:PORT/#token=...`. One line says which mode was chosen and why.
 import { spawn, spawnSync } from 'node:child_process';
@@ -51,6 +52,9 @@ function electronBinary() {
 
 const port = process.env.PORT ?? '4000';
 const serverUrl = process.env.FANZ_SERVER_URL ?? `http://127.0.0.1:${port}`;
+// The server serves the fan web app at /: build it first when its sources changed (a failure only means
+// the server starts without it, and says so).
+spawnSync(process.execPath, [join(root, 'apps/fan-web/scripts/ensure-built.mjs'), '--soft'], { cwd: root, stdio: 'inherit' });
 run('sync server', tsx, [join(root, 'apps/sync-server/src/main.ts')], { PORT: port });
 
 const electron = electronBinary();
