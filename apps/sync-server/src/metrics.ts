@@ -63,7 +63,13 @@ export function createMetrics(sources: MetricSources) {
     labelNames: ['reason'],
     registers: [registry],
   });
-  return { registry, httpDuration, syncUpdates, syncPersistSeconds, syncRejected };
+  const paymentsChargesVoided = new Counter({
+    name: 'payments_charges_voided_total',
+    help: 'Charges voided at the gateway because their payment could not be recorded (outcome: voided | void_failed)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  return { registry, httpDuration, syncUpdates, syncPersistSeconds, syncRejected, paymentsChargesVoided };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -146,7 +146,13 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const routes = new RouteTable(app, auth);
     authRoutes(routes, auth);
     deviceRoutes(routes, db);
-    const money = await createMoneyServices({ db, docs, logger: log.child({ component: 'money' }), options: config.money });
+    const money = await createMoneyServices({
+      db,
+      docs,
+      logger: log.child({ component: 'money' }),
+      options: config.money,
+      onChargeVoided: (outcome) => metrics.paymentsChargesVoided.inc({ outcome }),
+    });
     money.routes(routes, auth);
     catalogRoutes(routes, new DocStore(db));
     const media = await createMediaFeature({

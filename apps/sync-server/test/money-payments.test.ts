@@ -164,7 +164,7 @@ describe.each(BACKENDS)('payments on %s', (backend) => {
       [{ subscriptionId: tier.id, postId: 'post_abcdefgh' }, 400],
       [{}, 400],
       [{ subscriptionId: newId('tier') }, 404],
-      [{ tip: { creatorId: fan.id, amount: { amount: 5, currency: 'USD' } } }, 404],
+      [{ tip: { creatorId: fan.id, amount: { amount: 500, currency: 'USD' } } }, 404],
       [{ postId: newId('post') }, 404],
     ];
     for (const [body, status] of cases) {

@@ -6,9 +6,10 @@
 // changed since the last scan.
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { moneySchema, type Money } from '@fanz/core';
+import { plainText, type Money } from '@fanz/core';
 import type { Database } from '../db/database.js';
 import type { DocStore } from '../sync/doc-store.js';
+import { lineText, payableMoneySchema } from './money-rules.js';
 
 export interface CatalogTier {
   id: string;
@@ -26,6 +27,7 @@ export interface CatalogPost {
   title: string;
   visibility: string;
   status: string | null;
+  scheduledAt: string | null;
   price: Money | null;
 }
 
@@ -35,18 +37,21 @@ interface Catalog {
   posts: Map<string, CatalogPost>;
 }
 
+// Values synced from the studio obey the same rules as REST bodies (bounded positive prices, plain text):
+// anything else is not offered for sale at all, so it can neither be charged nor break the payment record.
 const tierValue = z.object({
-  name: z.string(),
-  price: moneySchema,
+  name: lineText(80, 1),
+  price: payableMoneySchema,
   interval: z.enum(['month', 'year']),
-  benefits: z.array(z.string()).default([]),
+  benefits: z.array(lineText(200, 1)).max(20).default([]),
   active: z.boolean().default(true),
 });
 const postValue = z.object({
-  title: z.string().default(''),
-  visibility: z.string(),
-  status: z.string().nullable().default(null),
-  price: moneySchema.nullable().default(null),
+  title: plainText(200).default(''),
+  visibility: z.string().max(40),
+  status: z.string().max(40).nullable().default(null),
+  scheduledAt: z.string().max(40).nullable().default(null),
+  price: payableMoneySchema.nullable().default(null),
 });
 
 const DOC_PREFIX = 'creator:';

@@ -52,6 +52,8 @@ export interface MoneyDeps {
   options?: MoneyOptionsInput;
   /** Defaults to the test gateway. */
   gateway?: PaymentGateway;
+  /** Counts charges voided because their payment could not be recorded. */
+  onChargeVoided?: (outcome: 'voided' | 'void_failed') => void;
 }
 
 export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyServices> {
@@ -81,6 +83,8 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
     catalog,
     grants,
     onCommitted,
+    onChargeVoided: deps.onChargeVoided ?? (() => {}),
+    logger: deps.logger.child({ component: 'payments' }),
     options: { retry: options.paymentRetry, grantTtlMs: options.grantTtlMs, grantDownloadLimit: options.grantDownloadLimit },
   });
   const payouts = new PayoutService(

@@ -2,21 +2,18 @@
 // Ids are checked for shape only (users come from the server's id scheme, tiers and posts from the
 // desktop's); money is integer minor units with an ISO 4217 currency.
 import { z } from 'zod';
-import { moneySchema, positiveMoneySchema } from '@fanz/core';
+import { moneySchema, plainText } from '@fanz/core';
+import { lineText, opaqueToken, payableMoneySchema } from './money-rules.js';
+
 
 const id = (what: string) =>
   z.string().regex(/^[a-z]{1,10}_[A-Za-z0-9]{6,60}$/, { message: `expected a ${what} id like "${what}_01h..."` });
 
-/** Largest single payment or tip we accept, in minor units (sanity bound, not a business rule). */
-export const MAX_PAYMENT_MINOR_UNITS = 100_000_000;
-
-const boundedMoney = positiveMoneySchema.refine((m) => m.amount <= MAX_PAYMENT_MINOR_UNITS, {
-  message: `amount must be at most ${MAX_PAYMENT_MINOR_UNITS} minor units`,
-});
+const boundedMoney = payableMoneySchema;
 
 export const paymentMethodSchema = z.strictObject({
   type: z.literal('test_card'),
-  cardToken: z.string().min(1).max(200),
+  cardToken: opaqueToken(200),
 });
 
 /** The price the fan saw; when it no longer matches the current price the payment is refused (409 PRICE_CHANGED). */
@@ -49,16 +46,16 @@ export const paymentResultSchema = z.object({
     .optional(),
 });
 
-export const refundBodySchema = z.strictObject({ reason: z.string().max(500).optional() });
+export const refundBodySchema = z.strictObject({ reason: plainText(500).optional() });
 export const reversalResultSchema = z.object({
   payment: z.object({ id: z.string(), status: z.string(), amount: moneySchema, reversalTransactionId: z.string(), logIndex: z.int() }),
 });
 
 export const createTierSchema = z.strictObject({
-  name: z.string().trim().min(1).max(80).regex(/^[^<>]*$/, { message: 'must be plain text' }),
+  name: lineText(80, 1),
   price: boundedMoney,
   interval: z.enum(['month', 'year']),
-  benefits: z.array(z.string().trim().min(1).max(200).regex(/^[^<>]*$/, { message: 'must be plain text' })).max(20).default([]),
+  benefits: z.array(lineText(200, 1)).max(20).default([]),
 });
 export const tierSchema = z.object({
   id: z.string(),

@@ -4,6 +4,7 @@
 // idempotency key's stored response. A declined card records a declined payment and moves no money.
 // Refunds and chargebacks reverse the transfers and revoke what was bought, again in one transaction.
 import { platformSplit, newId, type Money } from '@fanz/core';
+import type { Logger } from 'pino';
 import type { Database, Queryable } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import type { AuthUser } from '../auth/auth-service.js';
@@ -12,7 +13,7 @@ import type { PaymentGateway, ChargeResult } from '../payments/payment-gateway.j
 import { withRetries, type RetryOptions } from '../payments/retry.js';
 import type { TransparencyLog } from '../transparency-log/transparency-log.js';
 import { enqueueWebhookEvent } from '../webhooks/webhook-events.js';
-import type { CatalogReader } from './catalog-reader.js';
+import type { CatalogPost, CatalogReader } from './catalog-reader.js';
 import { requestHash, replay, type IdempotencyStore, type OwnedKey, type StoredResponse } from './idempotency.js';
 import { accountId, PLATFORM_OWNER, postTransaction, type Leg } from './ledger.js';
 import type { MediaGrantSigner } from './media-grants.js';
@@ -41,7 +42,16 @@ export interface PaymentServiceDeps {
   grants: MediaGrantSigner;
   /** Called after every money commit with the number of webhook deliveries it queued. */
   onCommitted: (queuedDeliveries: number) => void;
+  /** Called when a charge could not be recorded and was voided (or the void failed too): a metric. */
+  onChargeVoided: (outcome: 'voided' | 'void_failed') => void;
+  logger: Logger;
   options: PaymentServiceOptions;
+}
+
+/** Published, or scheduled with its time passed (public even before the scheduler flips it): what fans may buy. */
+function isReleased(post: CatalogPost, now: number): boolean {
+  if (post.status === 'published') return true;
+  return post.status === 'scheduled' && post.scheduledAt !== null && Date.parse(post.scheduledAt) <= now;
 }
 
 const money = (amount: number | string, currency: string): Money => ({ amount: Number(amount), currency }) as Money;
@@ -80,7 +90,7 @@ export class PaymentService {
     }
     if ('postId' in body) {
       const post = await this.d.catalog.post(body.postId);
-      if (!post || post.status === 'draft') throw new ApiError('NOT_FOUND', `No post ${body.postId}.`);
+      if (!post || !isReleased(post, Date.now())) throw new ApiError('NOT_FOUND', `No post ${body.postId}.`);
       if (post.visibility !== 'pay_per_view' || !post.price || post.price.amount <= 0) {
         throw new ApiError('CONFLICT', `Post ${body.postId} is not sold pay-per-view.`, { visibility: post.visibility });
       }
@@ -125,9 +135,47 @@ export class PaymentService {
       });
       return replay(error);
     }
-    const { data, queued } = await this.d.db.transaction((tx) => this.record(tx, user, purchase, paymentId, result.chargeId, owned));
-    this.d.onCommitted(queued);
-    return data;
+    let recorded: { data: Record<string, unknown>; queued: number };
+    try {
+      recorded = await this.d.db.transaction((tx) => this.record(tx, user, purchase, paymentId, result.chargeId, owned));
+    } catch (err) {
+      throw await this.voidUnrecorded(purchase, paymentId, result.chargeId, owned, err);
+    }
+    this.d.onCommitted(recorded.queued);
+    return recorded.data;
+  }
+
+  /**
+   * The card was charged but the record did not commit: a charge must never exist outside a record, so it
+   * is voided at the gateway in this same request (a few quick tries), logged and counted. Returns the
+   * error to answer with; when the void worked that answer is also stored under the Idempotency-Key.
+   */
+  private async voidUnrecorded(p: Purchase, paymentId: string, chargeId: string, owned: OwnedKey | undefined, cause: unknown): Promise<ApiError> {
+    let voided = false;
+    let reason = '';
+    for (let attempt = 0; attempt < 3 && !voided; attempt++) {
+      const r = await this.d.gateway.void(chargeId, p.amount).catch((err: Error) => ({ ok: false as const, message: err.message }));
+      voided = r.ok;
+      if (!r.ok) reason = r.message;
+    }
+    this.d.onChargeVoided(voided ? 'voided' : 'void_failed');
+    const context = { paymentId, chargeId, kind: p.kind, creatorId: p.creatorId, amount: p.amount, err: cause };
+    if (!voided) {
+      // Needs a person: the card carries a charge that has no record. The log line names it for reconciliation.
+      this.d.logger.error({ ...context, voidError: reason }, 'payment could not be recorded and its charge could not be voided');
+      return new ApiError('INTERNAL_ERROR', 'The payment could not be recorded and the charge is being reversed; contact support with this request id.');
+    }
+    this.d.logger.error(context, 'payment could not be recorded; charge voided at the gateway');
+    const error = new ApiError(
+      'PAYMENT_UNAVAILABLE',
+      'The payment could not be recorded, so the charge was voided and nothing was taken. Pay again with a new Idempotency-Key.',
+      { charge: 'voided' },
+    );
+    if (owned !== undefined) {
+      const stored: StoredResponse = { status: error.status, error: { code: error.code, message: error.message, details: error.details } };
+      await this.d.idempotency.complete(this.d.db, owned, stored).catch(() => {});
+    }
+    return error;
   }
 
   private async record(tx: Queryable, user: AuthUser, p: Purchase, paymentId: string, chargeId: string, owned: OwnedKey | undefined) {

@@ -20,6 +20,11 @@ export interface PaymentGateway {
   charge(req: ChargeRequest): Promise<ChargeResult>;
   /** Returns money to the card; idempotent per charge. */
   refund(chargeId: string, amount: Money): Promise<{ ok: true; refundId: string } | { ok: false; message: string }>;
+  /**
+   * Cancels a charge that was never recorded (the card is not debited, or is refunded in full); idempotent
+   * per charge. A later charge with the same idempotency key reports `charge_voided` instead of succeeding.
+   */
+  void(chargeId: string, amount: Money): Promise<{ ok: true; voidId: string } | { ok: false; message: string }>;
 }
 
 /**
@@ -35,6 +40,8 @@ export class TestGateway implements PaymentGateway {
   private readonly charges = new Map<string, { chargeId: string; amount: Money }>();
   private readonly flakyFailures = new Map<string, number>();
   private readonly refunds = new Map<string, string>();
+  /** chargeId -> voidId, in the order the voids happened. */
+  private readonly voids = new Map<string, string>();
 
   /** Distinct successful charges (a retried key is counted once). */
   get chargeCount(): number {
@@ -46,6 +53,9 @@ export class TestGateway implements PaymentGateway {
     // A real network round trip yields the event loop; so does this.
     await new Promise((r) => setImmediate(r));
     const existing = this.charges.get(req.idempotencyKey);
+    if (existing && this.voids.has(existing.chargeId)) {
+      return { ok: false, retriable: false, code: 'charge_voided', message: 'This charge was voided; pay again with a new idempotency key' };
+    }
     if (existing) {
       if (existing.amount.amount !== req.amount.amount || existing.amount.currency !== req.amount.currency) {
         return { ok: false, retriable: false, code: 'idempotency_mismatch', message: 'idempotency key reused with another amount' };
@@ -73,6 +83,26 @@ export class TestGateway implements PaymentGateway {
     const chargeId = `ch_test_${randomBytes(12).toString('hex')}`;
     this.charges.set(req.idempotencyKey, { chargeId, amount: req.amount });
     return { ok: true, chargeId };
+  }
+
+  /** Charges voided so far (tests check what was voided). */
+  get voidCount(): number {
+    return this.voids.size;
+  }
+
+  voidedCharges(): string[] {
+    return [...this.voids.keys()];
+  }
+
+  async void(chargeId: string): Promise<{ ok: true; voidId: string } | { ok: false; message: string }> {
+    await new Promise((r) => setImmediate(r));
+    if (![...this.charges.values()].some((c) => c.chargeId === chargeId)) return { ok: false, message: `no charge ${chargeId}` };
+    let voidId = this.voids.get(chargeId);
+    if (!voidId) {
+      voidId = `void_test_${randomBytes(12).toString('hex')}`;
+      this.voids.set(chargeId, voidId);
+    }
+    return { ok: true, voidId };
   }
 
   async refund(chargeId: string): Promise<{ ok: true; refundId: string }> {
