@@ -10,6 +10,7 @@ import type { SecretBox } from './services/catalog/account-store.js';
 import { callServer } from './services/catalog/server-client.js';
 import { verifyLog, type LogVerification } from './services/catalog/log-verifier.js';
 import { requestPayout } from './services/catalog/payout-request.js';
+import { getProfile, saveProfile, uploadAvatar, type ProfileDeps } from './services/profile/creator-profile.js';
 import { LedgerService } from './services/ledger/ledger-service.js';
 import { publishCheck } from './services/scoring/publish-check.js';
 import { attachPublishing, catalogKindOf } from './services/publish/publishing.js';
@@ -147,6 +148,13 @@ export function openBackend(o: BackendOptions): StudioBackend {
     finishedAt: j.finishedAt,
   });
   const oneJob = (j: Job | null): JobView | null => (j ? jobView(j, titles(j.itemId ? [j.itemId] : [])) : null);
+
+  // The public profile is edited on the server directly (it is not part of the offline catalog document).
+  const profileDeps = (): ProfileDeps => {
+    const session = catalog.session();
+    if (!session.signedIn || !session.serverUrl) throw new StudioApiError('NOT_SIGNED_IN', 'sign in to edit your public profile');
+    return { serverUrl: session.serverUrl, accessToken: () => catalog.getAccessToken() };
+  };
 
   const api: StudioApi = {
     async session() {
@@ -287,6 +295,15 @@ export function openBackend(o: BackendOptions): StudioBackend {
     },
     async payoutRequest(input) {
       return requestPayout({ catalog, ledger }, input);
+    },
+    async profileGet() {
+      return getProfile(profileDeps());
+    },
+    async profileSave(input) {
+      return saveProfile(profileDeps(), { displayName: input.displayName, bio: input.bio ?? '' });
+    },
+    async avatarUpload({ path }) {
+      return uploadAvatar(profileDeps(), path);
     },
   };
 

@@ -52,6 +52,24 @@ export const payoutRequestSchema = z.strictObject({
 });
 export type PayoutRequestInput = z.input<typeof payoutRequestSchema>;
 
+/** The creator's public profile as fans see it (display name, bio, avatar) on the fan web app. */
+export const profileSaveSchema = z.strictObject({
+  displayName: z.string().trim().min(1, 'enter a display name').max(50, 'display name: at most 50 characters'),
+  bio: z.string().trim().max(500, 'bio: at most 500 characters').default(''),
+});
+/** An avatar image on this machine (PNG, JPEG or WebP, at most 2 MB), read by the main process. */
+export const avatarUploadSchema = z.strictObject({ path: z.string().min(1, 'enter the path of an image').max(4096) });
+export interface CreatorProfile {
+  id: string;
+  username: string;
+  displayName: string;
+  bio: string;
+  /** Absolute URL on the server, or null. */
+  avatarUrl: string | null;
+  /** The creator's public page on the fan web app. */
+  pageUrl: string;
+}
+
 const idParam = z.strictObject({ id: z.string().min(1).max(64) });
 
 /** Input schema of every API method (z.undefined() = no argument). */
@@ -76,6 +94,9 @@ export const apiInputSchemas = {
   syncNow: z.undefined(),
   earnings: z.undefined(),
   payoutRequest: payoutRequestSchema,
+  profileGet: z.undefined(),
+  profileSave: profileSaveSchema,
+  avatarUpload: avatarUploadSchema,
 } as const;
 
 export type ApiMethod = keyof typeof apiInputSchemas;
@@ -220,6 +241,9 @@ export interface StudioApi {
   syncNow(): Promise<SyncStatus>;
   earnings(): Promise<Earnings>;
   payoutRequest(p: PayoutRequestInput): Promise<PayoutReceipt>;
+  profileGet(): Promise<CreatorProfile>;
+  profileSave(p: z.input<typeof profileSaveSchema>): Promise<CreatorProfile>;
+  avatarUpload(p: { path: string }): Promise<CreatorProfile>;
 }
 
 /** What a transport hands the renderer: the API plus events and media URLs. */

@@ -3,10 +3,11 @@
 // thumbnails from the WebVTT while hovering or dragging the seek bar. Native HLS (Safari) is used when
 // hls.js cannot run. Errors are told in words; network hiccups are retried by hls.js.
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import type Hls from 'hls.js';
 import type { Playback } from '../lib/types';
 import { cueAt, parseThumbnailsVtt, type ThumbCue } from './thumbnails';
 
-type HlsInstance = import('hls.js').default;
+type HlsInstance = Hls;
 
 interface Level {
   index: number;
@@ -38,12 +39,12 @@ export function VideoPlayer({ playback, title }: { playback: Playback; title: st
     let hls: HlsInstance | null = null;
     let cancelled = false;
     (async () => {
-      const { default: Hls } = await import('hls.js');
+      const { default: HlsJs } = await import('hls.js');
       if (cancelled) return;
-      if (Hls.isSupported()) {
-        hls = new Hls({ capLevelToPlayerSize: false, startLevel: -1 });
+      if (HlsJs.isSupported()) {
+        hls = new HlsJs({ capLevelToPlayerSize: false, startLevel: -1 });
         hlsRef.current = hls;
-        hls.on(Hls.Events.MANIFEST_PARSED, (_e, d) => {
+        hls.on(HlsJs.Events.MANIFEST_PARSED, (_e, d) => {
           setLevels(
             d.levels
               .map((l, index) => ({ index, label: l.height ? `${l.height}p` : `${Math.round(l.bitrate / 1000)} kbps`, height: l.height }))
@@ -52,14 +53,14 @@ export function VideoPlayer({ playback, title }: { playback: Playback; title: st
           );
           setState('ready');
         });
-        hls.on(Hls.Events.LEVEL_SWITCHED, (_e, d) => setPlaying(d.level));
+        hls.on(HlsJs.Events.LEVEL_SWITCHED, (_e, d) => setPlaying(d.level));
         let recoveries = 0;
-        hls.on(Hls.Events.ERROR, (_e, d) => {
+        hls.on(HlsJs.Events.ERROR, (_e, d) => {
           if (!d.fatal) return;
-          if (d.type === Hls.ErrorTypes.MEDIA_ERROR && recoveries++ < 2) return hls?.recoverMediaError();
-          if (d.type === Hls.ErrorTypes.NETWORK_ERROR && d.response?.code === 403) {
+          if (d.type === HlsJs.ErrorTypes.MEDIA_ERROR && recoveries++ < 2) return hls?.recoverMediaError();
+          if (d.type === HlsJs.ErrorTypes.NETWORK_ERROR && d.response?.code === 403) {
             setError('The video link has expired or you no longer have access. Reload the page to get a new one.');
-          } else if (d.type === Hls.ErrorTypes.NETWORK_ERROR) {
+          } else if (d.type === HlsJs.ErrorTypes.NETWORK_ERROR) {
             setError('The video could not be loaded over the network. Check your connection and reload.');
           } else {
             setError('This video cannot be played in this browser.');

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useStudio } from './store';
 import { formError, type FormError } from './errors';
+import { ProfileSection } from './ProfileSection';
 
 export function SignIn() {
   const { client, session, refreshSession } = useStudio();
@@ -25,6 +26,7 @@ export function SignIn() {
           {session.secretStorage === 'os-keychain' ? 'the OS keychain' : 'the studio data folder (no OS keychain in browser mode)'}.
         </p>
         <button onClick={() => void client.api.signOut().then(refreshSession)}>Sign out</button>
+        {session.user?.role === 'creator' && <ProfileSection />}
       </section>
     );
   }

@@ -29,9 +29,16 @@ export function syncUrl(serverUrl: string): string {
 
 export async function callServer(
   serverUrl: string,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
-  o: { body?: unknown; accessToken?: string; timeoutMs?: number; headers?: Record<string, string> } = {},
+  o: {
+    body?: unknown;
+    /** A non-JSON body (an avatar image) sent as is. */
+    rawBody?: { bytes: Uint8Array; contentType: string };
+    accessToken?: string;
+    timeoutMs?: number;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<unknown> {
   let res: Response;
   try {
@@ -39,10 +46,12 @@ export async function callServer(
       method,
       headers: {
         ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(o.rawBody ? { 'content-type': o.rawBody.contentType } : {}),
         ...(o.accessToken ? { authorization: `Bearer ${o.accessToken}` } : {}),
         ...o.headers,
       },
       ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
+      ...(o.rawBody ? { body: o.rawBody.bytes } : {}),
       signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
     });
   } catch (err) {
