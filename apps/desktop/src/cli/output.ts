@@ -52,7 +52,9 @@ export function createOutput(json: boolean, stdout: Sink = process.stdout, stder
           }
           // Plain lines: on each stage change, every 10%, or every 5 s, so logs stay readable.
           const now = Date.now();
-          if (stage !== lastStage || Math.floor(pct / 10) !== Math.floor(lastPct / 10) || now - lastAt > 5000) {
+          // A stage that only counts up ("uploading 12.3 MB of 200 MB") is the same stage.
+          const sameStage = (stage ?? '').replace(/[\d.]+/g, '#') === (lastStage ?? '').replace(/[\d.]+/g, '#') && lastStage !== null;
+          if (!sameStage || Math.floor(pct / 10) !== Math.floor(lastPct / 10) || now - lastAt > 5000) {
             stderr.write(`${label} ${pct}% ${stage ?? ''}${fmtEta(etaS)}\n`);
             lastPct = pct;
             lastStage = stage;

@@ -153,7 +153,12 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
       const sent = new Map<string, number>();
       const started = Date.now();
       let firstSent: number | null = null;
-      const report = () => {
+      let lastReport = 0;
+      const report = (force = false) => {
+        const now = Date.now();
+        // tus reports every socket write; a few updates a second are plenty for the Jobs screen and CLI.
+        if (!force && now - lastReport < 200) return;
+        lastReport = now;
         const done = [...sent.values()].reduce((a, b) => a + b, 0);
         firstSent ??= done;
         const elapsed = (Date.now() - started) / 1000;
@@ -162,7 +167,7 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
         const pct = bytesToSend === 0 ? 99 : Math.min(99, (done / bytesToSend) * 99);
         progress(pct, eta, `uploading ${formatBytes(done)} of ${formatBytes(bytesToSend)}`);
       };
-      report();
+      report(true);
 
       const sendOnce = (f: ManifestFile, fresh: boolean): Promise<void> => {
         let cleanup = () => undefined as void;
