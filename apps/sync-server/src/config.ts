@@ -26,9 +26,30 @@ export interface ServerConfig {
   /** A document without connections is unloaded from memory after this many milliseconds. */
   syncDocIdleMs: number;
   logLevel: string;
-  /** Login attempts allowed per identifier within loginWindowMs. */
+  /** Failed logins allowed per (email, client IP) within loginWindowMs before exponential backoff starts. */
   loginMaxAttempts: number;
   loginWindowMs: number;
+  /** Failed logins allowed per client IP (any email) within loginWindowMs; more are 429. */
+  loginIpMaxFailures: number;
+  /** Backoff after loginMaxAttempts failures of one (email, IP): base, doubled per further failure, capped. */
+  loginBackoffBaseMs: number;
+  loginBackoffMaxMs: number;
+  /** Per-IP request limit on /api/v1/auth/* (@fastify/rate-limit); 0 turns it off. */
+  authRateLimitMax: number;
+  authRateLimitWindowMs: number;
+  /** Password hashes (scrypt, 128 MiB each) computed at once; others wait in a queue of passwordHashQueue. */
+  passwordHashConcurrency: number;
+  passwordHashQueue: number;
+  /** Refresh: a spent refresh token presented again within this window returns the same rotated pair. */
+  refreshGraceMs: number;
+  /** Fastify trustProxy: true, a hop count or addresses; client IPs then come from X-Forwarded-For. */
+  trustProxy: boolean | number | string;
+  /** Bearer token that /metrics requires; when unset /metrics answers loopback clients only. */
+  metricsToken?: string;
+  /** WEBHOOK_ALLOW_PRIVATE=1: webhook URLs may target loopback (local development and tests only). */
+  webhookAllowPrivate: boolean;
+  /** Largest stored size of one Yjs document (snapshot + update log); beyond it the socket closes 4413. */
+  syncDocMaxBytes: number;
   /** Payments, payouts and webhooks timing (defaults in finance/money-services.ts). */
   money?: MoneyOptionsInput;
   /** Media uploads, storage and playback (defaults in media/media-feature.ts). */
@@ -88,6 +109,20 @@ function int(value: string | undefined, fallback: number, name: string): number 
   return n;
 }
 
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new Error(`${name} must be 1/true or 0/false, got "${value}"`);
+}
+
+/** TRUST_PROXY: unset = off, `true` = trust every hop, a number = hop count, otherwise a comma list of proxy addresses. */
+function trustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const origins = (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   return {
@@ -105,8 +140,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     syncCompactEvery: Math.max(2, int(env.SYNC_COMPACT_EVERY, 200, 'SYNC_COMPACT_EVERY')),
     syncDocIdleMs: int(env.SYNC_DOC_IDLE_MS, 30_000, 'SYNC_DOC_IDLE_MS'),
     logLevel: env.LOG_LEVEL || 'info',
-    loginMaxAttempts: 5,
-    loginWindowMs: 15 * 60 * 1000,
+    loginMaxAttempts: int(env.LOGIN_MAX_ATTEMPTS, 5, 'LOGIN_MAX_ATTEMPTS'),
+    loginWindowMs: int(env.LOGIN_WINDOW_MS, 15 * 60 * 1000, 'LOGIN_WINDOW_MS'),
+    loginIpMaxFailures: int(env.LOGIN_IP_MAX_FAILURES, 100, 'LOGIN_IP_MAX_FAILURES'),
+    loginBackoffBaseMs: int(env.LOGIN_BACKOFF_BASE_MS, 1000, 'LOGIN_BACKOFF_BASE_MS'),
+    loginBackoffMaxMs: int(env.LOGIN_BACKOFF_MAX_MS, 15 * 60 * 1000, 'LOGIN_BACKOFF_MAX_MS'),
+    authRateLimitMax: int(env.AUTH_RATE_LIMIT_MAX, 120, 'AUTH_RATE_LIMIT_MAX'),
+    authRateLimitWindowMs: int(env.AUTH_RATE_LIMIT_WINDOW_MS, 60_000, 'AUTH_RATE_LIMIT_WINDOW_MS'),
+    passwordHashConcurrency: Math.max(1, int(env.PASSWORD_HASH_CONCURRENCY, 2, 'PASSWORD_HASH_CONCURRENCY')),
+    passwordHashQueue: int(env.PASSWORD_HASH_QUEUE, 64, 'PASSWORD_HASH_QUEUE'),
+    refreshGraceMs: int(env.REFRESH_GRACE_MS, 10_000, 'REFRESH_GRACE_MS'),
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    webhookAllowPrivate: flag(env.WEBHOOK_ALLOW_PRIVATE, 'WEBHOOK_ALLOW_PRIVATE'),
+    syncDocMaxBytes: int(env.SYNC_DOC_MAX_BYTES, 64 * 1024 * 1024, 'SYNC_DOC_MAX_BYTES'),
     money: loadMoneyOptions(env),
     media: loadMediaConfig(env),
   };

@@ -151,6 +151,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       docs,
       logger: log.child({ component: 'money' }),
       options: config.money,
+      webhookAllowPrivate: config.webhookAllowPrivate,
       onChargeVoided: (outcome) => metrics.paymentsChargesVoided.inc({ outcome }),
     });
     money.routes(routes, auth);

@@ -76,7 +76,7 @@ describe.each(BACKENDS)('webhooks on %s', (backend) => {
   beforeAll(async () => {
     if (skip) return;
     storage = makeStorage(backend);
-    srv = await startMoneyServer(storage);
+    srv = await startMoneyServer(storage, { webhookAllowPrivate: true });
     ({ creator, fan } = await newParties(srv.url));
     hook = await receiver(2);
   });
@@ -148,7 +148,12 @@ describe.each(BACKENDS)('webhooks on %s', (backend) => {
     expect(verifyWebhook(paymentEvent.body, paymentEvent.headers as Record<string, string>, secret, { now: Date.now() + 3600_000 }).ok).toBe(false);
     expect(verifyWebhook(paymentEvent.body, { 'webhook-id': 'x' }, secret).ok).toBe(false);
 
-    const log = await api(srv.url, 'GET', `/api/v1/webhooks/${endpointId}/deliveries`, undefined, bearer(creator));
+    // The receiver has answered; the dispatcher records the outcome right after.
+    let log = await api(srv.url, 'GET', `/api/v1/webhooks/${endpointId}/deliveries`, undefined, bearer(creator));
+    await eventually(async () => {
+      log = await api(srv.url, 'GET', `/api/v1/webhooks/${endpointId}/deliveries`, undefined, bearer(creator));
+      return log.body.data.deliveries.every((d: { status: string }) => d.status === 'succeeded');
+    }, 'both deliveries recorded as succeeded');
     expect(log.status).toBe(200);
     expect(log.body.data.deliveries).toHaveLength(2);
     for (const d of log.body.data.deliveries) {

@@ -52,6 +52,8 @@ export interface MoneyDeps {
   options?: MoneyOptionsInput;
   /** Defaults to the test gateway. */
   gateway?: PaymentGateway;
+  /** WEBHOOK_ALLOW_PRIVATE: webhook URLs may target loopback (development and tests). */
+  webhookAllowPrivate?: boolean;
   /** Counts charges voided because their payment could not be recorded. */
   onChargeVoided?: (outcome: 'voided' | 'void_failed') => void;
 }
@@ -70,7 +72,8 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
   const gateway = deps.gateway ?? new TestGateway();
   const idempotency = new IdempotencyStore(db, { waitMs: options.idempotencyWaitMs, staleMs: options.idempotencyStaleMs });
   const catalog = new CatalogReader(db, new DocStore(db));
-  const webhooks = new WebhookDispatcher(db, deps.logger.child({ component: 'webhooks' }), options.webhooks);
+  const addressPolicy = { allowLoopback: deps.webhookAllowPrivate ?? false };
+  const webhooks = new WebhookDispatcher(db, deps.logger.child({ component: 'webhooks' }), options.webhooks, addressPolicy);
   // Only a commit that queued deliveries needs a dispatch pass now (the poll catches anything else).
   const onCommitted = (queued: number) => {
     if (queued > 0) webhooks.kick();
@@ -121,7 +124,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
       accessRoutes(table, { db, grants });
       financeRoutes(table, payouts);
       logRoutes(table, { log, auth });
-      webhookRoutes(table, db);
+      webhookRoutes(table, db, addressPolicy);
     },
     async close() {
       clearInterval(pruneTimer);

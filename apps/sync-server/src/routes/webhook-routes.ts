@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http/routes.js';
+import { refusedWebhookUrl, type AddressPolicy } from '../webhooks/address-policy.js';
 import { generateWebhookSecret } from '../webhooks/standard-webhooks.js';
 import { WEBHOOK_EVENTS } from '../webhooks/webhook-events.js';
 
@@ -28,7 +29,7 @@ interface EndpointRow {
 }
 const view = (r: EndpointRow) => ({ id: r.id, url: r.url, events: JSON.parse(r.events) as string[], active: r.active, createdAt: new Date(r.created_at).toISOString() });
 
-export function webhookRoutes(routes: RouteTable, db: Database): void {
+export function webhookRoutes(routes: RouteTable, db: Database, policy: AddressPolicy = { allowLoopback: false }): void {
   routes.add({
     method: 'POST',
     url: '/api/v1/webhooks',
@@ -39,6 +40,12 @@ export function webhookRoutes(routes: RouteTable, db: Database): void {
     response: endpointView.extend({ secret: z.string() }),
     status: 201,
     handler: async ({ body, user }) => {
+      const refused = await refusedWebhookUrl(body.url, policy);
+      if (refused) {
+        throw new ApiError('VALIDATION_ERROR', `Webhook URLs must reach a public address: ${refused}.`, {
+          issues: [{ path: ['url'], code: 'forbidden_address', message: refused }],
+        });
+      }
       const id = newId('whk');
       const secret = body.secret ?? generateWebhookSecret();
       const events = [...new Set(body.events)];

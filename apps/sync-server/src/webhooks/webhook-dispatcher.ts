@@ -2,9 +2,12 @@
 // can run dispatchers on one database), and the claim pushes next_attempt_at forward as a lease, so a
 // delivery whose dispatcher died is retried after the lease runs out. Failures are retried with
 // exponential backoff and jitter up to maxAttempts; every attempt is logged. Secrets are never logged.
+import { request as httpRequest, type Agent } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
 import { backoffDelay } from '../payments/retry.js';
+import { deliveryAgents, isRefusedDestination, REFUSED_DESTINATION, type AddressPolicy } from './address-policy.js';
 import { signWebhook } from './standard-webhooks.js';
 
 export interface WebhookDispatchOptions {
@@ -33,12 +36,16 @@ export class WebhookDispatcher {
   private stopped = false;
   /** Earliest retry scheduled during the current pass. */
   private wakeIn = Infinity;
+  private readonly agents: { http: Agent; https: Agent };
 
   constructor(
     private readonly db: Database,
     private readonly log: Logger,
     private readonly options: WebhookDispatchOptions,
-  ) {}
+    policy: AddressPolicy = { allowLoopback: false },
+  ) {
+    this.agents = deliveryAgents(policy);
+  }
 
   start(): void {
     this.schedule(0);
@@ -97,24 +104,40 @@ export class WebhookDispatcher {
     }
   }
 
+  /**
+   * One POST through the filtering agents (node:http, not fetch: the agent's own DNS lookup is what is
+   * checked, so rebinding cannot slip past). Redirects are not followed. Resolves with the status code.
+   */
+  private post(url: string, headers: Record<string, string>, body: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const secure = url.startsWith('https:');
+      const req = (secure ? httpsRequest : httpRequest)(url, {
+        method: 'POST',
+        agent: secure ? this.agents.https : this.agents.http,
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        timeout: this.options.timeoutMs,
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
   private async deliver(c: Claimed): Promise<void> {
     const started = Date.now();
     const headers = signWebhook(c.event_id, Math.floor(started / 1000), c.payload, c.secret);
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(c.url, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json', 'user-agent': 'fanz-webhooks/1' },
-        body: c.payload,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      statusCode = res.status;
-      await res.body?.cancel().catch(() => {});
-      if (res.status < 200 || res.status >= 300) error = `receiver answered ${res.status}`;
+      statusCode = await this.post(c.url, { ...headers, 'content-type': 'application/json', 'user-agent': 'fanz-webhooks/1' }, c.payload);
+      if (statusCode < 200 || statusCode >= 300) error = `receiver answered ${statusCode}`;
     } catch (err) {
-      error = (err as Error).name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : `request failed: ${(err as Error).message}`;
+      if (isRefusedDestination(err)) error = REFUSED_DESTINATION;
+      else error = (err as Error).name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : `request failed: ${(err as Error).message}`;
     }
     const duration = Date.now() - started;
     await this.db.query(
