@@ -1,5 +1,6 @@
 // Fixtures for the money tests: a server with fast retries and webhook backoff, tiers, paying fans,
 // device keys that sign payout requests, and ledger/log checks straight from the database.
+import { randomBytes } from 'node:crypto';
 import { nodeEd25519, signJson } from '@fanz/core/node';
 import { toBase64Url, type KeyPair } from '@fanz/core';
 import type { ServerConfig } from '../src/config.js';
@@ -40,7 +41,14 @@ export async function registerDevice(url: string, creator: Account): Promise<Dev
   return { keyId: res.body.data.keyId, keys };
 }
 
+/** A payout body as the studio signs it: with a fresh nonce and the current time (replay protection). */
+export function freshPayout(body: Record<string, unknown>): Record<string, unknown> {
+  return { nonce: randomBytes(16).toString('base64url'), timestamp: new Date().toISOString(), ...body };
+}
+
+/** Signs and sends a payout request; a body without a nonce gets a fresh one (see freshPayout). */
 export function requestPayout(url: string, creator: Account, device: Device, body: Record<string, unknown>, extra: Record<string, string> = {}) {
+  if (!('nonce' in body)) body = freshPayout(body);
   return api(url, 'POST', '/api/v1/finance/payouts', body, {
     ...bearer(creator),
     'fanz-key-id': device.keyId,

@@ -5,7 +5,7 @@ import { signJson } from '@fanz/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLedger } from '../src/finance/ledger.js';
 import { BACKENDS, api, makeStorage, pgSkipReason, register, type Account, type Running, type Storage } from './helpers.js';
-import { bearer, newParties, pay, registerDevice, requestPayout, startMoneyServer, type Device } from './money-helpers.js';
+import { bearer, freshPayout, newParties, pay, registerDevice, requestPayout, startMoneyServer, type Device } from './money-helpers.js';
 
 async function available(srv: Running, creator: Account): Promise<number> {
   const res = await api(srv.url, 'GET', '/api/v1/finance/balance', undefined, bearer(creator));
@@ -37,7 +37,7 @@ describe.each(BACKENDS)('payouts on %s', (backend) => {
   });
 
   it.skipIf(skip)('refuses payouts without a valid device signature (401) and moves nothing', async () => {
-    const body = { amount: { amount: 1000, currency: 'USD' }, method: 'paxum', schedule: 'immediate' };
+    const body = freshPayout({ amount: { amount: 1000, currency: 'USD' }, method: 'paxum', schedule: 'immediate' });
     const before = await available(srv, creator);
     const unsigned = await api(srv.url, 'POST', '/api/v1/finance/payouts', body, bearer(creator));
     expect(unsigned.status).toBe(401);
@@ -101,7 +101,7 @@ describe.each(BACKENDS)('payouts on %s', (backend) => {
 
   it.skipIf(skip)('a retried payout with the same Idempotency-Key pays once', async () => {
     const before = await available(srv, creator);
-    const body = { amount: { amount: 500, currency: 'USD' }, method: 'paxum', schedule: 'immediate' };
+    const body = freshPayout({ amount: { amount: 500, currency: 'USD' }, method: 'paxum', schedule: 'immediate' });
     const a = await requestPayout(srv.url, creator, device, body, { 'idempotency-key': 'payout-1' });
     const b = await requestPayout(srv.url, creator, device, body, { 'idempotency-key': 'payout-1' });
     expect(a.status).toBe(201);

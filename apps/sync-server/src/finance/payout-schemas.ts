@@ -2,10 +2,17 @@
 import { z } from 'zod';
 import { moneySchema, positiveMoneySchema } from '@fanz/core';
 
+/** How far a signed request's timestamp may be from the server clock, either way. */
+export const PAYOUT_MAX_SKEW_MS = 5 * 60_000;
+
 export const payoutBodySchema = z.strictObject({
   amount: positiveMoneySchema,
   method: z.enum(['paxum', 'bank_transfer']),
   schedule: z.literal('immediate'),
+  /** Fresh random value per request (16-128 base64url characters); the server refuses a nonce it has seen. */
+  nonce: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, { message: 'nonce must be 16-128 base64url characters' }),
+  /** When the device signed it (ISO 8601); more than 5 minutes from the server clock is refused. */
+  timestamp: z.iso.datetime({ offset: true, error: 'timestamp must be an ISO 8601 date-time' }),
 });
 export type PayoutBody = z.infer<typeof payoutBodySchema>;
 

@@ -15,7 +15,7 @@ import type { TransparencyLog } from '../transparency-log/transparency-log.js';
 import { enqueueWebhookEvent } from '../webhooks/webhook-events.js';
 import { requestHash, replay, type IdempotencyStore, type OwnedKey } from './idempotency.js';
 import { accountBalance, accountId, PLATFORM_OWNER, postTransaction } from './ledger.js';
-import type { PayoutBody } from './payout-schemas.js';
+import { PAYOUT_MAX_SKEW_MS, type PayoutBody } from './payout-schemas.js';
 
 interface PayoutRow {
   id: string;
@@ -83,6 +83,14 @@ export class PayoutService {
 
   async request(creatorId: string, body: PayoutBody, signed: SignedRequest, idempotencyKey: string | undefined): Promise<unknown> {
     const keyId = await this.verifySignature(creatorId, signed);
+    // The signature covers nonce and timestamp: an old capture is refused by time, a recent one by its nonce.
+    const skew = Date.parse(body.timestamp) - Date.now();
+    if (Math.abs(skew) > PAYOUT_MAX_SKEW_MS) {
+      throw new ApiError('INVALID_SIGNATURE', 'The signed request is too old or from the future (more than 5 minutes from the server clock); sign it again.', {
+        reason: 'timestamp_skew',
+        serverTime: new Date().toISOString(),
+      });
+    }
     if (idempotencyKey === undefined) return this.run(creatorId, body, keyId, signed.signature!, signed.rawBody, undefined);
     const claim = await this.idempotency.claim(creatorId, idempotencyKey, requestHash('POST /api/v1/finance/payouts', body));
     if (!claim.owner) {
@@ -109,6 +117,14 @@ export class PayoutService {
     const payoutId = newId('po');
     const reference = `FZ-${randomBytes(8).toString('hex').toUpperCase()}`;
     const queued = await this.db.transaction(async (tx) => {
+      const fresh = await tx.query(
+        `INSERT INTO payout_nonces (device_key_id, nonce, payout_id, signed_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (device_key_id, nonce) DO NOTHING RETURNING nonce`,
+        [keyId, body.nonce, payoutId, new Date(body.timestamp)],
+      );
+      if (fresh.length === 0) {
+        throw new ApiError('NONCE_REUSED', 'This signed payout request was already used; the device must sign a new one (fresh nonce).', { nonce: body.nonce });
+      }
       const logIndex = await this.log.allocate(tx);
       const earnings = accountId('creator_earnings', creatorId, cur);
       const available = await accountBalance(tx, earnings, true);

@@ -88,7 +88,18 @@ describe('requestPayout', () => {
     const body = entry.body as { payoutId: string; body: unknown; signature: string; keyId: string; ledgerHead: string | null };
     const account = catalog.accounts.get()!;
     expect(body).toMatchObject({ payoutId: receipt.payoutId, keyId: account.deviceKeyId, ledgerHead: before.headHash });
-    expect(body.body).toEqual({ amount: { amount: 500, currency: 'USD' }, method: 'paxum', schedule: 'immediate' });
+    const signed = body.body as { nonce: string; timestamp: string };
+    expect(body.body).toEqual({ amount: { amount: 500, currency: 'USD' }, method: 'paxum', schedule: 'immediate', nonce: signed.nonce, timestamp: signed.timestamp });
+    // Bound to a fresh nonce and the signing time, so the attested request cannot be replayed.
+    expect(signed.nonce).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(Math.abs(Date.parse(signed.timestamp) - Date.now())).toBeLessThan(60_000);
+    const replay = await fetch(`${url}/api/v1/finance/payouts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await catalog.getAccessToken()}`, 'fanz-key-id': account.deviceKeyId!, 'fanz-signature': body.signature },
+      body: JSON.stringify(body.body),
+    });
+    expect(replay.status).toBe(409);
+    expect(((await replay.json()) as { error: { code: string } }).error.code).toBe('NONCE_REUSED');
 
     // The attested signature is the one the server stored and its registered public key verifies it.
     const rows = await server.db.query<{ signature: string; public_key: string }>(

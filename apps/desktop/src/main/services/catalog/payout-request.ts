@@ -2,7 +2,9 @@
 // exact body sent, the server verifies that signature against the key registered at sign-in, checks the
 // balance and moves the money; only an accepted payout is attested in the device's signed ledger, with the
 // ledger head it followed, so the local record and the server's log can be cross-checked later.
-import { randomUUID } from 'node:crypto';
+// Every signed body carries a fresh random nonce and the signing time: the server refuses a nonce it has
+// seen and a timestamp more than 5 minutes off, so a signed request copied from the log cannot be replayed.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { fromBase64Url, type Money } from '@fanz/core';
 import { signJson } from '@fanz/core/node';
 import { z } from 'zod';
@@ -75,7 +77,13 @@ export async function requestPayout(deps: PayoutRequestDeps, input: PayoutReques
   } catch {
     throw new StudioApiError('NO_DEVICE_KEY', "this device's stored key is unreadable; sign out and sign in again to register a new one");
   }
-  const body = { amount: parsed.data.amount, method: parsed.data.method, schedule: 'immediate' as const };
+  const body = {
+    amount: parsed.data.amount,
+    method: parsed.data.method,
+    schedule: 'immediate' as const,
+    nonce: randomBytes(18).toString('base64url'),
+    timestamp: new Date().toISOString(),
+  };
   let signature: string;
   try {
     signature = signJson(body, secretKey);
