@@ -116,6 +116,8 @@ export interface UploadOptions {
   chunkSize?: number;
   uploadUrl?: string;
   onProgress?: (sent: number, total: number) => void;
+  /** Bytes the server accepted per PATCH. */
+  onChunkComplete?: (chunkBytes: number, accepted: number, total: number) => void;
   /** Called with the running upload, so a test can abort it. */
   started?: (u: tus.Upload) => void;
 }
@@ -132,6 +134,7 @@ export function tusUpload(url: string, token: string | null, mediaId: string, fi
       retryDelays: [],
       storeFingerprintForResuming: false,
       onProgress: o.onProgress,
+      onChunkComplete: o.onChunkComplete,
       onSuccess: () => resolve({ status: 204, body: '', url: upload.url }),
       onError: (error) => {
         const res = (error as tus.DetailedError).originalResponse;
