@@ -68,7 +68,17 @@ export async function startServer(dataDir: string, port: number): Promise<{ proc
   const proc = new Proc(
     spawn(tsx, [join(repoRoot, 'apps/sync-server/src/main.ts')], {
       cwd: repoRoot,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', FANZ_DATA_DIR: dataDir, LOG_LEVEL: 'info', SYNC_DOC_IDLE_MS: '1000' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        FANZ_DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+        SYNC_DOC_IDLE_MS: '1000',
+        // Every studio in these runs signs in from 127.0.0.1: the per-IP auth limits are for real deployments.
+        AUTH_RATE_LIMIT_MAX: '0',
+        LOGIN_IP_MAX_FAILURES: '100000',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );

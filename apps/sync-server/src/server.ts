@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { installAuthRateLimit } from './auth/auth-rate-limit.js';
 import { AuthService } from './auth/auth-service.js';
 import { TokenSigner } from './auth/tokens.js';
 import type { ServerConfig } from './config.js';
@@ -91,6 +92,12 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const auth = new AuthService(db, new TokenSigner(await jwtSecret(db, config.jwtSecret)), {
       loginMaxAttempts: config.loginMaxAttempts,
       loginWindowMs: config.loginWindowMs,
+      loginIpMaxFailures: config.loginIpMaxFailures,
+      loginBackoffBaseMs: config.loginBackoffBaseMs,
+      loginBackoffMaxMs: config.loginBackoffMaxMs,
+      passwordHashConcurrency: config.passwordHashConcurrency,
+      passwordHashQueue: config.passwordHashQueue,
+      refreshGraceMs: config.refreshGraceMs,
       onSessionRevoked: (sid) => endpoint?.closeSession(sid),
     });
 
@@ -111,6 +118,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const app = Fastify({
       loggerInstance: log as unknown as FastifyBaseLogger,
       bodyLimit: config.bodyLimit,
+      // Fastify also takes a hop count at runtime; its types list only boolean | string | string[].
+      trustProxy: config.trustProxy as boolean | string,
       genReqId: () => newId('req'),
     });
     app.addHook('onRequest', async (req, reply) => {
@@ -141,6 +150,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       exposedHeaders: ['x-request-id', 'retry-after'],
       maxAge: 600,
     });
+
+    await installAuthRateLimit(app, { max: config.authRateLimitMax, windowMs: config.authRateLimitWindowMs });
 
     let shuttingDown = false;
     const routes = new RouteTable(app, auth);

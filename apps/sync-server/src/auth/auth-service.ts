@@ -1,9 +1,14 @@
-// Accounts and sessions: register, login (rate limited), refresh-token rotation with reuse detection,
-// logout, and turning an access token into an authenticated user. A session is a refresh-token family:
-// reusing any already-rotated refresh token revokes the session, which also invalidates its access tokens.
+// Accounts and sessions: register, login (throttled per (email, IP) and per IP, login-limits.ts), refresh-token
+// rotation with reuse detection, logout, and turning an access token into an authenticated user. A session
+// is a refresh-token family: reusing an already-rotated refresh token revokes the session, which also
+// invalidates its access tokens, except inside a short grace window after the rotation, where concurrent
+// refreshes (two tabs, a retried request) get the same rotated pair. Password hashing is bounded
+// (hash-limiter.ts).
 import type { Database, Queryable } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import { newId } from '@fanz/core';
+import { HashLimiter } from './hash-limiter.js';
+import { LoginLimits, type LoginLimitOptions } from './login-limits.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
 import type { AuthResult, LoginBody, RegisterBody } from './schemas.js';
 import type { TokenSigner } from './tokens.js';
@@ -18,19 +23,43 @@ export interface AuthUser {
 export interface AuthServiceOptions {
   loginMaxAttempts: number;
   loginWindowMs: number;
+  loginIpMaxFailures?: number;
+  loginBackoffBaseMs?: number;
+  loginBackoffMaxMs?: number;
+  passwordHashConcurrency?: number;
+  passwordHashQueue?: number;
+  /** A spent refresh token presented again within this window returns the same rotated pair. */
+  refreshGraceMs?: number;
   /** Called with a session id when it is revoked, so open sync sockets of that session can be closed. */
   onSessionRevoked?: (sessionId: string) => void;
 }
 
 export class AuthService {
+  private readonly hashing: HashLimiter;
+  private readonly limits: LoginLimits;
+  private readonly graceMs: number;
+  /** Refreshes of the last graceMs by the refresh token's jti: concurrent callers share one rotation. */
+  private readonly recentRefreshes = new Map<string, { result: Promise<AuthResult>; until: number }>();
+
   constructor(
     private readonly db: Database,
     readonly tokens: TokenSigner,
     private readonly options: AuthServiceOptions,
-  ) {}
+  ) {
+    this.hashing = new HashLimiter(options.passwordHashConcurrency ?? 2, options.passwordHashQueue ?? 64);
+    const limits: LoginLimitOptions = {
+      maxFailures: options.loginMaxAttempts,
+      windowMs: options.loginWindowMs,
+      ipMaxFailures: options.loginIpMaxFailures ?? 100,
+      backoffBaseMs: options.loginBackoffBaseMs ?? 1000,
+      backoffMaxMs: options.loginBackoffMaxMs ?? options.loginWindowMs,
+    };
+    this.limits = new LoginLimits(db, limits);
+    this.graceMs = options.refreshGraceMs ?? 10_000;
+  }
 
   async register(body: RegisterBody): Promise<AuthResult> {
-    const passwordHash = await hashPassword(body.password);
+    const passwordHash = await this.hashing.run(() => hashPassword(body.password));
     const id = newId(body.role === 'creator' ? 'cr' : 'fan');
     try {
       await this.db.query(
@@ -59,39 +88,68 @@ export class AuthService {
     return this.startSession({ id, role: body.role, username: body.username });
   }
 
-  async login(body: LoginBody): Promise<AuthResult> {
-    const identifier = body.email.toLowerCase();
-    await this.takeLoginAttempt(identifier);
+  /** `ip` is the client address (req.ip); failures are throttled per (email, ip) and per ip. */
+  async login(body: LoginBody, ip = 'unknown'): Promise<AuthResult> {
+    const email = body.email.toLowerCase();
+    await this.limits.check(email, ip);
     const rows = await this.db.query<{ id: string; role: Role; username: string; password_hash: string }>(
       'SELECT id, role, username, password_hash FROM users WHERE lower(email) = $1',
-      [identifier],
+      [email],
     );
     const user = rows[0];
     // Hash even for unknown emails so response time does not reveal which accounts exist.
-    const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyHash()));
-    if (!user || !ok) throw new ApiError('INVALID_CREDENTIALS', 'Email or password is incorrect.');
+    const stored = user?.password_hash ?? (await dummyHash());
+    const ok = await this.hashing.run(() => verifyPassword(body.password, stored));
+    if (!user || !ok) {
+      await this.limits.recordFailure(email, ip);
+      throw new ApiError('INVALID_CREDENTIALS', 'Email or password is incorrect.');
+    }
+    await this.limits.recordSuccess(email, ip);
     return this.startSession(user);
   }
 
   async refresh(refreshToken: string): Promise<AuthResult> {
     const claims = await this.tokens.verifyRefresh(refreshToken);
+    const now = Date.now();
+    for (const [jti, r] of this.recentRefreshes) {
+      if (r.until > now) break;
+      this.recentRefreshes.delete(jti);
+    }
+    const recent = this.recentRefreshes.get(claims.jti);
+    if (recent && recent.until > now) return recent.result;
+    const result = this.rotate(claims);
+    this.recentRefreshes.set(claims.jti, { result, until: now + this.graceMs });
+    // A refusal is not shared: the next caller is judged afresh.
+    result.catch(() => this.recentRefreshes.delete(claims.jti));
+    return result;
+  }
+
+  private async rotate(claims: { userId: string; sessionId: string; jti: string }): Promise<AuthResult> {
     const outcome = await this.db.transaction(async (tx) => {
-      const rows = await tx.query<{ used: boolean; revoked: boolean; user_id: string; role: Role; username: string }>(
-        `SELECT rt.used_at IS NOT NULL AS used, s.revoked_at IS NOT NULL AS revoked, u.id AS user_id, u.role, u.username
+      const rows = await tx.query<{ used: boolean; in_grace: boolean; successor: string | null; successor_unused: boolean | null; revoked: boolean; user_id: string; role: Role; username: string }>(
+        `SELECT rt.used_at IS NOT NULL AS used, rt.used_at > now() - make_interval(secs => $3) AS in_grace, rt.replaced_by AS successor,
+                (SELECT n.used_at IS NULL FROM refresh_tokens n WHERE n.jti = rt.replaced_by) AS successor_unused,
+                s.revoked_at IS NOT NULL AS revoked, u.id AS user_id, u.role, u.username
            FROM refresh_tokens rt JOIN auth_sessions s ON s.id = rt.session_id JOIN users u ON u.id = s.user_id
           WHERE rt.jti = $1 AND rt.session_id = $2 FOR UPDATE OF rt, s`,
-        [claims.jti, claims.sessionId],
+        [claims.jti, claims.sessionId, this.graceMs / 1000],
       );
       const row = rows[0];
       if (!row || row.user_id !== claims.userId) return { kind: 'unknown' as const };
       if (row.revoked) return { kind: 'revoked' as const };
+      const user = { id: row.user_id, role: row.role, username: row.username };
       if (row.used) {
+        // Another instance rotated it a moment ago and its successor is still unspent: the same refresh token again.
+        if (row.in_grace && row.successor && row.successor_unused) {
+          return { kind: 'ok' as const, user, refreshToken: await this.tokens.signRefresh({ userId: claims.userId, sessionId: claims.sessionId, jti: row.successor }) };
+        }
         await revokeSession(tx, claims.sessionId, 'refresh token reused');
         return { kind: 'reused' as const };
       }
-      await tx.query('UPDATE refresh_tokens SET used_at = now() WHERE jti = $1', [claims.jti]);
-      const next = await this.issueRefresh(tx, claims.sessionId, claims.userId);
-      return { kind: 'ok' as const, user: { id: row.user_id, role: row.role, username: row.username }, refreshToken: next };
+      const jti = newId('rt');
+      await tx.query('UPDATE refresh_tokens SET used_at = now(), replaced_by = $2 WHERE jti = $1', [claims.jti, jti]);
+      const next = await this.issueRefresh(tx, claims.sessionId, claims.userId, jti);
+      return { kind: 'ok' as const, user, refreshToken: next };
     });
     switch (outcome.kind) {
       case 'unknown':
@@ -154,45 +212,12 @@ export class AuthService {
     return { user: { id: user.id, role: user.role, username: user.username }, accessToken, refreshToken };
   }
 
-  private async issueRefresh(tx: Queryable, sessionId: string, userId: string): Promise<string> {
-    const jti = newId('rt');
+  private async issueRefresh(tx: Queryable, sessionId: string, userId: string, jti = newId('rt')): Promise<string> {
     await tx.query(
       `INSERT INTO refresh_tokens (jti, session_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`,
       [jti, sessionId, REFRESH_TTL_SECONDS],
     );
     return this.tokens.signRefresh({ userId, sessionId, jti });
-  }
-
-  /** Sliding window: at most loginMaxAttempts per identifier per loginWindowMs, counted in the database. */
-  private async takeLoginAttempt(identifier: string): Promise<void> {
-    const { loginMaxAttempts: max, loginWindowMs: windowMs } = this.options;
-    const retryAfter = await this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [identifier]);
-      // Computed in SQL so the database clock alone decides (no skew with a remote PostgreSQL).
-      const rows = await tx.query<{ n: number; retry_after: number | null }>(
-        `SELECT count(*)::int AS n,
-                ceil(extract(epoch FROM (min(attempted_at) + make_interval(secs => $2) - now())))::int AS retry_after
-           FROM login_attempts WHERE identifier = $1 AND attempted_at > now() - make_interval(secs => $2)`,
-        [identifier, windowMs / 1000],
-      );
-      const { n, retry_after } = rows[0] ?? { n: 0, retry_after: null };
-      if (n >= max) return Math.max(1, retry_after ?? 1);
-      await tx.query('INSERT INTO login_attempts (identifier) VALUES ($1)', [identifier]);
-      // Old rows are useless; trim them so the table stays small.
-      await tx.query(
-        `DELETE FROM login_attempts WHERE identifier = $1 AND attempted_at <= now() - make_interval(secs => $2)`,
-        [identifier, windowMs / 1000],
-      );
-      return 0;
-    });
-    if (retryAfter > 0) {
-      throw new ApiError(
-        'RATE_LIMITED',
-        `Too many login attempts for this account; try again in ${retryAfter} seconds.`,
-        { retryAfterSeconds: retryAfter },
-        { 'retry-after': String(retryAfter) },
-      );
-    }
   }
 }
 

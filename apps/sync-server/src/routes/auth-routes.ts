@@ -20,12 +20,12 @@ export function authRoutes(routes: RouteTable, auth: AuthService): void {
   routes.add({
     method: 'POST',
     url: '/api/v1/auth/login',
-    summary: 'Log in with email and password (5 attempts per 15 minutes per email)',
+    summary: 'Log in with email and password (failures back off per email and address, and are capped per address)',
     tag: 'auth',
     access: 'public',
     body: loginBody,
     response: authResult,
-    handler: ({ body }) => auth.login(body),
+    handler: ({ body, req }) => auth.login(body, req.ip),
   });
   routes.add({
     method: 'POST',
