@@ -2,6 +2,8 @@
 // pre-compressed .gz sibling, so the server sends them gzipped without compressing on every request.
 // Nothing is inlined as data: URIs and no inline script is emitted, so the strict CSP (img-src 'self' blob:,
 // script-src 'self') holds.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
@@ -11,11 +13,13 @@ function gzipAssets(): Plugin {
   return {
     name: 'fanz-gzip-assets',
     apply: 'build',
-    generateBundle(_options, bundle) {
-      for (const [fileName, item] of Object.entries(bundle)) {
+    // After the files are written: earlier hooks still see chunks before Vite's last rewrites (preload
+    // helpers), and the .gz must hold exactly the bytes of the file next to it.
+    writeBundle(options, bundle) {
+      const dir = options.dir!;
+      for (const fileName of Object.keys(bundle)) {
         if (!/\.(js|css|svg|html)$/.test(fileName)) continue;
-        const source = item.type === 'chunk' ? item.code : item.source;
-        this.emitFile({ type: 'asset', fileName: `${fileName}.gz`, source: gzipSync(source, { level: 9 }) });
+        writeFileSync(join(dir, `${fileName}.gz`), gzipSync(readFileSync(join(dir, fileName)), { level: 9 }));
       }
     },
   };
@@ -36,7 +40,6 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     assetsInlineLimit: 0,
-    modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 600,
   },
 });

@@ -1,6 +1,7 @@
 // The fans' web app: picks the screen for the current path.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ErrorBoundary } from './components/error-boundary';
 import { Layout } from './components/layout';
 import { CreatorPage } from './pages/creator-page';
 import { LandingPage } from './pages/landing';
@@ -31,6 +32,8 @@ function App() {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <ErrorBoundary>
+      <App />
+    </ErrorBoundary>
   </StrictMode>,
 );
