@@ -10,9 +10,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DeleteObjectsCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { FileStore } from '@tus/file-store';
-import { S3Store } from '@tus/s3-store';
 import type { DataStore } from '@tus/utils';
 import type { MediaConfig } from '../config.js';
+import { PartRecordingS3Store } from './s3-part-store.js';
 
 export interface ByteRange {
   start: number;
@@ -88,7 +88,7 @@ export class FileMediaStorage implements MediaStorage {
 
 export class S3MediaStorage implements MediaStorage {
   readonly kind = 's3' as const;
-  readonly datastore: S3Store;
+  readonly datastore: PartRecordingS3Store;
   private readonly client: S3Client;
   private readonly bucket: string;
 
@@ -97,11 +97,15 @@ export class S3MediaStorage implements MediaStorage {
       endpoint: s3.endpoint,
       region: s3.region,
       forcePathStyle: true,
+      // Checksums only where S3 requires them: the SDK's default streams bodies with aws-chunked CRC
+      // trailers, which S3-compatible servers (s3rver, older MinIO/Ceph) store verbatim.
+      requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+      responseChecksumValidation: 'WHEN_REQUIRED' as const,
       credentials: s3.accessKeyId && s3.secretAccessKey ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } : undefined,
     };
     this.bucket = s3.bucket;
     this.client = new S3Client(clientConfig);
-    this.datastore = new S3Store({ partSize: 8 * 1024 * 1024, s3ClientConfig: { ...clientConfig, bucket: s3.bucket } });
+    this.datastore = new PartRecordingS3Store({ partSize: 8 * 1024 * 1024, s3ClientConfig: { ...clientConfig, bucket: s3.bucket } }, this.client, s3.bucket);
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable> {
@@ -121,6 +125,7 @@ export class S3MediaStorage implements MediaStorage {
     // S3Store.remove aborts an unfinished multipart upload; for a finished one it finds no upload to abort
     // and gives up before deleting, so the objects are deleted here either way.
     await this.datastore.remove(key).catch(() => {});
+    await this.datastore.removeMarkers(key);
     await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: [{ Key: key }, { Key: `${key}.info` }, { Key: `${key}.part` }] } }));
   }
 
