@@ -194,7 +194,9 @@ export function VideoPlayer({ playback, title }: { playback: Playback; title: st
           </select>
         </label>
         <button type="button" aria-label="Full screen" onClick={() => void video.current?.requestFullscreen?.().catch(() => {})}>
-          ⛶
+          <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18">
+            <path fill="currentColor" d="M4 4h6v2H6v4H4zm10 0h6v6h-2V6h-4zM4 14h2v4h4v2H4zm14 0h2v6h-6v-2h4z" />
+          </svg>
         </button>
       </div>
       <figcaption className="sr-only">{title}</figcaption>
