@@ -65,7 +65,7 @@ describe('media playback', () => {
     expect((await complete(srv.url, creator, draftPhotoId, 'image', photos)).status).toBe(200);
     expect((await complete(srv.url, creator, futurePhotoId, 'image', photos)).status).toBe(200);
 
-    [ppvPostId] = await writePosts(srv, creator, [
+    const postIds = await writePosts(srv, creator, [
       {
         title: 'Sunset walk',
         visibility: 'pay_per_view',
@@ -83,6 +83,7 @@ describe('media playback', () => {
         media: [{ mediaId: futurePhotoId, kind: 'image' }],
       },
     ]);
+    ppvPostId = postIds[0]!;
 
     // Before paying: 403.
     expect((await api(srv.url, 'GET', `/api/v1/media/${videoId}/playback`, undefined, bearer(fan))).status).toBe(403);
