@@ -15,6 +15,7 @@ import { newId } from './ids.js';
 import { installEnvelope } from './http/envelope.js';
 import { buildOpenApi } from './http/openapi.js';
 import { RouteTable } from './http/routes.js';
+import { ApiError } from './errors.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
@@ -124,6 +125,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     });
     app.addHook('onRequest', async (req, reply) => {
       reply.header('x-request-id', req.id);
+      // A NUL reaches PostgreSQL text as an error (500); no route takes one, so refuse the URL up front.
+      if (/%00|\u0000/.test(req.url)) throw new ApiError('VALIDATION_ERROR', 'The URL must not contain NUL characters.', { reason: 'nul_in_url' });
     });
     // Fastify's default request serializer logs the raw URL; ours redacts tokens in query strings.
     app.setChildLoggerFactory((logger, bindings, opts) =>
@@ -178,6 +181,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       db,
       metrics,
       isShuttingDown: () => shuttingDown,
+      metricsToken: config.metricsToken,
       sync: () => ({ loadedDocs: docs?.loadedCount ?? 0, openSockets: endpoint?.openSockets ?? 0 }),
     });
     app.get('/api/v1/openapi.json', async () => buildOpenApi(routes.specs, VERSION));
@@ -188,6 +192,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       log: log.child({ component: 'sync' }),
       metrics,
       maxMessageBytes: config.syncMaxMessageBytes,
+      maxDocBytes: config.syncDocMaxBytes,
     });
     endpoint.attach(app.server);
     await app.ready();

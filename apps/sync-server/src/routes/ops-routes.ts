@@ -1,5 +1,9 @@
 // Operational endpoints outside /api/v1: /health (DESIGN.md shape), /ready (for load balancers), /metrics.
-import type { FastifyInstance } from 'fastify';
+// /metrics reveals traffic and internals: with METRICS_TOKEN it wants `Authorization: Bearer <token>`,
+// without one it answers loopback clients only (a scraper on the same host or a sidecar).
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError } from '../errors.js';
 import type { Database } from '../db/database.js';
 import type { Metrics } from '../metrics.js';
 
@@ -8,6 +12,23 @@ export interface OpsState {
   metrics: Metrics;
   isShuttingDown: () => boolean;
   sync: () => { loadedDocs: number; openSockets: number };
+  metricsToken?: string;
+}
+
+function isLoopback(ip: string): boolean {
+  return /^127\./.test(ip) || ip === '::1' || /^::ffff:127\./.test(ip);
+}
+
+function checkMetricsAccess(req: FastifyRequest, token: string | undefined): void {
+  if (token === undefined) {
+    if (!isLoopback(req.ip)) throw new ApiError('FORBIDDEN', '/metrics answers loopback clients only; set METRICS_TOKEN to scrape it from elsewhere.');
+    return;
+  }
+  const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '');
+  const expected = Buffer.from(token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new ApiError('UNAUTHENTICATED', '/metrics needs Authorization: Bearer <METRICS_TOKEN>.');
+  }
 }
 
 async function databaseUp(db: Database): Promise<boolean> {
@@ -37,7 +58,8 @@ export function opsRoutes(app: FastifyInstance, s: OpsState): void {
     reply.status(ready ? 200 : 503);
     return { status: ready ? 'ready' : 'not_ready' };
   });
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', async (req, reply) => {
+    checkMetricsAccess(req, s.metricsToken);
     reply.header('content-type', s.metrics.registry.contentType);
     return s.metrics.registry.metrics();
   });

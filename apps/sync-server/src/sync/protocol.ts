@@ -12,6 +12,8 @@ export const CLOSE = {
   UNAUTHENTICATED: 4401,
   /** Authenticated, but not allowed to open this document. */
   FORBIDDEN: 4403,
+  /** The update would grow the document past its size quota (SYNC_DOC_MAX_BYTES); it was not stored. */
+  QUOTA_EXCEEDED: 4413,
   /** The update could not be stored; reconnect and resync (nothing acknowledged was lost). */
   STORE_FAILED: 1011,
   /** Server is restarting; reconnect. */

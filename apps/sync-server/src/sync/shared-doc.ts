@@ -41,6 +41,8 @@ export class SharedDoc {
   private lastSeq: number;
   /** Rows in the update log that are not in the snapshot yet. */
   private logRows: number;
+  /** Stored size: snapshot + update log + updates accepted but not written yet (the quota counts this). */
+  private bytes: number;
   idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -51,6 +53,7 @@ export class SharedDoc {
     this.awareness.setLocalState(null);
     this.lastSeq = stored.lastSeq;
     this.logRows = stored.updates.length;
+    this.bytes = (stored.snapshot?.length ?? 0) + stored.updates.reduce((n, u) => n + u.length, 0);
     let skipped = 0;
     Y.transact(this.doc, () => {
       for (const u of stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates) {
@@ -85,8 +88,13 @@ export class SharedDoc {
     return this.queue.length + (this.flushing ? 1 : 0);
   }
 
+  get storedBytes(): number {
+    return this.bytes;
+  }
+
   /** Resolves once the update is durably stored and applied (and so broadcast to the other peers). */
   submit(update: Uint8Array, origin: SyncPeer | null): Promise<void> {
+    this.bytes += update.length;
     return new Promise((resolve, reject) => {
       this.queue.push({ update, origin, resolve, reject });
       this.kick();
@@ -116,6 +124,7 @@ export class SharedDoc {
     const upto = this.lastSeq;
     await this.hooks.store.compact(this.name, state, upto);
     this.logRows = 0;
+    this.bytes = state.length + this.queue.reduce((n, q) => n + q.update.length, 0);
   }
 
   destroy(): void {
@@ -145,7 +154,10 @@ export class SharedDoc {
         this.lastSeq = await this.hooks.store.append(this.name, batch.map((b) => b.update));
       } catch (err) {
         this.hooks.log.error({ err, doc: this.name }, 'could not store Yjs updates');
-        for (const b of batch) b.reject(err);
+        for (const b of batch) {
+          this.bytes -= b.update.length;
+          b.reject(err);
+        }
         continue;
       }
       this.hooks.onPersisted(batch.length, Number(process.hrtime.bigint() - started) / 1e9);

@@ -28,6 +28,8 @@ export interface SyncEndpointOptions {
   log: Logger;
   metrics: Metrics;
   maxMessageBytes: number;
+  /** Largest stored size of one document; an update beyond it closes the socket with 4413. 0 = no limit. */
+  maxDocBytes?: number;
 }
 
 class ProtocolError extends Error {}
@@ -165,8 +167,12 @@ export class SyncEndpoint {
     const handle = (bytes: Uint8Array) => {
       if (!shared || closed) return;
       try {
-        this.handleMessage(shared, peer, bytes, () =>
-          fail(CLOSE.STORE_FAILED, 'the update could not be stored; resync', 'store_failed'),
+        this.handleMessage(
+          shared,
+          peer,
+          bytes,
+          () => fail(CLOSE.STORE_FAILED, 'the update could not be stored; resync', 'store_failed'),
+          () => fail(CLOSE.QUOTA_EXCEEDED, 'document size quota exceeded; the update was not stored', 'quota_exceeded'),
         );
       } catch (err) {
         fail(CLOSE.MALFORMED, `malformed message: ${err instanceof Error ? err.message : 'unreadable'}`, 'malformed');
@@ -214,7 +220,7 @@ export class SyncEndpoint {
     );
   }
 
-  private handleMessage(shared: SharedDoc, peer: SyncPeer, bytes: Uint8Array, onStoreFailed: () => void): void {
+  private handleMessage(shared: SharedDoc, peer: SyncPeer, bytes: Uint8Array, onStoreFailed: () => void, onQuota: () => void): void {
     const decoder = decoding.createDecoder(bytes);
     const type = decoding.readVarUint(decoder);
     switch (type) {
@@ -227,6 +233,8 @@ export class SyncEndpoint {
         } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
           const update = decoding.readVarUint8Array(decoder);
           if (!carriesChanges(update)) return;
+          const quota = this.o.maxDocBytes ?? 0;
+          if (quota > 0 && shared.storedBytes + update.length > quota) return onQuota();
           // Not stored means not applied or broadcast either: closing makes the client resync and resend it.
           shared.submit(update, peer).catch(onStoreFailed);
         } else {
