@@ -54,6 +54,15 @@ function call(ws: WebSocket, id: number, method: string, params?: unknown): Prom
 }
 
 describe('browser-mode host', () => {
+  it('answers malformed percent-encoding with 400, not 500, on app and media paths', async () => {
+    for (const path of ['/%E0%A4%A', '/assets/%zz.js', `/media/%E0%A4%A?token=${host.token}`, '/%']) {
+      const res = await fetch(`${host.url}${path}`);
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+      expect(await res.text()).toMatch(/malformed percent-encoding/);
+    }
+    expect((await fetch(`${host.url}/assets/app.js`)).status).toBe(200);
+  });
+
   it('listens on 127.0.0.1 and serves the app shell with a Content-Security-Policy', async () => {
     expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(host.openUrl).toBe(`${host.url}/#token=${host.token}`);

@@ -72,6 +72,15 @@ async function sendFile(res: ServerResponse, file: string, cache: string): Promi
   return true;
 }
 
+/** decodeURIComponent that answers null for malformed percent-encoding (a client error, not a crash). */
+function decodePath(path: string): string | null {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return null;
+  }
+}
+
 export async function startHost(o: HostOptions): Promise<RunningHost> {
   const token = o.token ?? randomBytes(24).toString('base64url');
   const expected = Buffer.from(token);
@@ -85,17 +94,22 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
       res.writeHead(405).end();
       return;
     }
+    const decoded = decodePath(u.pathname);
+    if (decoded === null) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed percent-encoding in the URL');
+      return;
+    }
     if (u.pathname.startsWith('/media/')) {
       if (!tokenMatches(expected, u.searchParams.get('token'))) {
         res.writeHead(401).end('missing or wrong studio token');
         return;
       }
-      const r = o.backend.renditionFile(decodeURIComponent(u.pathname.slice('/media/'.length)));
+      const r = o.backend.renditionFile(decoded.slice('/media/'.length));
       const file = r ? resolve(dataDir, r.path) : null;
       if (!file || !within(dataDir, file) || !(await sendFile(res, file, 'private, max-age=3600'))) res.writeHead(404).end();
       return;
     }
-    const path = normalize(decodeURIComponent(u.pathname)).replace(/^([/\\])+/, '');
+    const path = normalize(decoded).replace(/^([/\\])+/, '');
     const file = join(rendererDir, path || 'index.html');
     if (path && file.startsWith(rendererDir + sep) && (await sendFile(res, file, path.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'))) return;
     // Single-page app: every other path is the app shell.
