@@ -143,7 +143,7 @@ test('a new fan signs up, is declined, pays, watches with quality switching; a s
   await expect(page.getByTestId('signup-form')).toBeVisible();
   await noSeriousA11yViolations(page, 'the sign-up page');
   await page.goBack();
-  await signUpInPage(page, 'fan');
+  const fanEmail = `${await signUpInPage(page, 'fan')}@example.test`;
   await expect(page).toHaveURL(new RegExp(`/c/${creator.username}$`));
   await expect(card).toHaveAttribute('data-locked', 'true');
 
@@ -192,11 +192,37 @@ test('a new fan signs up, is declined, pays, watches with quality switching; a s
   await page.getByRole('link', { name: 'My purchases' }).click();
   await expect(page.getByTestId('purchase').first()).toContainText('Sunset walk');
   await expect(page.getByTestId('purchase').first()).toContainText('Open');
+  // An access token the server refuses (expired or revoked) is renewed with the refresh token on the 401.
+  const before = await page.evaluate(() => {
+    const s = JSON.parse(localStorage.getItem('fanz.session')!) as { accessToken: string; refreshToken: string };
+    localStorage.setItem('fanz.session', JSON.stringify({ ...s, accessToken: 'not.a-valid.token' }));
+    return s.refreshToken;
+  });
+  await page.reload();
+  await expect(page.getByTestId('purchase').first()).toContainText('Sunset walk');
+  const after = await page.evaluate(() => JSON.parse(localStorage.getItem('fanz.session')!) as { accessToken: string; refreshToken: string });
+  expect(after.accessToken).not.toBe('not.a-valid.token');
+  expect(after.refreshToken).not.toBe(before);
+
   await page.goto(`${server.url}/c/${creator.username}`);
   const tip = page.getByTestId('tip-form');
   await tip.getByTestId('tip-amount').fill('7.00');
   await tip.getByTestId('pay-submit').click();
   await expect(page.getByTestId('tip-thanks')).toContainText('$7.00');
+  await expect(page.getByTestId('post-card').filter({ hasText: 'Sunset walk' })).toHaveAttribute('data-locked', 'false');
+
+  // Sign out ends the session on the server too: its refresh token no longer works.
+  const session = await page.evaluate(() => JSON.parse(localStorage.getItem('fanz.session')!) as { refreshToken: string });
+  await page.getByTestId('sign-out').click();
+  await expect(page.getByTestId('nav-sign-in')).toBeVisible();
+  const refreshed = await page.request.post(`${server.url}/api/v1/auth/refresh`, { data: { refreshToken: session.refreshToken } });
+  expect(refreshed.status()).toBe(401);
+  await page.goto(`${server.url}/signin?next=/c/${creator.username}`);
+  await noSeriousA11yViolations(page, 'the sign-in page');
+  await page.getByLabel('Email').fill(fanEmail);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/c/${creator.username}$`));
   await expect(page.getByTestId('post-card').filter({ hasText: 'Sunset walk' })).toHaveAttribute('data-locked', 'false');
 
   // At 375 px the creator page has no sideways scrolling.
