@@ -46,7 +46,7 @@ export async function uploadAvatar(d: ProfileDeps, path: string): Promise<Creato
   const st = await stat(path).catch(() => null);
   if (!st?.isFile()) throw new StudioApiError('NOT_FOUND', `no file at ${path}`, { fields: { path: 'no such file' } });
   if (st.size > AVATAR_MAX_BYTES) {
-    throw new StudioApiError('VALIDATION_ERROR', `the avatar is ${(st.size / 1048576).toFixed(1)} MB; at most 2 MB`, { fields: { path: 'at most 2 MB' } });
+    throw new StudioApiError('VALIDATION_ERROR', `the avatar is ${Math.ceil(st.size / 1024)} kB; the limit is 2 MB (2048 kB)`, { fields: { path: 'at most 2 MB' } });
   }
   const fh = await open(path, 'r');
   let bytes: Buffer;
