@@ -22,7 +22,7 @@ let dir: string;
 let server: FanzServer;
 let url: string;
 const password = 'correct horse battery';
-let creator: { email: string; id: string };
+let creator: { email: string; id: string; token: string };
 
 async function api(method: string, path: string, o: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
   const res = await fetch(`${url}${path}`, {
@@ -159,6 +159,7 @@ describe('publish and watch', () => {
       });
       expect(half).toBe(true);
       first.child.kill('SIGKILL');
+      const killedAt = proxy.sent() - base;
       const killed = await first.done;
       expect(killed.signal).toBe('SIGKILL');
       expect(killed.stderr).toMatch(/\d+% uploading [\d.]+ [kM]?B of [\d.]+ [kM]?B/);
@@ -177,9 +178,11 @@ describe('publish and watch', () => {
       expect(JSON.parse(second.stdout)).toMatchObject({ mediaId: t.item.id, status: 'published' });
       const after = proxy.sent() - base - before;
       const resent = before + after - ladder;
-      console.log(`resume: ladder ${ladder} B, before kill ${before} B, after restart ${after} B, re-sent ${resent} B (${((resent / ladder) * 100).toFixed(1)}%)`);
-      expect(before).toBeGreaterThan(ladder * 0.45);
-      expect(before).toBeLessThan(ladder * 0.6);
+      console.log(`resume: ladder ${ladder} B, killed at ${killedAt} B, received from the killed process ${before} B, after restart ${after} B, re-sent ${resent} B (${((resent / ladder) * 100).toFixed(1)}%)`);
+      expect(killedAt).toBeGreaterThan(ladder * 0.45);
+      expect(killedAt).toBeLessThan(ladder * 0.6);
+      // What the dead process had already written into its sockets still arrives after the kill.
+      expect(before).toBeLessThan(ladder * 0.85);
       expect(after).toBeLessThan(ladder * 0.65);
       expect(resent / ladder).toBeLessThan(0.1);
     } finally {

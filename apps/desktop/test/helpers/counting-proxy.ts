@@ -12,7 +12,7 @@ export interface CountingProxy {
 
 export async function startCountingProxy(target: { host: string; port: number }, o: { bytesPerSecond?: number } = {}): Promise<CountingProxy> {
   let total = 0;
-  let started: number | null = null;
+  let freeAt = 0;
   const sockets = new Set<Socket>();
   const rate = o.bytesPerSecond ?? 0;
   const server: Server = createServer((client) => {
@@ -22,9 +22,11 @@ export async function startCountingProxy(target: { host: string; port: number },
       total += chunk.length;
       upstream.write(chunk);
       if (!rate) return;
-      // One budget for all connections: bytes so far may not run ahead of rate x time since the first byte.
-      started ??= Date.now();
-      const due = started + (total / rate) * 1000 - Date.now();
+      // One budget for all connections, with no credit saved up while idle: each chunk books its share of
+      // the line after the previous one, and the sender waits until its booking is due.
+      const now = Date.now();
+      freeAt = Math.max(freeAt, now) + (chunk.length / rate) * 1000;
+      const due = freeAt - now;
       if (due > 0) {
         client.pause();
         setTimeout(() => client.resume(), due);

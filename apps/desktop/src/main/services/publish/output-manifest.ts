@@ -62,16 +62,22 @@ async function walk(root: string, rel = ''): Promise<string[]> {
   return out;
 }
 
-/** Every uploadable file of an output folder with its role and sha256, sorted by path. */
-export async function buildManifest(outDir: string, signal?: AbortSignal): Promise<ManifestFile[]> {
-  const files: ManifestFile[] = [];
+/** Every uploadable file of an output folder with its role and size (not hashed yet), sorted by path. */
+export async function listOutputFiles(outDir: string): Promise<Array<Omit<ManifestFile, 'sha256'>>> {
+  const files: Array<Omit<ManifestFile, 'sha256'>> = [];
   for (const path of (await walk(outDir)).sort()) {
     const role = roleOf(path);
     if (!role) continue;
     const abs = join(outDir, ...path.split('/'));
-    const size = (await stat(abs)).size;
-    files.push({ path, abs, size, role, sha256: await sha256File(abs, signal) });
+    files.push({ path, abs, size: (await stat(abs)).size, role });
   }
+  return files;
+}
+
+/** Every uploadable file of an output folder with its role and sha256, sorted by path. */
+export async function buildManifest(outDir: string, signal?: AbortSignal): Promise<ManifestFile[]> {
+  const files: ManifestFile[] = [];
+  for (const f of await listOutputFiles(outDir)) files.push({ ...f, sha256: await sha256File(f.abs, signal) });
   return files;
 }
 

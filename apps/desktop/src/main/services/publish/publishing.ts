@@ -15,7 +15,17 @@ export interface Publishing {
   enqueueForPosts(posts: readonly Post[], o?: { automatic?: boolean }): Job[];
 }
 
+/** FANZ_UPLOAD_STREAMS: files sent at once by an upload job (1-16); a bad value is refused, not ignored. */
+export function uploadStreamsFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const v = env.FANZ_UPLOAD_STREAMS;
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 16) throw new Error(`FANZ_UPLOAD_STREAMS must be an integer from 1 to 16, got "${v}"`);
+  return n;
+}
+
 export function attachPublishing(studio: Studio, catalog: CatalogService, o: { streams?: number } = {}): Publishing {
+  const streams = o.streams ?? uploadStreamsFromEnv();
   const serverUrl = () => catalog.session().serverUrl;
   studio.queue.register(
     UPLOAD,
@@ -24,7 +34,7 @@ export function attachPublishing(studio: Studio, catalog: CatalogService, o: { s
       lib: studio.lib,
       dataDir: studio.dataDir,
       auth: { serverUrl, accessToken: () => catalog.getAccessToken() },
-      ...(o.streams ? { streams: o.streams } : {}),
+      ...(streams ? { streams } : {}),
     }),
   );
   const deps: PostUploadDeps = { db: studio.db, lib: studio.lib, queue: studio.queue, serverUrl };

@@ -16,7 +16,7 @@ import { writeVideoPreview, VIDEO_PREVIEW_FILE } from '../media/blur-preview.js'
 import { MediaError } from '../media/errors.js';
 import { StudioApiError } from '../../../shared/studio-api.js';
 import { completeMedia, getStoredMedia } from './media-api.js';
-import { buildManifest, manifestHash, type ManifestFile } from './output-manifest.js';
+import { listOutputFiles, manifestHash, sha256File, type ManifestFile } from './output-manifest.js';
 import { SqliteUrlStorage } from './tus-url-store.js';
 import { formatBytes } from './bytes.js';
 
@@ -25,6 +25,7 @@ export const UPLOAD = 'upload';
 export const UPLOAD_STREAMS = 3;
 /** A file the server refuses with 422 (hash mismatch) is sent again from scratch this many times. */
 const FRESH_RETRIES = 2;
+const SMALL_FILE_BYTES = 64 * 1024;
 
 export interface UploadAuth {
   /** The signed-in server, or null when signed out. */
@@ -115,10 +116,11 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
       }
 
       progress(0, null, 'checking files');
-      const files = await buildManifest(outDir, signal).catch((err: NodeJS.ErrnoException) => {
+      // Hashing happens per file in the upload workers below, overlapping other files' transfers.
+      const files: ManifestFile[] = (await listOutputFiles(outDir).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT') throw new MediaError('SOURCE_MISSING', `the renditions of "${item.title}" are gone (${outDir}); transcode it again`);
         throw err;
-      });
+      })).map((f) => ({ ...f, sha256: '' }));
       const kind = item.kind === 'photo' ? 'image' : 'video';
       const roles = new Set(files.map((f) => f.role));
       if (kind === 'video' && !(roles.has('hls_master') && roles.has('poster'))) {
@@ -142,12 +144,12 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
         throw fromApiError(err);
       }
       const onServer = new Map((stored?.files ?? []).map((f) => [f.path, f]));
-      const todo = files.filter((f) => {
-        const s = onServer.get(f.path);
-        return !(s && s.sha256 === f.sha256 && s.size === f.size);
-      });
+      const sameSize = (f: ManifestFile) => onServer.get(f.path)?.size === f.size;
       const bytesTotal = files.reduce((a, f) => a + f.size, 0);
-      const bytesToSend = todo.reduce((a, f) => a + f.size, 0);
+      // Files the server lacks at this size will be sent; one with the same size is skipped if its hash
+      // matches too (and added here if it does not).
+      let bytesToSend = files.filter((f) => !sameSize(f)).reduce((a, f) => a + f.size, 0);
+      let skipped = 0;
 
       // Byte progress over the files this job sends; a resumed file reports its server offset at once.
       const sent = new Map<string, number>();
@@ -184,6 +186,9 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
             urlStorage: store,
             storeFingerprintForResuming: true,
             removeFingerprintOnSuccess: true,
+            // Playlists, init segments and the VTT go with the creation request: one round trip, not two.
+            // Bigger files are created first so their URL is stored before any byte is sent (resumable).
+            uploadDataDuringCreation: f.size <= SMALL_FILE_BYTES,
             retryDelays: [0, 1000, 3000, 5000],
             onBeforeRequest: async (req) => {
               req.setHeader('Authorization', `Bearer ${await token()}`);
@@ -226,6 +231,13 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
       };
 
       const sendFile = async (f: ManifestFile) => {
+        f.sha256 = await sha256File(f.abs, signal);
+        const there = onServer.get(f.path);
+        if (there && there.size === f.size && there.sha256 === f.sha256) {
+          skipped++;
+          return;
+        }
+        if (sameSize(f)) bytesToSend += f.size;
         for (let attempt = 0; ; attempt++) {
           try {
             await sendOnce(f, attempt > 0);
@@ -242,7 +254,7 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
       };
 
       // A small pool over the files, largest first so the tail is short segments.
-      const queue = [...todo].sort((a, b) => b.size - a.size);
+      const queue = [...files].sort((a, b) => b.size - a.size);
       let failure: unknown = null;
       const worker = async () => {
         for (let f = queue.shift(); f && !failure; f = queue.shift()) {
@@ -274,7 +286,7 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
              bytes = excluded.bytes, completed_at = excluded.completed_at`,
         )
         .run(item.id, serverUrl, manifestHash(files), files.length, bytesTotal, Date.now());
-      const result: UploadResult = { mediaId: item.id, serverUrl, status: done.status, files: files.length, skipped: files.length - todo.length, bytesTotal, bytesToSend };
+      const result: UploadResult = { mediaId: item.id, serverUrl, status: done.status, files: files.length, skipped, bytesTotal, bytesToSend };
       return result;
     },
   };

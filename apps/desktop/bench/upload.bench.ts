@@ -1,0 +1,258 @@
+// Upload benchmark (run: `npm run bench -- upload`), issue 11.
+// 1. Throughput: a generated HLS ladder of BENCH_UPLOAD_MB (default 200) MB of random segment bytes in the
+//    studio's output-folder layout, uploaded over loopback by the `upload` job (sha256 of every file, GET of
+//    what is stored, tus uploads, POST /complete) to an in-process sync server, vs `curl -T` of the same
+//    bytes (one file) to a bench-only PUT route on the same server instance that writes them to disk.
+//    BENCH_REPEATS (default 2) rounds, interleaved, best of each. Goal: job / curl >= 70%.
+// 2. Resume: the studio CLI (`jobs run`, a child process) uploads the same ladder through a counting proxy;
+//    it is SIGKILLed when the server has received half of the bytes and run again. Prints the bytes sent
+//    again (everything through the proxy minus the ladder, headers included). Goal: < 10%.
+import { spawn, execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { appendFile, link, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { newId } from '@fanz/core';
+import { loadConfig } from '../../sync-server/src/config.js';
+import { buildServer } from '../../sync-server/src/server.js';
+import { fileSecretBox } from '../src/main/services/catalog/account-store.js';
+import { CatalogService } from '../src/main/services/catalog/catalog-service.js';
+import { mediaDir } from '../src/main/services/jobs/media-process.js';
+import { resolveBinaries } from '../src/main/services/media/binaries.js';
+import { openStudio, type Studio } from '../src/main/services/studio.js';
+import { startCountingProxy } from '../test/helpers/counting-proxy.js';
+import { BIN } from '../test/helpers/cli.js';
+
+const run = promisify(execFile);
+const MB = Number(process.env.BENCH_UPLOAD_MB ?? 200);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 2);
+const RUNGS = [
+  { name: '1080p', share: 0.5, bw: 6_000_000 },
+  { name: '720p', share: 0.28, bw: 3_000_000 },
+  { name: '480p', share: 0.14, bw: 1_500_000 },
+  { name: '360p', share: 0.08, bw: 800_000 },
+];
+const SEGMENTS = 30;
+
+/** Writes the ladder (random segment bytes, real playlists and JPEGs) into `dir`; returns its byte count. */
+async function makeLadder(dir: string): Promise<number> {
+  const total = MB * 1e6;
+  const variants: string[] = [];
+  for (const r of RUNGS) {
+    const d = join(dir, 'hls', r.name);
+    await mkdir(d, { recursive: true });
+    await writeFile(join(d, 'init.mp4'), randomBytes(1200));
+    const seg = Math.floor((total * r.share) / SEGMENTS);
+    const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:4', '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-MAP:URI="init.mp4"'];
+    for (let i = 1; i <= SEGMENTS; i++) {
+      const name = `seg_${String(i).padStart(5, '0')}.m4s`;
+      await writeFile(join(d, name), randomBytes(seg));
+      lines.push('#EXTINF:4.000,', name);
+    }
+    lines.push('#EXT-X-ENDLIST', '');
+    await writeFile(join(d, 'index.m3u8'), lines.join('\n'));
+    variants.push(`#EXT-X-STREAM-INF:BANDWIDTH=${r.bw},CODECS="avc1.640028,mp4a.40.2"`, `${r.name}/index.m3u8`);
+  }
+  await writeFile(join(dir, 'hls', 'master.m3u8'), ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS', ...variants, ''].join('\n'));
+  const ff = resolveBinaries().ffmpeg.path;
+  await run(ff, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720', '-frames:v', '1', join(dir, 'poster.jpg')]);
+  await run(ff, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=gray:size=480x270', '-frames:v', '1', join(dir, 'preview_blur.jpg')]);
+  return sizeOf(dir);
+}
+
+async function sizeOf(dir: string): Promise<number> {
+  let n = 0;
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) n += (await stat(join(e.parentPath, e.name))).size;
+  return n;
+}
+
+async function linkTree(from: string, to: string): Promise<void> {
+  for (const e of await readdir(from, { withFileTypes: true })) {
+    if (e.isDirectory()) {
+      await mkdir(join(to, e.name), { recursive: true });
+      await linkTree(join(from, e.name), join(to, e.name));
+    } else await link(join(from, e.name), join(to, e.name));
+  }
+}
+
+/** A ready library item whose output folder is (hard links to) the ladder. */
+async function addItem(studio: Studio, ladder: string, title: string): Promise<string> {
+  const item = studio.lib.insertItem({ kind: 'video', path: join(ladder, '..', `${title}.mp4`), fileName: `${title}.mp4`, title, contentHash: randomBytes(16).toString('hex'), sizeBytes: 1, mtimeMs: Date.now() });
+  const out = mediaDir(studio.dataDir, item.id);
+  await mkdir(out, { recursive: true });
+  await linkTree(ladder, out);
+  studio.lib.completeProcessing(item.id, [{ kind: 'hls_master', path: `media/${item.id}/hls/master.m3u8`, sizeBytes: 1 }], null);
+  return item.id;
+}
+
+async function concatenated(ladder: string, file: string): Promise<void> {
+  await writeFile(file, '');
+  for (const e of (await readdir(ladder, { withFileTypes: true, recursive: true })).filter((x) => x.isFile())) {
+    await pipeline(createReadStream(join(e.parentPath, e.name)), createWriteStream(file, { flags: 'a' }));
+  }
+  await appendFile(file, '');
+}
+
+function spawnJobsRun(dataDir: string) {
+  return spawn(process.execPath, [BIN, 'jobs', 'run', '--data-dir', dataDir], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...(process.env.BENCH_UPLOAD_STREAMS ? { FANZ_UPLOAD_STREAMS: process.env.BENCH_UPLOAD_STREAMS } : {}) },
+  });
+}
+
+/** `jobs run` in a studio process of its own, to completion. */
+async function jobsRun(dataDir: string): Promise<void> {
+  const child = spawnJobsRun(dataDir);
+  let err = '';
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  if (code !== 0) throw new Error(`jobs run failed (${code}): ${err.slice(-1000)}`);
+}
+
+/**
+ * Diagnostic: the same bytes as ONE tus upload (POST + PATCH with curl) to the real tus endpoint, which
+ * separates the server's tus path from the per-file costs of a ladder. The sha256 is deliberately wrong, so
+ * the server refuses it at the end (422) and stores nothing; the time includes its hashing.
+ */
+async function curlTus(url: string, token: string, file: string, size: number): Promise<number> {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const meta = `mediaId ${b64(newId('med'))},path ${b64('hls/1080p/seg_99999.m4s')},sha256 ${b64('0'.repeat(64))}`;
+  const t = performance.now();
+  const { stdout } = await run('curl', ['-sS', '-D', '-', '-o', '/dev/null', '-X', 'POST', '-H', `Authorization: Bearer ${token}`, '-H', 'Tus-Resumable: 1.0.0',
+    '-H', `Upload-Length: ${size}`, '-H', `Upload-Metadata: ${meta}`, `${url}/api/v1/uploads`]);
+  const loc = /^location: (\S+)/im.exec(stdout)?.[1];
+  if (!loc) throw new Error(`tus create failed: ${stdout.slice(0, 300)}`);
+  await run('curl', ['-sS', '-o', '/dev/null', '-X', 'PATCH', '-H', `Authorization: Bearer ${token}`, '-H', 'Tus-Resumable: 1.0.0', '-H', 'Upload-Offset: 0',
+    '-H', 'Content-Type: application/offset+octet-stream', '-T', file, new URL(loc, url).toString()]);
+  return (performance.now() - t) / 1000;
+}
+
+function fmt(bytesPerS: number): string {
+  return `${(bytesPerS / 1e6).toFixed(1)} MB/s`;
+}
+
+async function main(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'fanz-upload-bench-'));
+  const server = await buildServer({ ...loadConfig({}), port: 0, host: '127.0.0.1', dataDir: join(root, 'server'), logLevel: 'silent' }, { logger: false });
+  // Bench-only PUT route on the same HTTP server, in front of Fastify: the curl baseline writes to disk too.
+  const http = server.app.server;
+  const fastify = http.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  http.removeAllListeners('request');
+  const putDir = join(root, 'put');
+  await mkdir(putDir);
+  http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'PUT' && req.url?.startsWith('/bench/put/')) {
+      pipeline(req, createWriteStream(join(putDir, createHash('sha1').update(req.url).digest('hex')))).then(
+        () => res.writeHead(201).end(),
+        () => res.writeHead(500).end(),
+      );
+      return;
+    }
+    for (const l of fastify) l.call(http, req, res);
+  });
+  const url = await server.listen();
+  try {
+    const ladder = join(root, 'ladder');
+    const bytes = await makeLadder(ladder);
+    const blob = join(root, 'all.bin');
+    await concatenated(ladder, blob);
+    console.log(`ladder: ${(bytes / 1e6).toFixed(1)} MB in ${RUNGS.length} rungs x ${SEGMENTS} segments (BENCH_UPLOAD_MB=${MB}); server ${url}`);
+
+    // 1. Throughput. The job runs where it runs in real use: in a studio process of its own (`jobs run`),
+    // timed by the queue's own started/finished stamps so the CLI's start-up is not counted.
+    const dataDir1 = join(root, 'studio');
+    const n = randomBytes(4).toString('hex');
+    let token = '';
+    {
+      const s1 = openStudio({ dataDir: dataDir1 });
+      const c1 = new CatalogService({ db: s1.db, box: fileSecretBox(dataDir1), defaultServerUrl: url, mode: 'browser' });
+      await c1.register({ serverUrl: url, email: `bench${n}@example.test`, password: 'correct horse battery', username: `bench_${n}`, displayName: 'Bench' });
+      token = await c1.getAccessToken();
+      c1.close();
+      await s1.close();
+    }
+    let bestJob = Infinity;
+    let bestCurl = Infinity;
+    let bestTus = Infinity;
+    for (let i = 0; i < REPEATS; i++) {
+      const s1 = openStudio({ dataDir: dataDir1 });
+      const itemId = await addItem(s1, ladder, `bench ${i}`);
+      const jobId = s1.queue.enqueue('upload', { itemId, payload: { itemId } }).id;
+      await s1.close();
+      await jobsRun(dataDir1);
+      const s1b = openStudio({ dataDir: dataDir1 });
+      const done = s1b.queue.get(jobId)!;
+      await s1b.close();
+      if (done.state !== 'done' || !done.startedAt || !done.finishedAt) throw new Error(`upload job ${done.state}: ${done.error}`);
+      const jobS = (done.finishedAt - done.startedAt) / 1000;
+      const t1 = performance.now();
+      await run('curl', ['-sS', '-f', '-o', '/dev/null', '-T', blob, `${url}/bench/put/${i}`]);
+      const curlS = (performance.now() - t1) / 1000;
+      const tusS = await curlTus(url, token, blob, bytes);
+      bestJob = Math.min(bestJob, jobS);
+      bestCurl = Math.min(bestCurl, curlS);
+      bestTus = Math.min(bestTus, tusS);
+      console.log(
+        `  round ${i + 1}: upload job ${jobS.toFixed(2)} s (${fmt(bytes / jobS)}), curl -T ${curlS.toFixed(2)} s (${fmt(bytes / curlS)}), ` +
+          `same bytes as one tus upload by curl ${tusS.toFixed(2)} s (${fmt(bytes / tusS)})`,
+      );
+    }
+    const ratio = bestCurl / bestJob;
+    console.log(
+      `diagnosis: one tus upload of the same bytes (curl) reaches ${((bestCurl / bestTus) * 100).toFixed(0)}% of curl -T; the rest of the gap is ` +
+        `per-file cost (${RUNGS.length * (SEGMENTS + 2) + 3} files: tus create + PATCH, server hash and bookkeeping each)`,
+    );
+    console.log(`upload throughput: job ${fmt(bytes / bestJob)} vs curl -T ${fmt(bytes / bestCurl)} -> ratio ${(ratio * 100).toFixed(0)}% (goal >= 70%) ${ratio >= 0.7 ? 'OK' : 'BELOW GOAL'}`);
+
+    // 2. Resume after SIGKILL at half the bytes.
+    const proxy = await startCountingProxy({ host: '127.0.0.1', port: Number(new URL(url).port) });
+    const dataDir = join(root, 'studio-resume');
+    const s2 = openStudio({ dataDir });
+    const c2 = new CatalogService({ db: s2.db, box: fileSecretBox(dataDir), defaultServerUrl: proxy.url, mode: 'browser' });
+    await c2.register({ serverUrl: proxy.url, email: `resume${n}@example.test`, password: 'correct horse battery', username: `resume_${n}`, displayName: 'Resume' });
+    const itemId = await addItem(s2, ladder, 'resume');
+    s2.queue.enqueue('upload', { itemId, payload: { itemId }, maxAttempts: 8 });
+    c2.close();
+    await s2.close();
+    const base = proxy.sent();
+    const first = spawnJobsRun(dataDir);
+    const killedAt = await new Promise<number>((resolve, reject) => {
+      const poll = setInterval(() => {
+        if (proxy.sent() - base >= bytes * 0.5) {
+          clearInterval(poll);
+          first.kill('SIGKILL');
+          resolve(proxy.sent() - base);
+        }
+      }, 5);
+      first.on('exit', (code) => {
+        clearInterval(poll);
+        reject(new Error(`jobs run exited (${code}) before half the bytes were sent`));
+      });
+    });
+    await new Promise((r) => first.once('close', r));
+    const before = proxy.sent() - base;
+    await jobsRun(dataDir);
+    const after = proxy.sent() - base - before;
+    const resent = before + after - bytes;
+    console.log(
+      `resume after SIGKILL at ${((killedAt / bytes) * 100).toFixed(0)}%: sent ${(before / 1e6).toFixed(1)} MB before, ${(after / 1e6).toFixed(1)} MB after; ` +
+        `re-sent ${(resent / 1e6).toFixed(2)} MB = ${((resent / bytes) * 100).toFixed(2)}% of the ladder (goal < 10%) ${resent / bytes < 0.1 ? 'OK' : 'ABOVE GOAL'}`,
+    );
+    await proxy.close();
+  } finally {
+    await server.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
