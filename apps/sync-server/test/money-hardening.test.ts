@@ -2,13 +2,13 @@
 // PGlite and PostgreSQL: control characters in plain-text fields (REST and synced), prices written over
 // sync outside the bounded positive money rules, a charge whose record fails is voided at the gateway
 // (log line + metric), unpublished posts are not for sale, and the documented minimum payment.
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { newId } from '@fanz/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLedger } from '../src/finance/ledger.js';
 import type { TestGateway } from '../src/payments/payment-gateway.js';
 import { BACKENDS, api, connect, eventually, makeStorage, pgSkipReason, synced, type Account, type Running, type Storage } from './helpers.js';
-import { bearer, createTier, newParties, pay, startMoneyServer } from './money-helpers.js';
+import { bearer, newParties, pay, startMoneyServer } from './money-helpers.js';
 
 describe.each(BACKENDS)('money hardening on %s', (backend) => {
   const skip = backend === 'postgres' && pgSkipReason !== null;

@@ -1,7 +1,7 @@
 // The price the fan saw (`expectedAmount`) against the current price over real HTTP: a tier repriced in
 // the creator's catalog, a pay-per-view post repriced, and a tip whose amount differs all answer 409
 // PRICE_CHANGED with the current price in details and charge nothing; a matching price pays.
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { newId } from '@fanz/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../src/payments/payment-gateway.js';
