@@ -207,8 +207,33 @@ test('a new fan signs up, is declined, pays, watches with quality switching; a s
   await page.goto(`${server.url}/c/${creator.username}`);
   const tip = page.getByTestId('tip-form');
   await tip.getByTestId('tip-amount').fill('7.00');
+  // The payment network does not answer: said in words, nothing charged.
+  await tip.getByTestId('card-tok_network_error').check();
+  await tip.getByTestId('pay-submit').click();
+  await expect(page.getByTestId('payment-error')).toContainText('payment network did not answer', { timeout: 30_000 });
+  // The server charges but its answer is lost on the way back: "Try again" resends the same
+  // Idempotency-Key, the server replays the first result, and the fan is charged once.
+  await tip.getByTestId('card-tok_visa_success').check();
+  const tipKeys: string[] = [];
+  let cut = true;
+  await page.route('**/api/v1/payments', async (route) => {
+    tipKeys.push(route.request().headers()['idempotency-key'] ?? '');
+    if (!cut) return route.continue();
+    cut = false;
+    await route.fetch();
+    await route.abort('connectionreset');
+  });
+  await tip.getByTestId('pay-submit').click();
+  await expect(page.getByTestId('payment-error')).toContainText('could not reach the server');
+  await expect(tip.getByTestId('pay-submit')).toHaveText('Try again');
   await tip.getByTestId('pay-submit').click();
   await expect(page.getByTestId('tip-thanks')).toContainText('$7.00');
+  await page.unroute('**/api/v1/payments');
+  expect(tipKeys).toHaveLength(2);
+  expect(tipKeys[1]).toBe(tipKeys[0]);
+  await page.getByRole('link', { name: 'My purchases' }).click();
+  await expect(page.getByTestId('purchase').filter({ hasText: 'Tip to Maya Lens' })).toHaveCount(1);
+  await page.goto(`${server.url}/c/${creator.username}`);
   await expect(page.getByTestId('post-card').filter({ hasText: 'Sunset walk' })).toHaveAttribute('data-locked', 'false');
 
   // Sign out ends the session on the server too: its refresh token no longer works.
@@ -249,6 +274,8 @@ test("the fan's tip shows up in the creator's studio Earnings screen", async ({ 
   await page.goto(studio.url);
   await page.getByTestId('nav-earnings').click();
   await expect(page.getByTestId('log-badge')).toContainText('verified ·');
+  // Exactly one tip of 7.00 (the retried submission did not charge twice), proven on this machine.
+  await expect(page.getByTestId('statement-row').filter({ hasText: '7.00 USD' })).toHaveCount(1);
   await expect(page.getByTestId('statement-row').filter({ hasText: '7.00 USD' })).toContainText('verified');
 });
 
