@@ -5,8 +5,7 @@
 // The price the fan saw goes along as expectedAmount, so a changed price is refused instead of charged.
 import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../lib/api';
-import { ApiError, NetworkError, errorText } from '../lib/api-error';
-import { price } from '../lib/money';
+import { paymentProblem } from '../lib/payment-problem';
 import type { Money } from '../lib/types';
 
 export const TEST_CARDS = [
@@ -22,29 +21,6 @@ export interface PaymentResult {
 
 function newKey(): string {
   return `web-${crypto.randomUUID()}`;
-}
-
-function explain(err: unknown): { text: string; retrySameKey: boolean; currentAmount?: Money } {
-  if (err instanceof NetworkError) return { text: 'We could not reach the server, so we do not know yet whether this went through. Try again: you will not be charged twice.', retrySameKey: true };
-  if (err instanceof ApiError) {
-    const reason = (err.details as { reason?: string } | null)?.reason;
-    if (err.status === 402 || err.code === 'PAYMENT_DECLINED') {
-      return {
-        text: reason === 'card_declined' ? 'Your card was declined by the bank. Nothing was charged. Try another card.' : `The payment was declined (${reason ?? 'no reason given'}). Nothing was charged.`,
-        retrySameKey: false,
-      };
-    }
-    if (err.code === 'PAYMENT_UNAVAILABLE' || err.status === 503) {
-      return { text: 'The payment network did not answer. Nothing was charged. Try again in a moment: you will not be charged twice.', retrySameKey: true };
-    }
-    if (err.code === 'PRICE_CHANGED') {
-      const current = (err.details as { currentAmount?: Money } | null)?.currentAmount;
-      return { text: `The price changed to ${current ? price(current) : 'a new amount'} since this page loaded. Nothing was charged.`, retrySameKey: false, currentAmount: current };
-    }
-    if (err.status === 409) return { text: `This payment was refused: ${err.message}`, retrySameKey: false };
-    if (err.status >= 500) return { text: `The server had a problem (${err.code}). Try again: you will not be charged twice.`, retrySameKey: true };
-  }
-  return { text: errorText(err), retrySameKey: false };
 }
 
 export function PaymentForm(props: {
@@ -91,7 +67,7 @@ export function PaymentForm(props: {
       submission.current = null;
       props.onPaid(result);
     } catch (err) {
-      const x = explain(err);
+      const x = paymentProblem(err);
       if (!x.retrySameKey) submission.current = null;
       setProblem({ text: x.text, currentAmount: x.currentAmount });
       if (x.currentAmount) props.onPriceChanged?.(x.currentAmount);
