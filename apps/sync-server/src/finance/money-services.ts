@@ -120,7 +120,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
     },
     routes(table, auth) {
       subscriptionRoutes(table, { docs: deps.docs, catalog });
-      paymentRoutes(table, payments);
+      paymentRoutes(table, payments, gateway.notificationSecret);
       accessRoutes(table, { db, grants });
       financeRoutes(table, payouts);
       logRoutes(table, { log, auth });

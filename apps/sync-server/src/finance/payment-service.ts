@@ -9,6 +9,7 @@ import type { Database, Queryable } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import type { AuthUser } from '../auth/auth-service.js';
 import { newId as newServerId } from '../ids.js';
+import type { GatewayNotification } from '../payments/gateway-notifications.js';
 import type { PaymentGateway, ChargeResult } from '../payments/payment-gateway.js';
 import { withRetries, type RetryOptions } from '../payments/retry.js';
 import type { TransparencyLog } from '../transparency-log/transparency-log.js';
@@ -253,6 +254,24 @@ export class PaymentService {
     if (p.kind === 'tip') queued += (await enqueueWebhookEvent(tx, p.creatorId, 'tip.received', event)).deliveries;
     if (owned !== undefined) await this.d.idempotency.complete(tx, owned, { status: 201, data });
     return { data, queued };
+  }
+
+  /**
+   * A chargeback the gateway reported (signature already checked): reverses the payment of that charge once.
+   * A redelivered notification (same id) or a payment already charged back answers what happened before.
+   */
+  async chargebackFromGateway(n: GatewayNotification): Promise<{ notificationId: string; paymentId: string; status: string; duplicate: boolean }> {
+    const seen = await this.d.db.query<{ payment_id: string | null }>('SELECT payment_id FROM gateway_notifications WHERE id = $1', [n.id]);
+    const rows = await this.d.db.query<{ id: string; status: string }>('SELECT id, status FROM payments WHERE gateway_charge_id = $1', [n.chargeId]);
+    const payment = rows[0];
+    if (!payment) throw new ApiError('NOT_FOUND', `No payment for charge ${n.chargeId}.`);
+    if (seen.length > 0 || payment.status === 'charged_back') {
+      return { notificationId: n.id, paymentId: payment.id, status: payment.status, duplicate: true };
+    }
+    await this.reverse(payment.id, 'chargeback', {});
+    await this.d.db.query('INSERT INTO gateway_notifications (id, type, charge_id, payment_id) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING', [n.id, n.type, n.chargeId, payment.id]);
+    this.d.logger.warn({ paymentId: payment.id, chargeId: n.chargeId, reason: n.reason }, 'chargeback from the gateway: payment reversed');
+    return { notificationId: n.id, paymentId: payment.id, status: 'charged_back', duplicate: false };
   }
 
   /**

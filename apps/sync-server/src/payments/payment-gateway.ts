@@ -2,7 +2,9 @@
 // A real processor goes behind the same interface. Gateways must be idempotent on idempotencyKey: a
 // retried charge with the same key returns the first charge instead of charging again.
 import { randomBytes } from 'node:crypto';
-import type { Money } from '@fanz/core';
+import { canonicalJson, type Money } from '@fanz/core';
+import { generateWebhookSecret } from '../webhooks/standard-webhooks.js';
+import { signGatewayNotification, type GatewayNotification } from './gateway-notifications.js';
 
 export interface ChargeRequest {
   amount: Money;
@@ -17,6 +19,8 @@ export type ChargeResult =
 
 export interface PaymentGateway {
   readonly name: string;
+  /** Secret the gateway signs its notifications (chargebacks) with; see gateway-notifications.ts. */
+  readonly notificationSecret: string;
   charge(req: ChargeRequest): Promise<ChargeResult>;
   /** Returns money to the card; idempotent per charge. */
   refund(chargeId: string, amount: Money): Promise<{ ok: true; refundId: string } | { ok: false; message: string }>;
@@ -35,6 +39,11 @@ export const TEST_CARD_TOKENS = ['tok_visa_success', 'tok_card_declined', 'tok_n
 
 export class TestGateway implements PaymentGateway {
   readonly name = 'test';
+  readonly notificationSecret: string;
+
+  constructor(options: { notificationSecret?: string } = {}) {
+    this.notificationSecret = options.notificationSecret ?? generateWebhookSecret();
+  }
   /** Every attempt that reached the gateway, successful or not (tests count these). */
   attempts = 0;
   private readonly charges = new Map<string, { chargeId: string; amount: Money }>();
@@ -103,6 +112,24 @@ export class TestGateway implements PaymentGateway {
       this.voids.set(chargeId, voidId);
     }
     return { ok: true, voidId };
+  }
+
+  /**
+   * The card network disputed a charge: the signed notification this gateway sends (body as canonical
+   * JSON text, and its headers), as a real gateway would POST it to /api/v1/payments/gateway-notifications.
+   */
+  disputeNotification(chargeId: string, reason = 'fraudulent'): { notification: GatewayNotification; body: string; headers: Record<string, string> } {
+    const charge = [...this.charges.values()].find((c) => c.chargeId === chargeId);
+    if (!charge) throw new Error(`no charge ${chargeId}`);
+    const notification: GatewayNotification = {
+      id: `gwevt_${randomBytes(12).toString('hex')}`,
+      type: 'charge.disputed',
+      chargeId,
+      amount: charge.amount,
+      reason,
+      createdAt: new Date().toISOString(),
+    };
+    return { notification, body: canonicalJson(notification), headers: { ...signGatewayNotification(notification, this.notificationSecret) } };
   }
 
   async refund(chargeId: string): Promise<{ ok: true; refundId: string }> {

@@ -4,12 +4,27 @@ import { z } from 'zod';
 import { idempotencyKeyFrom } from '../finance/idempotency.js';
 import { paymentBodySchema, paymentResultSchema, refundBodySchema, reversalResultSchema } from '../finance/payment-schemas.js';
 import type { PaymentService } from '../finance/payment-service.js';
+import { gatewayNotificationSchema, notificationSignatureProblem } from '../payments/gateway-notifications.js';
 import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http/routes.js';
 
 const paymentParams = z.object({ id: z.string().regex(/^pay_[0-9a-z]{26}$/, { message: 'expected a pay_ id' }) });
 
-export function paymentRoutes(routes: RouteTable, payments: PaymentService): void {
+export function paymentRoutes(routes: RouteTable, payments: PaymentService, gatewaySecret: string): void {
+  routes.add({
+    method: 'POST',
+    url: '/api/v1/payments/gateway-notifications',
+    summary: 'Signed notifications from the payment gateway (chargebacks): reverse the transfers and revoke access',
+    tag: 'payments',
+    access: 'public',
+    body: gatewayNotificationSchema,
+    response: z.object({ notificationId: z.string(), paymentId: z.string(), status: z.string(), duplicate: z.boolean() }),
+    handler: async ({ body, req }) => {
+      const problem = notificationSignatureProblem(req.body, req.headers, gatewaySecret);
+      if (problem) throw new ApiError('INVALID_SIGNATURE', `The gateway notification is not signed correctly: ${problem}.`);
+      return payments.chargebackFromGateway(body);
+    },
+  });
   routes.add({
     method: 'POST',
     url: '/api/v1/payments',
