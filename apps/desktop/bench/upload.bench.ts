@@ -178,12 +178,16 @@ async function main(): Promise<void> {
     let bestJob = Infinity;
     let bestCurl = Infinity;
     let bestTus = Infinity;
+    let serverCpuS = 0;
     for (let i = 0; i < REPEATS; i++) {
       const s1 = openStudio({ dataDir: dataDir1 });
       const itemId = await addItem(s1, ladder, `bench ${i}`);
       const jobId = s1.queue.enqueue('upload', { itemId, payload: { itemId } }).id;
       await s1.close();
+      const cpu0 = process.cpuUsage();
       await jobsRun(dataDir1);
+      const cpu = process.cpuUsage(cpu0);
+      serverCpuS = (cpu.user + cpu.system) / 1e6;
       const s1b = openStudio({ dataDir: dataDir1 });
       const done = s1b.queue.get(jobId)!;
       await s1b.close();
@@ -198,7 +202,7 @@ async function main(): Promise<void> {
       bestTus = Math.min(bestTus, tusS);
       console.log(
         `  round ${i + 1}: upload job ${jobS.toFixed(2)} s (${fmt(bytes / jobS)}), curl -T ${curlS.toFixed(2)} s (${fmt(bytes / curlS)}), ` +
-          `same bytes as one tus upload by curl ${tusS.toFixed(2)} s (${fmt(bytes / tusS)})`,
+          `same bytes as one tus upload by curl ${tusS.toFixed(2)} s (${fmt(bytes / tusS)}); server CPU during the job ${serverCpuS.toFixed(2)} s`,
       );
     }
     const ratio = bestCurl / bestJob;

@@ -10,7 +10,12 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
-export async function startCountingProxy(target: { host: string; port: number }, o: { bytesPerSecond?: number } = {}): Promise<CountingProxy> {
+export async function startCountingProxy(
+  target: { host: string; port: number },
+  o: { bytesPerSecond?: number; port?: number; corruptFirstPatch?: boolean } = {},
+): Promise<CountingProxy> {
+  // Flips one body byte of the first tus PATCH that passes, so the server's sha256 check must refuse it.
+  let corrupt = o.corruptFirstPatch ? 'waiting' : 'done';
   let total = 0;
   let freeAt = 0;
   const sockets = new Set<Socket>();
@@ -18,8 +23,22 @@ export async function startCountingProxy(target: { host: string; port: number },
   const server: Server = createServer((client) => {
     const upstream = connect(target.port, target.host);
     sockets.add(client).add(upstream);
+    let flipNext = false;
     client.on('data', (chunk: Buffer) => {
       total += chunk.length;
+      if (corrupt === 'waiting') {
+        if (flipNext && chunk.length > 0) {
+          chunk[0] = chunk[0]! ^ 0xff;
+          corrupt = 'done';
+        } else {
+          const at = chunk.indexOf('PATCH /api/v1/uploads/');
+          const body = at >= 0 ? chunk.indexOf('\r\n\r\n', at) : -1;
+          if (body >= 0 && body + 4 < chunk.length) {
+            chunk[body + 4] = chunk[body + 4]! ^ 0xff;
+            corrupt = 'done';
+          } else if (body >= 0) flipNext = true;
+        }
+      }
       upstream.write(chunk);
       if (!rate) return;
       // One budget for all connections, with no credit saved up while idle: each chunk books its share of
@@ -44,7 +63,7 @@ export async function startCountingProxy(target: { host: string; port: number },
     upstream.on('close', () => client.destroy());
     upstream.on('error', () => client.destroy());
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(o.port ?? 0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${port}`,

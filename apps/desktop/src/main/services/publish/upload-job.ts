@@ -5,7 +5,7 @@
 // the manifest. Unreachable server / 5xx -> transient (the queue retries with back-off); 403, 413 and
 // other refusals fail the job with the server's message.
 import { createReadStream } from 'node:fs';
-import { access, rename, rm } from 'node:fs/promises';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Upload, type DetailedError } from 'tus-js-client';
 import type { Db } from '../library/db.js';
@@ -52,6 +52,8 @@ export interface UploadResult {
   bytesTotal: number;
   /** Bytes of the files this job had to send (a resumed file counts whole). */
   bytesToSend: number;
+  /** Files the server refused with 422 (sha256 mismatch on arrival) that were sent again from scratch. */
+  resentAfterMismatch: number;
 }
 
 /** Server answers that end the job for good, with a message the creator can act on. */
@@ -80,6 +82,7 @@ function fromApiError(err: unknown): unknown {
   // MEDIA_INCOMPLETE: the server lost a file between our check and complete; the next attempt re-checks.
   if (err.code === 'MEDIA_INCOMPLETE') return new MediaError('NETWORK', `the server is missing files: ${err.message}`, true);
   if (err.code === 'UNAUTHORIZED' || err.code === 'NOT_SIGNED_IN') return new MediaError('NOT_SIGNED_IN', `sign in again: ${err.message}`);
+  if (err.code === 'FORBIDDEN') return new MediaError('UPLOAD_REFUSED', `the server refused the upload (403): ${err.message}`);
   if (err.code === 'MEDIA_QUOTA_EXCEEDED') return new MediaError('UPLOAD_REFUSED', `over the storage quota on the server: ${err.message}`);
   return new MediaError('UPLOAD_REFUSED', `the server refused the upload (${err.code}): ${err.message}`);
 }
@@ -106,6 +109,7 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
           progress(0, null, 'making the blurred still');
           const tmp = join(outDir, `.tmp-${job.id}`);
           await rm(tmp, { recursive: true, force: true });
+          await mkdir(tmp, { recursive: true });
           try {
             const { path } = await writeVideoPreview(join(outDir, 'poster.jpg'), tmp, { signal, onChild: trackChild });
             await rename(path, join(outDir, VIDEO_PREVIEW_FILE));
@@ -150,6 +154,7 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
       // matches too (and added here if it does not).
       let bytesToSend = files.filter((f) => !sameSize(f)).reduce((a, f) => a + f.size, 0);
       let skipped = 0;
+      let resentAfterMismatch = 0;
 
       // Byte progress over the files this job sends; a resumed file reports its server offset at once.
       const sent = new Map<string, number>();
@@ -246,6 +251,7 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
           } catch (err) {
             if (!(err instanceof ShaMismatch)) throw err;
             sent.set(f.path, 0);
+            resentAfterMismatch++;
             if (attempt >= FRESH_RETRIES) {
               throw new MediaError('UPLOAD_REFUSED', `the server refused ${f.path} ${attempt + 1} times: ${err.message} (is the file changing on disk?)`);
             }
@@ -286,7 +292,7 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
              bytes = excluded.bytes, completed_at = excluded.completed_at`,
         )
         .run(item.id, serverUrl, manifestHash(files), files.length, bytesTotal, Date.now());
-      const result: UploadResult = { mediaId: item.id, serverUrl, status: done.status, files: files.length, skipped, bytesTotal, bytesToSend };
+      const result: UploadResult = { mediaId: item.id, serverUrl, status: done.status, files: files.length, skipped, bytesTotal, bytesToSend, resentAfterMismatch };
       return result;
     },
   };
