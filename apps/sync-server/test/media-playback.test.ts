@@ -55,6 +55,8 @@ describe('media playback', () => {
     const early = await api(srv.url, 'GET', `/api/v1/media/${videoId}/playback`, undefined, bearer(creator));
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe('MEDIA_NOT_READY');
+    const doc = await api(srv.url, 'GET', '/api/v1/openapi.json');
+    for (const p of ['/api/v1/media/{mediaId}', '/api/v1/media/{mediaId}/complete', '/api/v1/media/{mediaId}/playback']) expect(doc.body.paths).toHaveProperty([p]);
   });
 
   it('completes, publishes a pay-per-view post, and only the paying fan (and the creator) may watch', async () => {
