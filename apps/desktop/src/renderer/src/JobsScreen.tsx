@@ -1,4 +1,5 @@
 import { useStudio } from './store';
+import { describeJob } from './job-text';
 
 function eta(s: number | null): string {
   if (s === null) return '';
@@ -11,13 +12,13 @@ export function JobsScreen() {
   return (
     <section className="panel" data-testid="jobs">
       <h2>Jobs</h2>
-      {jobs.length === 0 ? <p className="muted">No jobs. Importing media queues its processing here.</p> : null}
+      {jobs.length === 0 ? <p className="muted">No jobs. Importing media queues its processing here; publishing or scheduling a post queues its upload.</p> : null}
       <table className="jobs">
         <tbody>
           {jobs.map((j) => (
             <tr key={j.id} data-testid="job-row" data-state={j.state}>
-              <td>{j.itemTitle ?? j.kind}</td>
-              <td className="muted">{j.stage ?? j.kind}</td>
+              <td data-testid="job-text">{describeJob(j)}</td>
+              <td className="muted">{j.kind === 'upload' ? '' : (j.stage ?? '')}</td>
               <td className="progress-cell">
                 <progress max={100} value={j.state === 'done' ? 100 : j.progress} />
                 <span className="muted">{j.state === 'running' ? `${Math.round(j.progress)}% ${eta(j.etaS)}` : j.state}</span>
