@@ -113,7 +113,8 @@ test('a new fan signs up, is declined, pays, watches with quality switching; a s
     void req.sizes().then((s) => scripts.push({ url: req.url(), bytes: s.responseBodySize + s.responseHeadersSize }));
   });
 
-  // The creator page, signed out: profile, tiers with prices and benefits, the locked post with its price.
+  // The creator page, signed out, in a fresh context (so all its JS counts as transferred): profile, tiers
+  // with prices and benefits, the locked post with its price.
   await page.goto(`${server.url}/c/${creator.username}`);
   await expect(page.getByTestId('creator-name')).toHaveText('Maya Lens');
   await expect(page.getByTestId('creator-bio')).toContainText('Sunsets, long walks');
@@ -257,7 +258,16 @@ test('a new fan signs up, is declined, pays, watches with quality switching; a s
 
   // A second fan still sees the post locked, and the server refuses them its playback.
   const second = await newFanPage(browser);
-  await second.goto(`${server.url}/c/${creator.username}`);
+  // The landing page finds a creator by username (keyboard only); an unknown name is said in words.
+  await second.goto(`${server.url}/`);
+  await second.getByTestId('find-username').focus();
+  await second.keyboard.type('nobody_by_that_name');
+  await second.keyboard.press('Enter');
+  await expect(second.locator('#find-message')).toHaveText('No creator is called @nobody_by_that_name.');
+  await second.getByTestId('find-username').fill(`@${creator.username}`);
+  await second.keyboard.press('Enter');
+  await expect(second).toHaveURL(new RegExp(`/c/${creator.username}$`));
+
   await signUpInPage(second, 'other');
   const theirCard = second.getByTestId('post-card').filter({ hasText: 'Sunset walk' });
   await expect(theirCard).toHaveAttribute('data-locked', 'true');
