@@ -127,6 +127,36 @@ describe('publish and watch', () => {
     );
   }, 240_000);
 
+  it('refuses without a sign-in (9) and while the label check warns (8); --confirm with --at schedules instead', async () => {
+    const studioDir = join(dir, 'studio-c');
+    const clip = await makeVideo(join(dir, 'free clip.mp4'), { width: 320, height: 180, durationS: 2, audio: false });
+    const anon = await runCli(['publish', clip, '--title', 'Free clip', '--free', '--data-dir', studioDir]);
+    expect(anon.code).toBe(9);
+    expect(anon.stderr).toMatch(/not signed in: run `login/);
+    const wrong = await runCli(['login', '--server', url, '--email', creator.email, '--password', 'not the password', '--data-dir', studioDir]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/sign-in failed/);
+    expect((await runCli(['login', '--server', url, '--email', creator.email, '--password', password, '--data-dir', studioDir])).code).toBe(0);
+
+    // A free post shows its media publicly; nothing has scored this clip, so the check warns.
+    const warned = await runCli(['publish', clip, '--title', 'Free clip', '--free', '--data-dir', studioDir, '--json']);
+    expect(warned.code, warned.stderr).toBe(8);
+    expect(warned.stderr).toMatch(/not scored yet/);
+    expect(JSON.parse(warned.stdout)).toMatchObject({ error: { code: 'LABEL_WARNING' } });
+
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    const pub = await runCli(['publish', clip, '--title', 'Free clip', '--free', '--confirm', '--at', at, '--data-dir', studioDir, '--json']);
+    expect(pub.code, pub.stderr).toBe(0);
+    const out = JSON.parse(pub.stdout) as { postId: string; mediaId: string; status: string; scheduledAt: string };
+    expect(out).toMatchObject({ status: 'scheduled', scheduledAt: at });
+    // Scheduled for later: not in the public catalog, and its media plays for nobody but the creator yet.
+    const cat = await api('GET', `/api/v1/catalog?creatorId=${creator.id}`);
+    expect((cat.json.data.posts as Array<{ id: string }>).some((p) => p.id === out.postId)).toBe(false);
+    const fan = await register('fan', `s${Math.random().toString(36).slice(2, 8)}`);
+    expect((await api('GET', `/api/v1/media/${out.mediaId}/playback`, { token: fan.token })).status).toBe(404);
+    expect((await api('GET', `/api/v1/media/${out.mediaId}/playback`, { token: creator.token })).status).toBe(200);
+  }, 240_000);
+
   it('resumes an upload after the CLI is killed half-way, sending again less than 10% of the bytes', async () => {
     const studioDir = join(dir, 'studio-b');
     const clip = await makeVideo(join(dir, 'long clip.mp4'), { width: 854, height: 480, durationS: 12 });
