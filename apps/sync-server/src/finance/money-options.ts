@@ -2,6 +2,7 @@
 // defaults and the few that can be set from the environment. Kept apart so config.ts imports only this.
 import type { RetryOptions } from '../payments/retry.js';
 import type { WebhookDispatchOptions } from '../webhooks/webhook-dispatcher.js';
+import { DEFAULT_RENEWAL_OPTIONS, type RenewalOptions } from './subscription-renewals.js';
 
 export interface MoneyOptions {
   paymentRetry: RetryOptions;
@@ -14,6 +15,8 @@ export interface MoneyOptions {
   grantTtlMs: number;
   grantDownloadLimit: number;
   webhooks: WebhookDispatchOptions;
+  /** Subscription renewals and dunning (subscription-renewals.ts). */
+  renewals: RenewalOptions;
 }
 
 export const DEFAULT_MONEY_OPTIONS: MoneyOptions = {
@@ -25,12 +28,14 @@ export const DEFAULT_MONEY_OPTIONS: MoneyOptions = {
   grantDownloadLimit: 5,
   // Standard Webhooks recommends retrying for about a day with growing gaps.
   webhooks: { retryBaseMs: 5_000, retryMaxMs: 6 * 3600_000, maxAttempts: 10, timeoutMs: 10_000, pollMs: 1_000 },
+  renewals: DEFAULT_RENEWAL_OPTIONS,
 };
 
 /** Options as given in ServerConfig: any subset, nested groups too. */
-export type MoneyOptionsInput = Partial<Omit<MoneyOptions, 'paymentRetry' | 'webhooks'>> & {
+export type MoneyOptionsInput = Partial<Omit<MoneyOptions, 'paymentRetry' | 'webhooks' | 'renewals'>> & {
   paymentRetry?: Partial<RetryOptions>;
   webhooks?: Partial<WebhookDispatchOptions>;
+  renewals?: Partial<RenewalOptions>;
 };
 
 function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -52,5 +57,7 @@ export function loadMoneyOptions(env: NodeJS.ProcessEnv): MoneyOptionsInput {
   const attempts = envInt(env, 'WEBHOOK_MAX_ATTEMPTS');
   if (attempts !== undefined) webhooks.maxAttempts = Math.max(1, attempts);
   if (Object.keys(webhooks).length) out.webhooks = webhooks;
+  const renewalPoll = envInt(env, 'RENEWAL_POLL_MS');
+  if (renewalPoll !== undefined) out.renewals = { pollMs: Math.max(100, renewalPoll) };
   return out;
 }

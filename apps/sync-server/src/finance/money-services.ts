@@ -24,6 +24,7 @@ import { IdempotencyStore } from './idempotency.js';
 import { MediaGrantSigner } from './media-grants.js';
 import { PaymentService } from './payment-service.js';
 import { PayoutService } from './payout-service.js';
+import { SubscriptionRenewals } from './subscription-renewals.js';
 import { DEFAULT_MONEY_OPTIONS, type MoneyOptions, type MoneyOptionsInput } from './money-options.js';
 
 export { DEFAULT_MONEY_OPTIONS, loadMoneyOptions, type MoneyOptions, type MoneyOptionsInput } from './money-options.js';
@@ -35,6 +36,8 @@ export interface MoneyServices {
   payments: PaymentService;
   catalog: CatalogReader;
   webhooks: WebhookDispatcher;
+  /** Renews subscriptions at their period's end, with dunning; fans cancel through it. */
+  renewals: SubscriptionRenewals;
   /**
    * Sends a webhook event to the owner's subscribed endpoints (e.g. content.uploaded from the upload
    * routes). Pass the transaction that writes what the event reports, so both commit or neither does.
@@ -64,6 +67,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
     ...deps.options,
     paymentRetry: { ...DEFAULT_MONEY_OPTIONS.paymentRetry, ...deps.options?.paymentRetry },
     webhooks: { ...DEFAULT_MONEY_OPTIONS.webhooks, ...deps.options?.webhooks },
+    renewals: { ...DEFAULT_MONEY_OPTIONS.renewals, ...deps.options?.renewals },
   };
   const { db } = deps;
   const log = new TransparencyLog(db, await loadLogKey(db));
@@ -98,7 +102,9 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
     deps.logger.child({ component: 'payouts' }),
     onCommitted,
   );
+  const renewals = new SubscriptionRenewals(db, log, gateway, deps.logger.child({ component: 'renewals' }), onCommitted, options.renewals);
   webhooks.start();
+  renewals.start();
   const prune = () => void idempotency.prune(options.idempotencyRetentionMs).catch((err) => deps.logger.warn({ err }, 'pruning idempotency keys failed'));
   await idempotency.prune(options.idempotencyRetentionMs);
   const pruneTimer = setInterval(prune, 3600_000);
@@ -112,6 +118,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
     payments,
     catalog,
     webhooks,
+    renewals,
     async emitEvent(ownerId, type, data, tx) {
       const { id, deliveries } = await enqueueWebhookEvent(tx ?? db, ownerId, type, data);
       // Inside a caller's transaction the row is not visible yet; the dispatcher's poll picks it up.
@@ -119,7 +126,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
       return id;
     },
     routes(table, auth) {
-      subscriptionRoutes(table, { docs: deps.docs, catalog });
+      subscriptionRoutes(table, { docs: deps.docs, catalog, renewals });
       paymentRoutes(table, payments, gateway.notificationSecret);
       accessRoutes(table, { db, grants });
       financeRoutes(table, payouts);
@@ -128,6 +135,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
     },
     async close() {
       clearInterval(pruneTimer);
+      await renewals.stop();
       await webhooks.stop();
     },
   };

@@ -19,6 +19,7 @@ import { requestHash, replay, type IdempotencyStore, type OwnedKey, type StoredR
 import { accountId, PLATFORM_OWNER, postTransaction, type Leg } from './ledger.js';
 import type { MediaGrantSigner } from './media-grants.js';
 import type { PaymentBody } from './payment-schemas.js';
+import { enableRenewal } from './subscription-renewals.js';
 
 export interface PaymentServiceOptions {
   retry: RetryOptions;
@@ -138,7 +139,7 @@ export class PaymentService {
     }
     let recorded: { data: Record<string, unknown>; queued: number };
     try {
-      recorded = await this.d.db.transaction((tx) => this.record(tx, user, purchase, paymentId, result.chargeId, owned));
+      recorded = await this.d.db.transaction((tx) => this.record(tx, user, purchase, paymentId, result.chargeId, owned, body.paymentMethod.cardToken));
     } catch (err) {
       throw await this.voidUnrecorded(purchase, paymentId, result.chargeId, owned, err);
     }
@@ -179,7 +180,7 @@ export class PaymentService {
     return error;
   }
 
-  private async record(tx: Queryable, user: AuthUser, p: Purchase, paymentId: string, chargeId: string, owned: OwnedKey | undefined) {
+  private async record(tx: Queryable, user: AuthUser, p: Purchase, paymentId: string, chargeId: string, owned: OwnedKey | undefined, cardToken: string) {
     const logIndex = await this.d.log.allocate(tx);
     const transactionId = newId('txn');
     const { creator, platform } = platformSplit(p.amount);
@@ -219,6 +220,8 @@ export class PaymentService {
         [subId, user.id, p.creatorId, p.tier.id, p.tier.name, p.tier.interval === 'year' ? '1 year' : '1 month', paymentId],
       );
       data.subscription = { id: subId, tierId: p.tier.id, tierName: p.tier.name, expiresAt: new Date(rows[0]!.current_period_end).toISOString() };
+      // The card is saved (test tokens only) so the subscription renews at the period's end (subscription-renewals.ts).
+      await enableRenewal(tx, { id: subId, fanId: user.id, creatorId: p.creatorId, cardToken, amount: p.amount, period: p.tier.interval });
     }
     if (p.kind === 'pay_per_view') {
       const grantId = newServerId('grant');
@@ -309,7 +312,11 @@ export class PaymentService {
       await postTransaction(tx, { id: transactionId, kind: reason, referenceId: paymentId, creatorId: p.creator_id, currency: cur, logIndex, legs });
       const status = reason === 'refund' ? 'refunded' : 'charged_back';
       await tx.query('UPDATE payments SET status = $2, updated_at = now() WHERE id = $1', [paymentId, status]);
-      await tx.query(`UPDATE subscriptions SET status = 'revoked' WHERE payment_id = $1`, [paymentId]);
+      await tx.query(
+        `UPDATE subscriptions SET status = 'revoked', next_attempt_at = NULL
+          WHERE payment_id = $1 OR id IN (SELECT subscription_id FROM subscription_renewals WHERE payment_id = $1)`,
+        [paymentId],
+      );
       await tx.query('UPDATE media_access_grants SET revoked_at = now() WHERE payment_id = $1 AND revoked_at IS NULL', [paymentId]);
       await this.d.log.append(tx, logIndex, {
         kind: reason === 'refund' ? 'payment.refunded' : 'payment.charged_back',

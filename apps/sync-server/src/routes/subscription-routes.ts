@@ -5,11 +5,39 @@ import { newId } from '@fanz/core';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import type { CatalogReader } from '../finance/catalog-reader.js';
+import type { SubscriptionRenewals } from '../finance/subscription-renewals.js';
+import { ApiError } from '../errors.js';
+import { moneySchema } from '@fanz/core';
 import { createTierSchema, tierSchema } from '../finance/payment-schemas.js';
 import type { RouteTable } from '../http/routes.js';
 import type { DocManager } from '../sync/doc-manager.js';
 
-export function subscriptionRoutes(routes: RouteTable, deps: { docs: DocManager; catalog: CatalogReader }): void {
+const subscriptionView = z.object({ id: z.string(), tierId: z.string(), tierName: z.string(), renewal: z.string(), accessUntil: z.string(), price: moneySchema });
+const subParams = z.object({ id: z.string().regex(/^sub_[0-9a-z]{26}$/, { message: 'expected a sub_ id' }) });
+
+export function subscriptionRoutes(routes: RouteTable, deps: { docs: DocManager; catalog: CatalogReader; renewals: SubscriptionRenewals }): void {
+  routes.add({
+    method: 'GET',
+    url: '/api/v1/subscriptions/mine',
+    summary: "The calling fan's subscriptions with their renewal state (auto, past_due, canceled, lapsed) and access end",
+    tag: 'subscriptions',
+    access: 'fan',
+    response: z.object({ subscriptions: z.array(subscriptionView) }),
+    handler: async ({ user }) => ({ subscriptions: await deps.renewals.list(user.id) }),
+  });
+  routes.add({
+    method: 'POST',
+    url: '/api/v1/subscriptions/:id/cancel',
+    summary: 'Cancel renewal of your subscription: no further charges, access until the current period ends',
+    tag: 'subscriptions',
+    access: 'fan',
+    response: subscriptionView,
+    handler: async ({ user, req }) => {
+      const p = subParams.safeParse(req.params);
+      if (!p.success) throw new ApiError('VALIDATION_ERROR', 'The subscription id in the URL is not valid.', { param: 'id' });
+      return deps.renewals.cancel(user.id, p.data.id);
+    },
+  });
   routes.add({
     method: 'POST',
     url: '/api/v1/subscriptions',
