@@ -28,6 +28,12 @@ export function makeClip(dir: string): string {
   return out;
 }
 
+export function makePhoto(dir: string): string {
+  const out = join(dir, 'harbour.jpg');
+  execFileSync(resolveBinaries().ffmpeg.path, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720', '-frames:v', '1', '-q:v', '3', out]);
+  return out;
+}
+
 export function makeAvatar(dir: string): string {
   const out = join(dir, 'avatar.png');
   execFileSync(resolveBinaries().ffmpeg.path, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=256x256', '-frames:v', '1', out]);
