@@ -65,6 +65,19 @@ describe('uploads start when a post goes public', () => {
     expect(done.state, done.error ?? '').toBe('done');
   }, 60_000);
 
+  it('media still being transcoded when its post is scheduled uploads once the transcode is done', async () => {
+    const src = await makeVideo(join(dir, 'fresh clip.mp4'), { width: 320, height: 180, durationS: 2, audio: false });
+    const imported = await backend.api.importPaths({ paths: [src] });
+    const itemId = backend.studio.queue.get(imported.jobIds[0]!)!.itemId!;
+    const post = await backend.api.postSave({ title: 'Fresh', mediaIds: [itemId], visibility: 'subscribers' });
+    await backend.api.postSchedule({ id: post.id, at: new Date(Date.now() + 3_600_000).toISOString() });
+    expect(uploadJobs(itemId)).toEqual([]); // no upload burning its attempts while the renditions are made
+    await expect.poll(() => uploadJobs(itemId).length, { timeout: 60_000 }).toBe(1);
+    const done = await backend.studio.queue.waitFor(uploadJobs(itemId)[0]!.id);
+    expect(done.state, done.error ?? '').toBe('done');
+    expect(done.attempts).toBe(1);
+  }, 120_000);
+
   it('a post scheduled on another device, synced in, gets its media uploaded by this studio', async () => {
     const itemId = await readyItem('synced clip');
     const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: creator.email, password }) });

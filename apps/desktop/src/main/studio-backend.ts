@@ -14,6 +14,7 @@ import { getProfile, saveProfile, uploadAvatar, type ProfileDeps } from './servi
 import { LedgerService } from './services/ledger/ledger-service.js';
 import { publishCheck } from './services/scoring/publish-check.js';
 import { attachPublishing, catalogKindOf } from './services/publish/publishing.js';
+import { MEDIA_PROCESS } from './services/jobs/media-process.js';
 import { StudioApiError, postDraftSchema, type JobView, type LibraryItemView, type StudioApi, type StudioEvent } from '../shared/studio-api.js';
 
 export interface BackendOptions {
@@ -99,6 +100,11 @@ export function openBackend(o: BackendOptions): StudioBackend {
     }, 300);
   };
   catalog.on('posts', scanForUploads);
+  // Media of a post that went public before its transcode finished uploads once the transcode is done.
+  studio.queue.on('change', (id: string) => {
+    const job = studio.queue.get(id);
+    if (job?.kind === MEDIA_PROCESS && job.state === 'done') scanForUploads();
+  });
   catalog.on('session', scanForUploads);
   scanForUploads();
   // The device's signed offline ledger: what this studio imported and which earnings it verified against the

@@ -17,12 +17,8 @@ export interface PostUploadDeps {
 
 const goingPublic = (p: Post): boolean => p.status === 'scheduled' || p.status === 'published';
 
-/** Enqueues the upload of one item unless one is queued or running (and its transcode if it never ran). */
+/** Enqueues the upload of one transcoded item unless one is queued or running. */
 export function enqueueUpload(d: PostUploadDeps, itemId: string): Job {
-  const item = d.lib.getItem(itemId);
-  if (item && item.status === 'pending' && !d.queue.list({ itemId, limit: 20 }).some((j) => j.state === 'queued' || j.state === 'running')) {
-    enqueueProcessing(d.queue, itemId);
-  }
   // Uploads outrank transcodes of other items: a post is waiting on them.
   return d.queue.enqueueUnlessActive(UPLOAD, itemId, { payload: { itemId }, maxAttempts: 8, priority: 5 });
 }
@@ -53,7 +49,17 @@ export function mediaToUpload(d: PostUploadDeps, posts: readonly Post[], o: { au
   return [...out];
 }
 
-/** Enqueues uploads for every post going public whose media is not on the server yet. */
+/**
+ * Enqueues uploads for every post going public whose media is not on the server yet. Media still waiting for
+ * its renditions gets its transcode queued instead (if none is); the caller scans again when a transcode
+ * finishes, so the upload never spends its attempts waiting.
+ */
 export function enqueueUploadsForPosts(d: PostUploadDeps, posts: readonly Post[], o: { automatic?: boolean } = {}): Job[] {
-  return mediaToUpload(d, posts, o).map((id) => enqueueUpload(d, id));
+  const jobs: Job[] = [];
+  for (const id of mediaToUpload(d, posts, o)) {
+    const item = d.lib.getItem(id);
+    if (item?.status === 'ready') jobs.push(enqueueUpload(d, id));
+    else if (item && item.status !== 'failed') enqueueProcessing(d.queue, id);
+  }
+  return jobs;
 }
