@@ -74,11 +74,11 @@ test.beforeAll(async () => {
   // The creator publishes a clip as pay-per-view with the studio CLI (transcode, upload, publish).
   const cliDir = tempDir('fan-cli');
   await studioCli(cliDir, ['login', '--server', server.url, '--email', creator.email, '--password', creator.password]);
-  published = await studioCli(cliDir, ['publish', makeClip(tempDir('fan-media')), '--title', 'Sunset walk', '--price', '4.99', '--confirm']);
-  expect(published).toMatchObject({ creatorId: creator.id, status: 'published' });
-  // And a free photo post, published first so the clip is the newest.
+  // A free photo post first, then the clip (the newest post).
   const photo = await studioCli<{ status: string }>(cliDir, ['publish', makePhoto(tempDir('fan-photo')), '--title', 'Harbour at noon', '--free', '--confirm']);
   expect(photo.status).toBe('published');
+  published = await studioCli(cliDir, ['publish', makeClip(tempDir('fan-media')), '--title', 'Sunset walk', '--price', '4.99', '--confirm']);
+  expect(published).toMatchObject({ creatorId: creator.id, status: 'published' });
 });
 
 test.afterAll(async () => {
@@ -125,6 +125,8 @@ test('a new fan signs up, is declined, pays, watches with quality switching; a s
   await expect(page.getByTestId('tier')).toContainText('Inner circle');
   await expect(page.getByTestId('tier-price')).toHaveText('$9.99 / month');
   await expect(page.getByTestId('tier')).toContainText('Monthly live Q&A');
+  // Newest first: the clip was published after the photo.
+  await expect(page.getByTestId('post-card').locator('.post-title')).toHaveText(['Sunset walk', 'Harbour at noon']);
   const card = page.getByTestId('post-card').filter({ hasText: 'Sunset walk' });
   await expect(card).toHaveAttribute('data-locked', 'true');
   await expect(card.getByTestId('post-lock')).toHaveText('Unlock for $4.99');
@@ -334,5 +336,7 @@ test('a creator page with 200 posts: first render time (printed)', async ({ brow
     `[fan-web e2e] creator page with 200 posts: first render ${t.rendered.toFixed(0)} ms after navigation start (target < 1000 ms; ` +
       `page and script loaded at ${t.scriptsDone.toFixed(0)} ms, catalog answered at ${t.catalog.toFixed(0)} ms)`,
   );
+  await expect(page.getByTestId('post-card').first()).toContainText('Post number 200');
+  await expect(page.getByTestId('post-card').last()).toContainText('Post number 1');
   await expect(page.getByTestId('post-lock').first()).toBeVisible();
 });
