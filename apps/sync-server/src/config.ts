@@ -48,6 +48,8 @@ export interface ServerConfig {
   metricsToken?: string;
   /** WEBHOOK_ALLOW_PRIVATE=1: webhook URLs may target loopback (local development and tests only). */
   webhookAllowPrivate: boolean;
+  /** TEST_GATEWAY_STATE_FILE: the test payment gateway keeps its records in this file, surviving restarts. */
+  testGatewayStateFile?: string;
   /** Largest stored size of one Yjs document (snapshot + update log); beyond it the socket closes 4413. */
   syncDocMaxBytes: number;
   /** Payments, payouts and webhooks timing (defaults in finance/money-services.ts). */
@@ -153,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     trustProxy: trustProxy(env.TRUST_PROXY),
     metricsToken: env.METRICS_TOKEN || undefined,
     webhookAllowPrivate: flag(env.WEBHOOK_ALLOW_PRIVATE, 'WEBHOOK_ALLOW_PRIVATE'),
+    testGatewayStateFile: env.TEST_GATEWAY_STATE_FILE || undefined,
     syncDocMaxBytes: int(env.SYNC_DOC_MAX_BYTES, 64 * 1024 * 1024, 'SYNC_DOC_MAX_BYTES'),
     money: loadMoneyOptions(env),
     media: loadMediaConfig(env),

@@ -166,6 +166,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       logger: log.child({ component: 'money' }),
       options: config.money,
       webhookAllowPrivate: config.webhookAllowPrivate,
+      gatewayStateFile: config.testGatewayStateFile,
       onChargeVoided: (outcome) => metrics.paymentsChargesVoided.inc({ outcome }),
     });
     money.routes(routes, auth);

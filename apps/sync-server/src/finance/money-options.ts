@@ -15,6 +15,8 @@ export interface MoneyOptions {
   grantTtlMs: number;
   grantDownloadLimit: number;
   webhooks: WebhookDispatchOptions;
+  /** A payment intent still pending after this long (crash between charge and record) has its charge voided. */
+  paymentIntentTtlMs: number;
   /** Subscription renewals and dunning (subscription-renewals.ts). */
   renewals: RenewalOptions;
 }
@@ -29,6 +31,7 @@ export const DEFAULT_MONEY_OPTIONS: MoneyOptions = {
   // Standard Webhooks recommends retrying for about a day with growing gaps.
   webhooks: { retryBaseMs: 5_000, retryMaxMs: 6 * 3600_000, maxAttempts: 10, timeoutMs: 10_000, pollMs: 1_000 },
   renewals: DEFAULT_RENEWAL_OPTIONS,
+  paymentIntentTtlMs: 15 * 60_000,
 };
 
 /** Options as given in ServerConfig: any subset, nested groups too. */
@@ -57,7 +60,13 @@ export function loadMoneyOptions(env: NodeJS.ProcessEnv): MoneyOptionsInput {
   const attempts = envInt(env, 'WEBHOOK_MAX_ATTEMPTS');
   if (attempts !== undefined) webhooks.maxAttempts = Math.max(1, attempts);
   if (Object.keys(webhooks).length) out.webhooks = webhooks;
+  const intentTtl = envInt(env, 'PAYMENT_INTENT_TTL_MS');
+  if (intentTtl !== undefined) out.paymentIntentTtlMs = Math.max(1000, intentTtl);
+  const renewals: Partial<RenewalOptions> = {};
   const renewalPoll = envInt(env, 'RENEWAL_POLL_MS');
-  if (renewalPoll !== undefined) out.renewals = { pollMs: Math.max(100, renewalPoll) };
+  if (renewalPoll !== undefined) renewals.pollMs = Math.max(100, renewalPoll);
+  const renewalLease = envInt(env, 'RENEWAL_LEASE_MS');
+  if (renewalLease !== undefined) renewals.leaseMs = Math.max(500, renewalLease);
+  if (Object.keys(renewals).length) out.renewals = renewals;
   return out;
 }

@@ -55,6 +55,8 @@ export interface MoneyDeps {
   options?: MoneyOptionsInput;
   /** Defaults to the test gateway. */
   gateway?: PaymentGateway;
+  /** TEST_GATEWAY_STATE_FILE: the test gateway keeps its records in this file (fault tests). */
+  gatewayStateFile?: string;
   /** WEBHOOK_ALLOW_PRIVATE: webhook URLs may target loopback (development and tests). */
   webhookAllowPrivate?: boolean;
   /** Counts charges voided because their payment could not be recorded. */
@@ -73,7 +75,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
   const log = new TransparencyLog(db, await loadLogKey(db));
   await log.sync();
   const grants = await MediaGrantSigner.open(db);
-  const gateway = deps.gateway ?? new TestGateway();
+  const gateway = deps.gateway ?? new TestGateway({ stateFile: deps.gatewayStateFile });
   const idempotency = new IdempotencyStore(db, { waitMs: options.idempotencyWaitMs, staleMs: options.idempotencyStaleMs });
   const catalog = new CatalogReader(db, new DocStore(db));
   const addressPolicy = { allowLoopback: deps.webhookAllowPrivate ?? false };
@@ -109,6 +111,11 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
   await idempotency.prune(options.idempotencyRetentionMs);
   const pruneTimer = setInterval(prune, 3600_000);
   pruneTimer.unref();
+  // Charges a crash left without a record are voided once their intent is older than the TTL.
+  const sweep = () => void payments.sweepStaleIntents(options.paymentIntentTtlMs).catch((err) => deps.logger.error({ err }, 'sweeping payment intents failed'));
+  sweep();
+  const sweepTimer = setInterval(sweep, Math.max(500, Math.floor(options.paymentIntentTtlMs / 4)));
+  sweepTimer.unref();
   // Payouts a crash left half-way are finished in the background, not before the server answers.
   void payouts.resumeOpen().catch((err) => deps.logger.error({ err }, 'resuming open payouts failed'));
   return {
@@ -135,6 +142,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
     },
     async close() {
       clearInterval(pruneTimer);
+      clearInterval(sweepTimer);
       await renewals.stop();
       await webhooks.stop();
     },

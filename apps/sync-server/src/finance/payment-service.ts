@@ -114,6 +114,11 @@ export class PaymentService {
     }
     const paymentId = newId('pay');
     const gatewayKey = owned === undefined ? paymentId : `${user.id}:${owned.key}`;
+    // Known before charged: a crash from here on leaves a pending intent that the sweep resolves.
+    await this.d.db.query(
+      `INSERT INTO payment_intents (id, gateway_key, fan_id, creator_id, kind, amount, currency, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')`,
+      [paymentId, gatewayKey, user.id, purchase.creatorId, purchase.kind, purchase.amount.amount, purchase.amount.currency],
+    );
     const { result } = await withRetries<ChargeResult>(
       () =>
         this.d.gateway
@@ -126,25 +131,38 @@ export class PaymentService {
       throw new ApiError('PAYMENT_UNAVAILABLE', 'The payment processor is not answering; nothing was charged. Retry later with the same Idempotency-Key.', { reason: result.code }, { 'retry-after': '5' });
     }
     if (!result.ok) {
-      const error: StoredResponse = { status: 402, error: { code: 'PAYMENT_DECLINED', message: 'Payment declined', details: { reason: result.code } } };
-      await this.d.db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO payments (id, fan_id, creator_id, kind, product_id, amount, currency, platform_fee, creator_net, status, decline_code)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $6, 'declined', $8)`,
-          [paymentId, user.id, purchase.creatorId, purchase.kind, purchase.productId, purchase.amount.amount, purchase.amount.currency, result.code],
-        );
-        if (owned !== undefined) await this.d.idempotency.complete(tx, owned, error);
-      });
-      return replay(error);
+      const code = result.code;
+      return replay(await this.d.db.transaction((tx) => this.recordDecline(tx, user, purchase, paymentId, code, owned)));
     }
-    let recorded: { data: Record<string, unknown>; queued: number };
+    let recorded: { data: Record<string, unknown>; queued: number } | { declined: StoredResponse };
     try {
-      recorded = await this.d.db.transaction((tx) => this.record(tx, user, purchase, paymentId, result.chargeId, owned, body.paymentMethod.cardToken));
+      recorded = await this.d.db.transaction(async (tx) => {
+        // Serialised with the sweep on this gateway key: a charge it voided is never recorded afterwards.
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`intent:${gatewayKey}`]);
+        const voided = await tx.query(`SELECT 1 FROM payment_intents WHERE gateway_key = $1 AND status = 'voided'`, [gatewayKey]);
+        if (voided.length > 0) return { declined: await this.recordDecline(tx, user, purchase, paymentId, 'charge_voided', owned) };
+        await tx.query(`UPDATE payment_intents SET status = 'recorded', updated_at = now() WHERE id = $1`, [paymentId]);
+        return this.record(tx, user, purchase, paymentId, result.chargeId, owned, body.paymentMethod.cardToken);
+      });
     } catch (err) {
       throw await this.voidUnrecorded(purchase, paymentId, result.chargeId, owned, err);
     }
+    if ('declined' in recorded) return replay(recorded.declined);
     this.d.onCommitted(recorded.queued);
     return recorded.data;
+  }
+
+  /** A declined payment moves no money: the row, the intent's outcome and the key's stored 402, in one transaction. */
+  private async recordDecline(tx: Queryable, user: AuthUser, p: Purchase, paymentId: string, reason: string, owned: OwnedKey | undefined): Promise<StoredResponse> {
+    const error: StoredResponse = { status: 402, error: { code: 'PAYMENT_DECLINED', message: 'Payment declined', details: { reason } } };
+    await tx.query(
+      `INSERT INTO payments (id, fan_id, creator_id, kind, product_id, amount, currency, platform_fee, creator_net, status, decline_code)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $6, 'declined', $8)`,
+      [paymentId, user.id, p.creatorId, p.kind, p.productId, p.amount.amount, p.amount.currency, reason],
+    );
+    await tx.query(`UPDATE payment_intents SET status = 'declined', updated_at = now() WHERE id = $1`, [paymentId]);
+    if (owned !== undefined) await this.d.idempotency.complete(tx, owned, error);
+    return error;
   }
 
   /**
@@ -161,6 +179,7 @@ export class PaymentService {
       if (!r.ok) reason = r.message;
     }
     this.d.onChargeVoided(voided ? 'voided' : 'void_failed');
+    if (voided) await this.d.db.query(`UPDATE payment_intents SET status = 'voided', updated_at = now() WHERE id = $1`, [paymentId]).catch(() => {});
     const context = { paymentId, chargeId, kind: p.kind, creatorId: p.creatorId, amount: p.amount, err: cause };
     if (!voided) {
       // Needs a person: the card carries a charge that has no record. The log line names it for reconciliation.
@@ -257,6 +276,40 @@ export class PaymentService {
     if (p.kind === 'tip') queued += (await enqueueWebhookEvent(tx, p.creatorId, 'tip.received', event)).deliveries;
     if (owned !== undefined) await this.d.idempotency.complete(tx, owned, { status: 201, data });
     return { data, queued };
+  }
+
+  /**
+   * Resolves intents left pending longer than ttlMs (the process died between charge and record, or the
+   * gateway never answered): if no intent with the same gateway key was recorded, whatever was charged with
+   * that key is voided at the gateway, so no charge outlives its missing record. Returns how many keys it resolved.
+   */
+  async sweepStaleIntents(ttlMs: number): Promise<number> {
+    const stale = await this.d.db.query<{ gateway_key: string }>(
+      `SELECT DISTINCT gateway_key FROM payment_intents WHERE status = 'pending' AND created_at < now() - ($1::bigint * interval '1 millisecond') LIMIT 100`,
+      [ttlMs],
+    );
+    for (const { gateway_key: key } of stale) {
+      await this.d.db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`intent:${key}`]);
+        const recorded = await tx.query(`SELECT 1 FROM payment_intents WHERE gateway_key = $1 AND status = 'recorded'`, [key]);
+        if (recorded.length > 0) {
+          // A retry with the same key recorded the charge: the dead attempt's intent is only history.
+          await tx.query(`UPDATE payment_intents SET status = 'superseded', updated_at = now() WHERE gateway_key = $1 AND status = 'pending'`, [key]);
+          return;
+        }
+        const r = await this.d.gateway.voidByKey(key);
+        if (!r.ok) {
+          this.d.logger.error({ gatewayKey: key, error: r.message }, 'could not void the charge of a stale payment intent; will retry');
+          return;
+        }
+        await tx.query(`UPDATE payment_intents SET status = 'voided', updated_at = now() WHERE gateway_key = $1 AND status = 'pending'`, [key]);
+        if (r.voided) {
+          this.d.onChargeVoided('voided');
+          this.d.logger.warn({ gatewayKey: key }, 'stale payment intent: its charge was never recorded and has been voided');
+        }
+      });
+    }
+    return stale.length;
   }
 
   /**

@@ -2,6 +2,7 @@
 // A real processor goes behind the same interface. Gateways must be idempotent on idempotencyKey: a
 // retried charge with the same key returns the first charge instead of charging again.
 import { randomBytes } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { canonicalJson, type Money } from '@fanz/core';
 import { generateWebhookSecret } from '../webhooks/standard-webhooks.js';
 import { signGatewayNotification, type GatewayNotification } from './gateway-notifications.js';
@@ -29,6 +30,8 @@ export interface PaymentGateway {
    * per charge. A later charge with the same idempotency key reports `charge_voided` instead of succeeding.
    */
   void(chargeId: string, amount: Money): Promise<{ ok: true; voidId: string } | { ok: false; message: string }>;
+  /** Voids whatever charge was made with this idempotency key; `voided: false` when none was made. */
+  voidByKey(idempotencyKey: string): Promise<{ ok: true; voided: boolean } | { ok: false; message: string }>;
 }
 
 /**
@@ -37,12 +40,43 @@ export interface PaymentGateway {
  */
 export const TEST_CARD_TOKENS = ['tok_visa_success', 'tok_card_declined', 'tok_network_error', 'tok_flaky'] as const;
 
+type GatewayEvent =
+  | { t: 'charge'; key: string; chargeId: string; amount: Money }
+  | { t: 'void'; chargeId: string; id: string }
+  | { t: 'refund'; chargeId: string; id: string };
+
 export class TestGateway implements PaymentGateway {
   readonly name = 'test';
   readonly notificationSecret: string;
 
-  constructor(options: { notificationSecret?: string } = {}) {
+  private readonly stateFile: string | undefined;
+
+  /**
+   * `stateFile` (TEST_GATEWAY_STATE_FILE): the gateway's own durable record, an append-only JSON-lines file
+   * of charges, voids and refunds written before each answer, so it outlives a crash of the server, as a
+   * real processor's records do (the fault tests compare it with the database after SIGKILL).
+   */
+  constructor(options: { notificationSecret?: string; stateFile?: string } = {}) {
     this.notificationSecret = options.notificationSecret ?? generateWebhookSecret();
+    this.stateFile = options.stateFile;
+    if (this.stateFile && existsSync(this.stateFile)) {
+      for (const line of readFileSync(this.stateFile, 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        let e: GatewayEvent;
+        try {
+          e = JSON.parse(line) as GatewayEvent;
+        } catch {
+          continue; // a line torn by a crash was never acknowledged
+        }
+        if (e.t === 'charge') this.charges.set(e.key, { chargeId: e.chargeId, amount: e.amount });
+        else if (e.t === 'void') this.voids.set(e.chargeId, e.id);
+        else this.refunds.set(e.chargeId, e.id);
+      }
+    }
+  }
+
+  private persist(e: GatewayEvent): void {
+    if (this.stateFile) appendFileSync(this.stateFile, JSON.stringify(e) + '\n');
   }
   /** Every attempt that reached the gateway, successful or not (tests count these). */
   attempts = 0;
@@ -90,6 +124,7 @@ export class TestGateway implements PaymentGateway {
         return { ok: false, retriable: false, code: 'invalid_card_token', message: 'Unknown test card token' };
     }
     const chargeId = `ch_test_${randomBytes(12).toString('hex')}`;
+    this.persist({ t: 'charge', key: req.idempotencyKey, chargeId, amount: req.amount });
     this.charges.set(req.idempotencyKey, { chargeId, amount: req.amount });
     return { ok: true, chargeId };
   }
@@ -103,12 +138,20 @@ export class TestGateway implements PaymentGateway {
     return [...this.voids.keys()];
   }
 
+  async voidByKey(idempotencyKey: string): Promise<{ ok: true; voided: boolean } | { ok: false; message: string }> {
+    const charge = this.charges.get(idempotencyKey);
+    if (!charge) return { ok: true, voided: false };
+    const r = await this.void(charge.chargeId);
+    return r.ok ? { ok: true, voided: true } : r;
+  }
+
   async void(chargeId: string): Promise<{ ok: true; voidId: string } | { ok: false; message: string }> {
     await new Promise((r) => setImmediate(r));
     if (![...this.charges.values()].some((c) => c.chargeId === chargeId)) return { ok: false, message: `no charge ${chargeId}` };
     let voidId = this.voids.get(chargeId);
     if (!voidId) {
       voidId = `void_test_${randomBytes(12).toString('hex')}`;
+      this.persist({ t: 'void', chargeId, id: voidId });
       this.voids.set(chargeId, voidId);
     }
     return { ok: true, voidId };
@@ -136,6 +179,7 @@ export class TestGateway implements PaymentGateway {
     let refundId = this.refunds.get(chargeId);
     if (!refundId) {
       refundId = `re_test_${randomBytes(12).toString('hex')}`;
+      this.persist({ t: 'refund', chargeId, id: refundId });
       this.refunds.set(chargeId, refundId);
     }
     return { ok: true, refundId };
