@@ -65,6 +65,20 @@ describe('uploads start when a post goes public', () => {
     expect(done.state, done.error ?? '').toBe('done');
   }, 60_000);
 
+  it('"publish now" keeps the post a draft until its media is on the server, then publishes it', async () => {
+    const itemId = await readyItem('publish now clip');
+    const post = await backend.api.postSave({ title: 'Now', mediaIds: [itemId], visibility: 'free' });
+    const r = await backend.api.postPublish({ id: post.id });
+    expect(r).toMatchObject({ waitingForUpload: true, post: { id: post.id, status: 'draft' } });
+    await expect.poll(async () => (await backend.api.postsList()).find((p) => p.id === post.id)?.status, { timeout: 30_000 }).toBe('published');
+    const published = (await backend.api.postsList()).find((p) => p.id === post.id)!;
+    const uploaded = backend.studio.db.prepare('SELECT completed_at FROM media_uploads WHERE item_id = ?').pluck().get(itemId) as number;
+    expect(uploaded).toBeLessThanOrEqual(Date.parse(published.publishedAt!));
+    // Media already on the server: a second post with it is published at once.
+    const again = await backend.api.postSave({ title: 'Again', mediaIds: [itemId], visibility: 'free' });
+    expect(await backend.api.postPublish({ id: again.id })).toMatchObject({ waitingForUpload: false, post: { status: 'published' } });
+  }, 60_000);
+
   it('media still being transcoded when its post is scheduled uploads once the transcode is done', async () => {
     const src = await makeVideo(join(dir, 'fresh clip.mp4'), { width: 320, height: 180, durationS: 2, audio: false });
     const imported = await backend.api.importPaths({ paths: [src] });

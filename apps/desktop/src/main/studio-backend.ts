@@ -15,6 +15,8 @@ import { LedgerService } from './services/ledger/ledger-service.js';
 import { publishCheck } from './services/scoring/publish-check.js';
 import { attachPublishing, catalogKindOf } from './services/publish/publishing.js';
 import { MEDIA_PROCESS } from './services/jobs/media-process.js';
+import { PendingPublishes } from './services/publish/pending-publishes.js';
+import { UPLOAD } from './services/publish/upload-job.js';
 import { StudioApiError, postDraftSchema, type JobView, type LibraryItemView, type StudioApi, type StudioEvent } from '../shared/studio-api.js';
 
 export interface BackendOptions {
@@ -88,12 +90,15 @@ export function openBackend(o: BackendOptions): StudioBackend {
   // Media of posts going public goes to the server as `upload` jobs: on schedule, and for edits synced from
   // elsewhere (debounced: a sync delivers many updates at once).
   const publishing = attachPublishing(studio, catalog);
+  const pendingPublishes = new PendingPublishes(publishing.deps, catalog);
   let uploadScan: NodeJS.Timeout | null = null;
   const scanForUploads = () => {
     uploadScan ??= setTimeout(() => {
       uploadScan = null;
       try {
         publishing.enqueueForPosts(catalog.listPosts(), { automatic: true });
+        // "Publish now" posts whose uploads have all finished go public.
+        pendingPublishes.flush();
       } catch {
         // signed out meanwhile: nothing to upload to
       }
@@ -103,7 +108,7 @@ export function openBackend(o: BackendOptions): StudioBackend {
   // Media of a post that went public before its transcode finished uploads once the transcode is done.
   studio.queue.on('change', (id: string) => {
     const job = studio.queue.get(id);
-    if (job?.kind === MEDIA_PROCESS && job.state === 'done') scanForUploads();
+    if ((job?.kind === MEDIA_PROCESS || job?.kind === UPLOAD) && job.state === 'done') scanForUploads();
   });
   catalog.on('session', scanForUploads);
   scanForUploads();
@@ -263,6 +268,9 @@ export function openBackend(o: BackendOptions): StudioBackend {
       const post = catalog.schedule(id, at);
       publishing.enqueueForPosts([post]);
       return post;
+    },
+    async postPublish({ id }) {
+      return pendingPublishes.request(id);
     },
     async postUnschedule({ id }) {
       return catalog.unschedule(id);

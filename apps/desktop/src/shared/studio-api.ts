@@ -89,6 +89,7 @@ export const apiInputSchemas = {
   postPublishCheck: postDraftSchema,
   postSchedule: z.strictObject({ id: z.string().min(1).max(64), at: z.string().max(64) }),
   postUnschedule: idParam,
+  postPublish: idParam,
   postDelete: idParam,
   syncStatus: z.undefined(),
   syncNow: z.undefined(),
@@ -236,6 +237,11 @@ export interface StudioApi {
   postPublishCheck(draft: PostDraft): Promise<PublishCheckResult>;
   postSchedule(p: { id: string; at: string }): Promise<Post>;
   postUnschedule(p: { id: string }): Promise<Post>;
+  /**
+   * Publishes a post now, upload first: when its media is not on the server yet the post stays a draft,
+   * the uploads are queued and it goes public when they finish (`waitingForUpload`).
+   */
+  postPublish(p: { id: string }): Promise<{ post: Post; waitingForUpload: boolean }>;
   postDelete(p: { id: string }): Promise<{ deleted: boolean }>;
   syncStatus(): Promise<SyncStatus>;
   syncNow(): Promise<SyncStatus>;

@@ -191,7 +191,7 @@ function Editor({ post, onSaved }: { post: Post | null; onSaved: (id: string) =>
   }
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
 
-  const save = async (e: FormEvent, then?: 'schedule' | 'unschedule') => {
+  const save = async (e: FormEvent, then?: 'schedule' | 'unschedule' | 'publish') => {
     e.preventDefault();
     setError(null);
     setNotice(null);
@@ -218,7 +218,7 @@ function Editor({ post, onSaved }: { post: Post | null; onSaved: (id: string) =>
     try {
       // A post that is (or is about to be) public is checked against the stored labels first; a warning
       // must be confirmed before saving. Drafts are never held back.
-      const goingPublic = then === 'schedule' || (then !== 'unschedule' && post !== null && post.status !== 'draft');
+      const goingPublic = then === 'schedule' || then === 'publish' || (then !== 'unschedule' && post !== null && post.status !== 'draft');
       if (goingPublic) {
         const key = JSON.stringify(draft);
         const check = await client.api.postPublishCheck(draft);
@@ -242,7 +242,21 @@ function Editor({ post, onSaved }: { post: Post | null; onSaved: (id: string) =>
       } else if (then === 'unschedule') {
         saved = await client.api.postUnschedule({ id: saved.id });
       }
-      setNotice(then === 'schedule' ? `Scheduled for ${new Date(saved.scheduledAt!).toLocaleString()} (${TIME_ZONE})` : 'Saved');
+      let waiting = false;
+      if (then === 'publish') {
+        const r = await client.api.postPublish({ id: saved.id });
+        saved = r.post;
+        waiting = r.waitingForUpload;
+      }
+      setNotice(
+        then === 'schedule'
+          ? `Scheduled for ${new Date(saved.scheduledAt!).toLocaleString()} (${TIME_ZONE})`
+          : then === 'publish'
+            ? waiting
+              ? 'Uploading the media first: the post goes public as soon as the upload is done (progress in Jobs).'
+              : 'Published'
+            : 'Saved',
+      );
       setForm(fromPost(saved));
       setBaseline(fromPost(saved));
       onSaved(saved.id);
@@ -351,6 +365,9 @@ function Editor({ post, onSaved }: { post: Post | null; onSaved: (id: string) =>
         {notice ? <div className="notice" data-testid="post-notice">{notice}</div> : null}
         <div className="row">
           <button type="submit" className="primary" data-testid="post-save">Save</button>
+          {post?.status !== 'published' ? (
+            <button type="button" data-testid="post-publish" onClick={(e) => void save(e, 'publish')}>Save and publish now</button>
+          ) : null}
           {post ? <span className="muted" data-testid="post-status">{statusLabel(post)}</span> : null}
         </div>
       </form>
