@@ -106,6 +106,11 @@ test('import, post with a price, schedule, edit offline, and the server copy mat
 
   await expect(page.getByTestId('recommendations')).toContainText('sunset-walk');
 
+  // Scheduling queued the upload of the clip's renditions; the Jobs screen says so in words.
+  await page.getByTestId('nav-jobs').click();
+  await expect(page.getByTestId('job-text').filter({ hasText: /^Uploaded '/ })).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('nav-posts').click();
+
   // Drag the post one day later on the month calendar: same time of day, next day.
   await page.getByTestId('nav-schedule').click();
   await page.getByTestId('schedule-month').click();
