@@ -60,7 +60,7 @@ describe.each(BACKENDS)('payouts on %s', (backend) => {
     for (const bad of [
       { ...body, amount: { amount: 10.5, currency: 'USD' } },
       { ...body, method: 'crypto' },
-      { ...body, schedule: 'weekly' },
+      { ...body, schedule: 'yearly' },
       { ...body, amount: { amount: 0, currency: 'USD' } },
     ]) {
       expect((await requestPayout(srv.url, creator, device, bad)).status).toBe(400);

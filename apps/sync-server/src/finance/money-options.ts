@@ -2,6 +2,7 @@
 // defaults and the few that can be set from the environment. Kept apart so config.ts imports only this.
 import type { RetryOptions } from '../payments/retry.js';
 import type { WebhookDispatchOptions } from '../webhooks/webhook-dispatcher.js';
+import { DEFAULT_PAYOUT_SCHEDULE_OPTIONS, type PayoutScheduleOptions } from './payout-schedules.js';
 import { DEFAULT_RENEWAL_OPTIONS, type RenewalOptions } from './subscription-renewals.js';
 
 export interface MoneyOptions {
@@ -19,6 +20,8 @@ export interface MoneyOptions {
   paymentIntentTtlMs: number;
   /** Subscription renewals and dunning (subscription-renewals.ts). */
   renewals: RenewalOptions;
+  /** Standing payout schedules (payout-schedules.ts). */
+  payoutSchedules: PayoutScheduleOptions;
 }
 
 export const DEFAULT_MONEY_OPTIONS: MoneyOptions = {
@@ -32,10 +35,12 @@ export const DEFAULT_MONEY_OPTIONS: MoneyOptions = {
   webhooks: { retryBaseMs: 5_000, retryMaxMs: 6 * 3600_000, maxAttempts: 10, timeoutMs: 10_000, pollMs: 1_000 },
   renewals: DEFAULT_RENEWAL_OPTIONS,
   paymentIntentTtlMs: 15 * 60_000,
+  payoutSchedules: DEFAULT_PAYOUT_SCHEDULE_OPTIONS,
 };
 
 /** Options as given in ServerConfig: any subset, nested groups too. */
-export type MoneyOptionsInput = Partial<Omit<MoneyOptions, 'paymentRetry' | 'webhooks' | 'renewals'>> & {
+export type MoneyOptionsInput = Partial<Omit<MoneyOptions, 'paymentRetry' | 'webhooks' | 'renewals' | 'payoutSchedules'>> & {
+  payoutSchedules?: Partial<PayoutScheduleOptions>;
   paymentRetry?: Partial<RetryOptions>;
   webhooks?: Partial<WebhookDispatchOptions>;
   renewals?: Partial<RenewalOptions>;
@@ -68,5 +73,7 @@ export function loadMoneyOptions(env: NodeJS.ProcessEnv): MoneyOptionsInput {
   const renewalLease = envInt(env, 'RENEWAL_LEASE_MS');
   if (renewalLease !== undefined) renewals.leaseMs = Math.max(500, renewalLease);
   if (Object.keys(renewals).length) out.renewals = renewals;
+  const schedulePoll = envInt(env, 'PAYOUT_SCHEDULE_POLL_MS');
+  if (schedulePoll !== undefined) out.payoutSchedules = { pollMs: Math.max(100, schedulePoll) };
   return out;
 }

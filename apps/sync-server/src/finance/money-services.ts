@@ -24,6 +24,7 @@ import { IdempotencyStore } from './idempotency.js';
 import { MediaGrantSigner } from './media-grants.js';
 import { PaymentService } from './payment-service.js';
 import { PayoutService } from './payout-service.js';
+import { PayoutSchedules } from './payout-schedules.js';
 import { SubscriptionRenewals } from './subscription-renewals.js';
 import { DEFAULT_MONEY_OPTIONS, type MoneyOptions, type MoneyOptionsInput } from './money-options.js';
 
@@ -38,6 +39,8 @@ export interface MoneyServices {
   webhooks: WebhookDispatcher;
   /** Renews subscriptions at their period's end, with dunning; fans cancel through it. */
   renewals: SubscriptionRenewals;
+  /** Runs standing weekly/monthly payout schedules once per period. */
+  payoutSchedules: PayoutSchedules;
   /**
    * Sends a webhook event to the owner's subscribed endpoints (e.g. content.uploaded from the upload
    * routes). Pass the transaction that writes what the event reports, so both commit or neither does.
@@ -70,6 +73,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
     paymentRetry: { ...DEFAULT_MONEY_OPTIONS.paymentRetry, ...deps.options?.paymentRetry },
     webhooks: { ...DEFAULT_MONEY_OPTIONS.webhooks, ...deps.options?.webhooks },
     renewals: { ...DEFAULT_MONEY_OPTIONS.renewals, ...deps.options?.renewals },
+    payoutSchedules: { ...DEFAULT_MONEY_OPTIONS.payoutSchedules, ...deps.options?.payoutSchedules },
   };
   const { db } = deps;
   const log = new TransparencyLog(db, await loadLogKey(db));
@@ -105,8 +109,10 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
     onCommitted,
   );
   const renewals = new SubscriptionRenewals(db, log, gateway, deps.logger.child({ component: 'renewals' }), onCommitted, options.renewals);
+  const payoutSchedules = new PayoutSchedules(db, payouts, deps.logger.child({ component: 'payout-schedules' }), onCommitted, options.payoutSchedules);
   webhooks.start();
   renewals.start();
+  payoutSchedules.start();
   const prune = () => void idempotency.prune(options.idempotencyRetentionMs).catch((err) => deps.logger.warn({ err }, 'pruning idempotency keys failed'));
   await idempotency.prune(options.idempotencyRetentionMs);
   const pruneTimer = setInterval(prune, 3600_000);
@@ -126,6 +132,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
     catalog,
     webhooks,
     renewals,
+    payoutSchedules,
     async emitEvent(ownerId, type, data, tx) {
       const { id, deliveries } = await enqueueWebhookEvent(tx ?? db, ownerId, type, data);
       // Inside a caller's transaction the row is not visible yet; the dispatcher's poll picks it up.
@@ -136,7 +143,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
       subscriptionRoutes(table, { docs: deps.docs, catalog, renewals });
       paymentRoutes(table, payments, gateway.notificationSecret);
       accessRoutes(table, { db, grants });
-      financeRoutes(table, payouts);
+      financeRoutes(table, payouts, payoutSchedules);
       logRoutes(table, { log, auth });
       webhookRoutes(table, db, addressPolicy);
     },
@@ -144,6 +151,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
       clearInterval(pruneTimer);
       clearInterval(sweepTimer);
       await renewals.stop();
+      await payoutSchedules.stop();
       await webhooks.stop();
     },
   };

@@ -8,7 +8,8 @@ export const PAYOUT_MAX_SKEW_MS = 5 * 60_000;
 export const payoutBodySchema = z.strictObject({
   amount: positiveMoneySchema,
   method: z.enum(['paxum', 'bank_transfer']),
-  schedule: z.literal('immediate'),
+  /** `immediate` pays now; `weekly`/`monthly` set up a standing schedule the server runs once per period. */
+  schedule: z.enum(['immediate', 'weekly', 'monthly']),
   /** Fresh random value per request (16-128 base64url characters); the server refuses a nonce it has seen. */
   nonce: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, { message: 'nonce must be 16-128 base64url characters' }),
   /** When the device signed it (ISO 8601); more than 5 minutes from the server clock is refused. */
@@ -27,6 +28,16 @@ export const payoutResultSchema = z.object({
   failure_reason: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
+});
+
+export const scheduleResultSchema = z.object({
+  schedule_id: z.string(),
+  schedule: z.enum(['weekly', 'monthly']),
+  amount: moneySchema,
+  method: z.enum(['paxum', 'bank_transfer']),
+  status: z.enum(['active', 'canceled']),
+  next_run_at: z.string().nullable(),
+  created_at: z.string(),
 });
 
 const balanceLine = z.object({ available: moneySchema, pending: moneySchema, paidOut: moneySchema, lifetimeEarnings: moneySchema });

@@ -8,8 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { payoutFee, newId, type Money } from '@fanz/core';
 import { verifyJson } from '@fanz/core/node';
 import type { Logger } from 'pino';
-import type { Database } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
 import { ApiError } from '../errors.js';
+import { newId as newServerId } from '../ids.js';
 import type { PayoutMethod, PayoutProcessor } from '../payments/payout-processor.js';
 import type { TransparencyLog } from '../transparency-log/transparency-log.js';
 import { enqueueWebhookEvent } from '../webhooks/webhook-events.js';
@@ -46,6 +47,33 @@ export function payoutView(r: PayoutRow) {
     failure_reason: r.failure_reason,
     created_at: new Date(r.created_at).toISOString(),
     updated_at: new Date(r.updated_at).toISOString(),
+  };
+}
+
+export interface ScheduleRow {
+  id: string;
+  creator_id: string;
+  amount: string | number;
+  currency: string;
+  method: PayoutMethod;
+  every: 'weekly' | 'monthly';
+  device_key_id: string;
+  signature: string;
+  request_body: string;
+  next_run_at: Date | string;
+  active: boolean;
+  created_at: Date | string;
+}
+
+export function scheduleView(r: ScheduleRow) {
+  return {
+    schedule_id: r.id,
+    schedule: r.every,
+    amount: m(r.amount, r.currency),
+    method: r.method,
+    status: r.active ? ('active' as const) : ('canceled' as const),
+    next_run_at: r.active ? new Date(r.next_run_at).toISOString() : null,
+    created_at: new Date(r.created_at).toISOString(),
   };
 }
 
@@ -94,9 +122,12 @@ export class PayoutService {
     if (idempotencyKey === undefined) return this.run(creatorId, body, keyId, signed.signature!, signed.rawBody, undefined);
     const claim = await this.idempotency.claim(creatorId, idempotencyKey, requestHash('POST /api/v1/finance/payouts', body));
     if (!claim.owner) {
-      // The stored response names the payout; a retry sees its current state.
-      const stored = replay(claim.response) as { payout_id: string };
-      const row = (await this.db.query<PayoutRow>('SELECT * FROM payouts WHERE id = $1', [stored.payout_id]))[0]!;
+      // The stored response names the payout (or schedule); a retry sees its current state.
+      const stored = replay(claim.response) as { payout_id?: string; schedule_id?: string };
+      if (stored.schedule_id) {
+        return scheduleView((await this.db.query<ScheduleRow>('SELECT * FROM payout_schedules WHERE id = $1', [stored.schedule_id]))[0]!);
+      }
+      const row = (await this.db.query<PayoutRow>('SELECT * FROM payouts WHERE id = $1', [stored.payout_id!]))[0]!;
       return payoutView(row);
     }
     const owned: OwnedKey = { userId: creatorId, key: idempotencyKey, token: claim.token };
@@ -112,55 +143,92 @@ export class PayoutService {
   }
 
   private async run(creatorId: string, body: PayoutBody, keyId: string, signature: string, rawBody: unknown, owned: OwnedKey | undefined) {
-    const { fee, net } = payoutFee(body.amount);
-    const cur = body.amount.currency;
+    if (body.schedule !== 'immediate') return this.createSchedule(creatorId, body, keyId, signature, rawBody, owned);
     const payoutId = newId('po');
-    const reference = `FZ-${randomBytes(8).toString('hex').toUpperCase()}`;
     const queued = await this.db.transaction(async (tx) => {
-      const fresh = await tx.query(
-        `INSERT INTO payout_nonces (device_key_id, nonce, payout_id, signed_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (device_key_id, nonce) DO NOTHING RETURNING nonce`,
-        [keyId, body.nonce, payoutId, new Date(body.timestamp)],
-      );
-      if (fresh.length === 0) {
-        throw new ApiError('NONCE_REUSED', 'This signed payout request was already used; the device must sign a new one (fresh nonce).', { nonce: body.nonce });
-      }
-      const logIndex = await this.log.allocate(tx);
-      const earnings = accountId('creator_earnings', creatorId, cur);
-      const available = await accountBalance(tx, earnings, true);
-      if (available < body.amount.amount) {
-        throw new ApiError('INSUFFICIENT_FUNDS', 'The payout is larger than the available balance.', {
-          available: m(available, cur),
-          requested: body.amount,
-        });
-      }
-      const transactionId = newId('txn');
-      const legs = [{ debit: earnings, credit: accountId('payouts_in_transit', creatorId, cur), amount: body.amount.amount }];
-      await postTransaction(tx, { id: transactionId, kind: 'payout_hold', referenceId: payoutId, creatorId, currency: cur, logIndex, legs });
-      await tx.query(
-        `INSERT INTO payouts (id, creator_id, amount, currency, fee, net, method, status, reference_number, device_key_id, signature, request_body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'requested', $8, $9, $10, $11)`,
-        [payoutId, creatorId, body.amount.amount, cur, fee.amount, net.amount, body.method, reference, keyId, signature, JSON.stringify(rawBody)],
-      );
-      // A device-signed entry carries the device's own signature over the request.
-      await this.log.append(tx, logIndex, {
-        kind: 'payout.requested',
-        creatorId,
-        payoutId,
-        transactionId,
-        amount: body.amount,
-        fee,
-        net,
-        method: body.method,
-        transfers: legs,
-        device: { keyId, signature, request: rawBody },
-      });
-      const { deliveries } = await enqueueWebhookEvent(tx, creatorId, 'creator.payout.requested', { payoutId, amount: body.amount, fee, net, method: body.method, referenceNumber: reference });
+      await this.useNonce(tx, keyId, body, payoutId);
+      const deliveries = await this.hold(tx, { creatorId, payoutId, amount: body.amount, method: body.method, keyId, signature, rawBody });
       if (owned !== undefined) await this.idempotency.complete(tx, owned, { status: 201, data: { payout_id: payoutId } });
       return deliveries;
     });
     this.onCommitted(queued);
     return payoutView(await this.drive(payoutId));
+  }
+
+  /** Records the signed request's nonce as used, in the caller's transaction; 409 NONCE_REUSED when it was. */
+  private async useNonce(tx: Queryable, keyId: string, body: PayoutBody, usedBy: string): Promise<void> {
+    const fresh = await tx.query(
+      `INSERT INTO payout_nonces (device_key_id, nonce, payout_id, signed_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (device_key_id, nonce) DO NOTHING RETURNING nonce`,
+      [keyId, body.nonce, usedBy, new Date(body.timestamp)],
+    );
+    if (fresh.length === 0) {
+      throw new ApiError('NONCE_REUSED', 'This signed payout request was already used; the device must sign a new one (fresh nonce).', { nonce: body.nonce });
+    }
+  }
+
+  /**
+   * Moves `amount` from the creator's earnings to payouts-in-transit under a row lock (no overdraw), with the
+   * payout row, its device-signed log entry and webhook, in the caller's transaction. Returns queued deliveries.
+   */
+  async hold(
+    tx: Queryable,
+    p: { creatorId: string; payoutId: string; amount: Money; method: PayoutMethod; keyId: string; signature: string; rawBody: unknown; scheduleRun?: { scheduleId: string; period: string } },
+  ): Promise<number> {
+    const { creatorId, payoutId, amount } = p;
+    const { fee, net } = payoutFee(amount);
+    const cur = amount.currency;
+    const reference = `FZ-${randomBytes(8).toString('hex').toUpperCase()}`;
+    const logIndex = await this.log.allocate(tx);
+    const earnings = accountId('creator_earnings', creatorId, cur);
+    const available = await accountBalance(tx, earnings, true);
+    if (available < amount.amount) {
+      throw new ApiError('INSUFFICIENT_FUNDS', 'The payout is larger than the available balance.', {
+        available: m(available, cur),
+        requested: amount,
+      });
+    }
+    const transactionId = newId('txn');
+    const legs = [{ debit: earnings, credit: accountId('payouts_in_transit', creatorId, cur), amount: amount.amount }];
+    await postTransaction(tx, { id: transactionId, kind: 'payout_hold', referenceId: payoutId, creatorId, currency: cur, logIndex, legs });
+    await tx.query(
+      `INSERT INTO payouts (id, creator_id, amount, currency, fee, net, method, status, reference_number, device_key_id, signature, request_body)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'requested', $8, $9, $10, $11)`,
+      [payoutId, creatorId, amount.amount, cur, fee.amount, net.amount, p.method, reference, p.keyId, p.signature, JSON.stringify(p.rawBody)],
+    );
+    // A device-signed entry carries the device's own signature over the request (for a standing schedule,
+    // the request that set it up, plus which schedule and period this payout is).
+    await this.log.append(tx, logIndex, {
+      kind: 'payout.requested',
+      creatorId,
+      payoutId,
+      transactionId,
+      amount,
+      fee,
+      net,
+      method: p.method,
+      transfers: legs,
+      device: { keyId: p.keyId, signature: p.signature, request: p.rawBody },
+      ...(p.scheduleRun ? { schedule: p.scheduleRun } : {}),
+    });
+    const { deliveries } = await enqueueWebhookEvent(tx, creatorId, 'creator.payout.requested', { payoutId, amount, fee, net, method: p.method, referenceNumber: reference });
+    return deliveries;
+  }
+
+  /** A standing weekly/monthly schedule, signed once by the device; the scheduler runs it (payout-schedules.ts). */
+  private async createSchedule(creatorId: string, body: PayoutBody, keyId: string, signature: string, rawBody: unknown, owned: OwnedKey | undefined) {
+    const scheduleId = newServerId('psch');
+    const row = await this.db.transaction(async (tx) => {
+      await this.useNonce(tx, keyId, body, scheduleId);
+      const rows = await tx.query<ScheduleRow>(
+        `INSERT INTO payout_schedules (id, creator_id, amount, currency, method, every, device_key_id, signature, request_body, next_run_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + ($10::text)::interval) RETURNING *`,
+        [scheduleId, creatorId, body.amount.amount, body.amount.currency, body.method, body.schedule, keyId, signature, JSON.stringify(rawBody), body.schedule === 'weekly' ? '7 days' : '1 month'],
+      );
+      if (owned !== undefined) await this.idempotency.complete(tx, owned, { status: 201, data: { schedule_id: scheduleId } });
+      return rows[0]!;
+    });
+    return scheduleView(row);
   }
 
   /** Moves a requested/processing payout through its processor to completed or failed. Safe to repeat. */

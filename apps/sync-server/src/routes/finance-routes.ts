@@ -1,13 +1,39 @@
 // /api/v1/finance: a creator's balance and payouts. Payout requests must carry a device signature.
 import { z } from 'zod';
 import { idempotencyKeyFrom } from '../finance/idempotency.js';
-import { balanceResultSchema, payoutBodySchema, payoutResultSchema } from '../finance/payout-schemas.js';
+import { balanceResultSchema, payoutBodySchema, payoutResultSchema, scheduleResultSchema } from '../finance/payout-schemas.js';
+import type { PayoutSchedules } from '../finance/payout-schedules.js';
 import type { PayoutService } from '../finance/payout-service.js';
+import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http/routes.js';
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
-export function financeRoutes(routes: RouteTable, payouts: PayoutService): void {
+const scheduleParams = z.object({ id: z.string().regex(/^psch_[0-9a-z]{10,60}$/, { message: 'expected a psch_ id' }) });
+
+export function financeRoutes(routes: RouteTable, payouts: PayoutService, schedules: PayoutSchedules): void {
+  routes.add({
+    method: 'GET',
+    url: '/api/v1/finance/payout-schedules',
+    summary: "The calling creator's standing payout schedules (weekly, monthly)",
+    tag: 'finance',
+    access: 'creator',
+    response: z.object({ schedules: z.array(scheduleResultSchema) }),
+    handler: async ({ user }) => ({ schedules: await schedules.list(user.id) }),
+  });
+  routes.add({
+    method: 'DELETE',
+    url: '/api/v1/finance/payout-schedules/:id',
+    summary: 'Stop a standing payout schedule (payouts already requested go on)',
+    tag: 'finance',
+    access: 'creator',
+    response: scheduleResultSchema,
+    handler: async ({ user, req }) => {
+      const p = scheduleParams.safeParse(req.params);
+      if (!p.success) throw new ApiError('VALIDATION_ERROR', 'The schedule id in the URL is not valid.', { param: 'id' });
+      return schedules.cancel(user.id, p.data.id);
+    },
+  });
   routes.add({
     method: 'GET',
     url: '/api/v1/finance/balance',
@@ -20,11 +46,11 @@ export function financeRoutes(routes: RouteTable, payouts: PayoutService): void 
   routes.add({
     method: 'POST',
     url: '/api/v1/finance/payouts',
-    summary: 'Request a payout (body signed by a registered device key: fanz-key-id, fanz-signature)',
+    summary: 'Request a payout now (schedule "immediate") or set up a standing weekly/monthly one (body signed by a registered device key: fanz-key-id, fanz-signature)',
     tag: 'finance',
     access: 'creator',
     body: payoutBodySchema,
-    response: payoutResultSchema,
+    response: z.union([payoutResultSchema, scheduleResultSchema]),
     status: 201,
     handler: async ({ body, user, req }) =>
       payouts.request(
