@@ -319,6 +319,24 @@ test("the fan's tip shows up in the creator's studio Earnings screen", async ({ 
   await expect(page.getByTestId('statement-row').filter({ hasText: '7.00 USD' })).toContainText('verified');
 });
 
+test('the access token is refreshed a minute before it expires, without a failed request first', async ({ browser }) => {
+  const page = await newFanPage(browser);
+  await page.clock.install();
+  await page.goto(`${server.url}/c/${creator.username}`);
+  await signUpInPage(page, 'clock');
+  const read = () => page.evaluate(() => JSON.parse(localStorage.getItem('fanz.session')!) as { accessToken: string; refreshToken: string });
+  const first = await read();
+  const refreshes: number[] = [];
+  page.on('response', (r) => r.url().endsWith('/api/v1/auth/refresh') && refreshes.push(r.status()));
+  // Access tokens live 15 minutes: nothing happens at 13 minutes, the refresh runs by 14.
+  await page.clock.runFor('13:00');
+  expect((await read()).refreshToken).toBe(first.refreshToken);
+  await page.clock.runFor('01:05');
+  await expect.poll(async () => (await read()).refreshToken).not.toBe(first.refreshToken);
+  expect(refreshes).toEqual([200]);
+  await expect(page.getByTestId('signed-in-as')).toBeVisible();
+});
+
 test('a creator page with 200 posts: first render time (printed)', async ({ browser }) => {
   const busy = await registerCreator(server.url, 'busy');
   await writePosts(server.url, busy, 200);
