@@ -90,6 +90,8 @@ describe('creator profiles', () => {
     expect(big.status).toBe(413);
     expect((await put(PNG_1x1, 'image/png', fan)).status).toBe(403);
     expect((await put(PNG_1x1, 'image/png', null)).status).toBe(401);
+    // Who calls is checked before the body is read: a stranger's oversized body is a 401, not a 413.
+    expect((await put(Buffer.alloc(3 * 1024 * 1024), 'image/png', null)).status).toBe(401);
     // The refused uploads left the first avatar in place.
     expect(Buffer.from(await (await fetch(url + profile.avatarUrl)).arrayBuffer()).equals(PNG_1x1)).toBe(true);
   });

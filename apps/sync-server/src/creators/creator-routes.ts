@@ -13,6 +13,13 @@ import { AVATAR_MAX_BYTES, profileUpdateSchema, publicProfileSchema, usernamePar
 import { sniffImage } from './image-sniff.js';
 import { ProfileStore } from './profile-store.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The creator whose avatar is being uploaded (set by the avatar scope's onRequest hook). */
+    avatarOwner?: string;
+  }
+}
+
 const AVATAR_BODY_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'];
 
 function username(params: unknown): string {
@@ -81,17 +88,22 @@ export async function creatorRoutes(app: FastifyInstance, routes: RouteTable, de
 
   await app.register(async (scope) => {
     scope.addContentTypeParser(AVATAR_BODY_TYPES, { parseAs: 'buffer', bodyLimit: AVATAR_MAX_BYTES }, (_req, body, done) => done(null, body));
-    scope.put('/api/v1/creators/me/avatar', async (req) => {
+    // Who is calling is settled before the body is read, so a stranger cannot make us buffer 2 MB.
+    scope.addHook('onRequest', async (req) => {
       const user = await deps.auth.authenticate(bearerToken(req));
       if (user.role !== 'creator') throw new ApiError('FORBIDDEN', 'Only creators have an avatar.');
+      req.avatarOwner = user.id;
+    });
+    scope.put('/api/v1/creators/me/avatar', async (req) => {
+      const ownerId = req.avatarOwner!;
       const body = req.body;
       if (!(body instanceof Buffer) || body.length === 0) {
         throw new ApiError('VALIDATION_ERROR', 'Send the image itself as the request body (Content-Type image/png, image/jpeg or image/webp).');
       }
       const type = sniffImage(body);
       if (!type) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'The avatar must be a PNG, JPEG or WebP image.');
-      await store.setAvatar(user.id, type, body);
-      return ok(await store.byId(user.id));
+      await store.setAvatar(ownerId, type, body);
+      return ok(await store.byId(ownerId));
     });
   });
 
