@@ -109,6 +109,17 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
       if (!file || !within(dataDir, file) || !(await sendFile(res, file, 'private, max-age=3600'))) res.writeHead(404).end();
       return;
     }
+    if (u.pathname.startsWith('/item/')) {
+      // /item/<token>/<itemId>/<path>: files of an item's output folder for the local HLS player.
+      const [, , given = '', itemId = '', ...rest] = u.pathname.split('/').map((p) => decodePath(p) ?? '');
+      if (!tokenMatches(expected, given)) {
+        res.writeHead(401).end('missing or wrong studio token');
+        return;
+      }
+      const file = o.backend.itemFile(itemId, rest.join('/'));
+      if (!file || !within(dataDir, resolve(file)) || !(await sendFile(res, file, 'private, max-age=60'))) res.writeHead(404).end();
+      return;
+    }
     const path = normalize(decoded).replace(/^([/\\])+/, '');
     const file = join(rendererDir, path || 'index.html');
     if (path && file.startsWith(rendererDir + sep) && (await sendFile(res, file, path.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'))) return;

@@ -92,10 +92,17 @@ if (!app.requestSingleInstanceLock()) {
     });
     const b = backend;
     protocol.handle('studio-media', async (req) => {
-      const id = decodeURIComponent(new URL(req.url).pathname.replace(/^\//, ''));
-      const r = b.renditionFile(id);
+      const u = new URL(req.url);
       const root = resolve(b.studio.dataDir);
-      const file = r ? resolve(root, r.path) : null;
+      let file: string | null;
+      if (u.host === 'item') {
+        // studio-media://item/<itemId>/<path in its output folder> (the player's HLS playlists and segments).
+        const [itemId = '', ...rest] = u.pathname.replace(/^\//, '').split('/').map(decodeURIComponent);
+        file = b.itemFile(itemId, rest.join('/'));
+      } else {
+        const r = b.renditionFile(decodeURIComponent(u.pathname.replace(/^\//, '')));
+        file = r ? resolve(root, r.path) : null;
+      }
       const rel = file ? relative(root, file) : '..';
       if (!file || rel.startsWith('..') || isAbsolute(rel)) return new Response('not found', { status: 404 });
       return net.fetch(pathToFileURL(file).toString());

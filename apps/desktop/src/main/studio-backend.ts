@@ -2,9 +2,11 @@
 // Both transports (Electron IPC in main/index.ts, the WebSocket of browser mode in host/) serve this one
 // object through dispatchApiCall, so the two modes cannot drift apart. No Electron imports here.
 import { EventEmitter } from 'node:events';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { openStudio, type Studio } from './services/studio.js';
 import type { Job } from './services/jobs/queue.js';
-import type { MediaItem } from './services/library/library.js';
+import { itemExtras, itemOutputFile, itemView, listLibrary, registerQualityFunction } from './library-view.js';
 import { CatalogService } from './services/catalog/catalog-service.js';
 import type { SecretBox } from './services/catalog/account-store.js';
 import { callServer } from './services/catalog/server-client.js';
@@ -17,7 +19,7 @@ import { attachPublishing, catalogKindOf } from './services/publish/publishing.j
 import { MEDIA_PROCESS } from './services/jobs/media-process.js';
 import { PendingPublishes } from './services/publish/pending-publishes.js';
 import { UPLOAD } from './services/publish/upload-job.js';
-import { StudioApiError, postDraftSchema, type JobView, type LibraryItemView, type StudioApi, type StudioEvent } from '../shared/studio-api.js';
+import { StudioApiError, postDraftSchema, type JobView, type StudioApi, type StudioEvent } from '../shared/studio-api.js';
 
 export interface BackendOptions {
   dataDir: string;
@@ -36,47 +38,14 @@ export interface StudioBackend {
   events: EventEmitter<{ event: [StudioEvent] }>;
   /** Absolute path of a rendition file, or null (unknown id). The transport serves it. */
   renditionFile(id: string): { path: string; kind: string } | null;
+  /** Absolute path of a file in an item's output folder (HLS playlists/segments, sprite), or null. */
+  itemFile(itemId: string, path: string): string | null;
   close(): Promise<void>;
-}
-
-function thumbFor(studio: Studio, itemIds: string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  if (itemIds.length === 0) return out;
-  const rows = studio.db
-    .prepare(
-      `SELECT item_id, id, kind FROM renditions WHERE kind IN ('poster', 'preview', 'photo') AND item_id IN (${itemIds.map(() => '?').join(',')})`,
-    )
-    .all(...itemIds) as Array<{ item_id: string; id: string; kind: string }>;
-  const rank: Record<string, number> = { poster: 0, preview: 1, photo: 2 };
-  const best = new Map<string, { id: string; r: number }>();
-  for (const r of rows) {
-    const cur = best.get(r.item_id);
-    const rk = rank[r.kind] ?? 9;
-    if (!cur || rk < cur.r) best.set(r.item_id, { id: r.id, r: rk });
-  }
-  for (const [k, v] of best) out.set(k, v.id);
-  return out;
-}
-
-function itemView(i: MediaItem, thumb: string | null): LibraryItemView {
-  return {
-    id: i.id,
-    kind: i.kind,
-    title: i.title,
-    fileName: i.fileName,
-    status: i.status,
-    error: i.error,
-    durationS: i.durationS,
-    width: i.width,
-    height: i.height,
-    sizeBytes: i.sizeBytes,
-    thumbRenditionId: thumb,
-    createdAt: i.createdAt,
-  };
 }
 
 export function openBackend(o: BackendOptions): StudioBackend {
   const studio = openStudio({ dataDir: o.dataDir, scoreAfterProcessing: true, ...(o.concurrency ? { concurrency: o.concurrency } : {}) });
+  registerQualityFunction(studio);
   studio.queue.recoverInterrupted();
   studio.queue.start();
   const catalog = new CatalogService({
@@ -181,43 +150,13 @@ export function openBackend(o: BackendOptions): StudioBackend {
       return catalog.signOut();
     },
     async libraryList(q) {
-      const text = (q.text ?? '').trim();
-      let items: MediaItem[];
-      let nextCursor: string | null = null;
-      if (q.label || q.minSharpness !== undefined) {
-        // Score filters: one query over the scores table (no cursor; the newest matches, up to the limit).
-        const ids = studio.db
-          .prepare(
-            `SELECT m.id FROM media_items m
-             WHERE (@label IS NULL OR EXISTS (SELECT 1 FROM scores s WHERE s.item_id = m.id AND s.model = 'content-label' AND s.label = @label AND s.score = 1))
-               AND (@sharp IS NULL OR EXISTS (SELECT 1 FROM scores s WHERE s.item_id = m.id AND s.model = 'quality' AND s.label = 'sharpness' AND s.score >= @sharp))
-             ORDER BY m.created_at DESC, m.id DESC LIMIT @limit`,
-          )
-          .pluck()
-          .all({ label: q.label ?? null, sharp: q.minSharpness ?? null, limit: q.limit ?? 200 }) as string[];
-        items = ids.map((id) => studio.lib.getItem(id)).filter((i): i is MediaItem => i !== null);
-        if (text) {
-          const hits = new Set(studio.lib.search(text, 10_000).map((i) => i.id));
-          items = items.filter((i) => hits.has(i.id));
-        }
-      } else if (text) {
-        items = studio.lib.search(text, q.limit ?? 200);
-      } else {
-        const page = studio.lib.list({ limit: q.limit ?? 200, cursor: q.cursor ?? null, ...(q.kind ? { kind: q.kind } : {}) });
-        items = page.items;
-        nextCursor = page.nextCursor;
-      }
-      if (q.kind) items = items.filter((i) => i.kind === q.kind);
-      if (q.status) items = items.filter((i) => i.status === q.status);
-      const thumbs = thumbFor(studio, items.map((i) => i.id));
-      return { items: items.map((i) => itemView(i, thumbs.get(i.id) ?? null)), nextCursor, total: studio.lib.count() };
+      return listLibrary(studio, q);
     },
     async libraryItem({ id }) {
       const item = studio.lib.getItem(id);
       if (!item) throw new StudioApiError('NOT_FOUND', `no library item ${id}`);
-      const thumbs = thumbFor(studio, [id]);
       return {
-        ...itemView(item, thumbs.get(id) ?? null),
+        ...itemView(item, itemExtras(studio, [id]).get(id)),
         path: item.path,
         tags: studio.lib.tags(id),
         renditions: studio.lib.renditions(id).map((r) => ({
@@ -227,12 +166,15 @@ export function openBackend(o: BackendOptions): StudioBackend {
           height: r.height,
           bandwidth: r.bandwidth,
           sizeBytes: r.sizeBytes,
+          // Path inside the item's output folder (media/<id>/), for the player and the sprite.
+          file: r.path.replace(/^.*?media\/[^/]+\//, ''),
         })),
         scores: studio.lib.scores(id),
       };
     },
     async importPaths({ paths }) {
-      const r = await studio.import(paths);
+      // "~/Videos/clip.mp4" as typed in a shell means the home folder.
+      const r = await studio.import(paths.map((p) => (p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p)));
       for (const item of r.imported) {
         ledger.append('import', { itemId: item.id, sha256: item.contentHash, fileName: item.fileName, kind: item.kind });
       }
@@ -327,6 +269,9 @@ export function openBackend(o: BackendOptions): StudioBackend {
     catalog,
     ledger,
     events,
+    itemFile(itemId, path) {
+      return itemOutputFile(studio.dataDir, itemId, path);
+    },
     renditionFile(id) {
       const r = studio.db.prepare('SELECT path, kind FROM renditions WHERE id = ?').get(id) as { path: string; kind: string } | undefined;
       if (!r) return null;

@@ -14,6 +14,7 @@ contextBridge.exposeInMainWorld('studio', {
     return () => ipcRenderer.off('studio:event', handler);
   },
   mediaUrl: (renditionId: string) => `studio-media://rendition/${encodeURIComponent(renditionId)}`,
+  itemFileUrl: (itemId: string, path: string) => `studio-media://item/${encodeURIComponent(itemId)}/${path.split('/').map(encodeURIComponent).join('/')}`,
   /** Dropped files: their paths on disk, for import. */
   pathForFile: (file: File) => webUtils.getPathForFile(file),
 });

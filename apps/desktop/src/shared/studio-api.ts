@@ -11,7 +11,7 @@ export const signInSchema = z.strictObject({
 });
 export const registerSchema = signInSchema.extend({
   username: z.string().regex(/^[a-zA-Z0-9_]{3,30}$/, 'username: 3-30 letters, digits or _'),
-  displayName: z.string().min(1).max(80),
+  displayName: z.string().trim().min(1, 'enter a display name').max(80, 'use at most 80 characters'),
   password: z.string().min(8, 'password: at least 8 characters').max(200),
 });
 
@@ -37,8 +37,8 @@ export const libraryQuerySchema = z.strictObject({
   status: z.enum(['pending', 'processing', 'ready', 'failed']).optional(),
   /** Content label from local scoring. */
   label: z.enum(['safe', 'suggestive', 'explicit']).optional(),
-  /** Least technical sharpness (0-1) from local scoring. */
-  minSharpness: z.number().min(0).max(1).optional(),
+  /** Least quality score (0-100, see main/services/scoring/quality-score.ts) from local scoring. */
+  minQuality: z.int().min(0).max(100).optional(),
   cursor: z.string().max(200).nullable().default(null),
   limit: z.int().min(1).max(500).default(200),
 });
@@ -48,7 +48,7 @@ export const PAYOUT_METHODS = ['paxum', 'bank_transfer'] as const;
 /** A payout the creator asks for; the amount is a positive integer in minor units (the UI parses "12.50"). */
 export const payoutRequestSchema = z.strictObject({
   amount: positiveMoneySchema,
-  method: z.enum(PAYOUT_METHODS, { message: 'choose paxum or bank_transfer' }),
+  method: z.enum(PAYOUT_METHODS, { message: 'choose Paxum or bank transfer' }),
 });
 export type PayoutRequestInput = z.input<typeof payoutRequestSchema>;
 
@@ -122,6 +122,8 @@ export interface SyncStatus {
   detail: string | null;
 }
 
+export type ContentLabelView = 'safe' | 'suggestive' | 'explicit';
+
 export interface LibraryItemView {
   id: string;
   kind: 'video' | 'photo';
@@ -133,8 +135,14 @@ export interface LibraryItemView {
   width: number | null;
   height: number | null;
   sizeBytes: number;
-  /** Rendition id of the poster/preview, fetched through the transport's mediaUrl(). */
+  /** Rendition id of the creator's own picture (video poster or photo, never blurred), via mediaUrl(). */
   thumbRenditionId: string | null;
+  /** The blurred preview fans see on a locked post; only shown where labelled so. */
+  lockedPreviewRenditionId: string | null;
+  /** 0-100 quality score from local scoring (null until scored). */
+  quality: number | null;
+  /** Content label from local scoring (null until scored). */
+  label: ContentLabelView | null;
   createdAt: number;
 }
 export interface LibraryPage {
@@ -145,7 +153,7 @@ export interface LibraryPage {
 export interface LibraryItemDetail extends LibraryItemView {
   path: string;
   tags: string[];
-  renditions: Array<{ id: string; kind: string; width: number | null; height: number | null; bandwidth: number | null; sizeBytes: number }>;
+  renditions: Array<{ id: string; kind: string; width: number | null; height: number | null; bandwidth: number | null; sizeBytes: number; file: string }>;
   scores: Array<{ model: string; label: string; score: number }>;
 }
 
@@ -257,6 +265,8 @@ export interface StudioClient {
   api: StudioApi;
   subscribe(listener: (event: StudioEvent) => void): () => void;
   mediaUrl(renditionId: string): string;
+  /** URL of a file in an item's output folder (e.g. `hls/master.m3u8`); relative URIs inside resolve too. */
+  itemFileUrl(itemId: string, path: string): string;
   mode: 'electron' | 'browser';
 }
 

@@ -2,67 +2,36 @@
 // search and filters, import by path (browser mode has no file paths from the picker) or drag-and-drop
 // in Electron, and a detail panel with renditions, scores and labels.
 import { useEffect, useRef, useState, type DragEvent } from 'react';
-import type { LibraryItemDetail, LibraryItemView } from '../../shared/studio-api';
+import type { LibraryItemView, LibraryQuery } from '../../shared/studio-api';
 import { useStudio } from './store';
+import { LibraryDetail } from './LibraryDetail';
+import { formatDuration, LABEL_TEXT } from './media-text';
 
 const TILE_W = 188;
-const TILE_H = 168;
-
-function duration(s: number | null): string {
-  if (s === null) return '';
-  const m = Math.floor(s / 60);
-  return `${m}:${String(Math.round(s % 60)).padStart(2, '0')}`;
-}
+const TILE_H = 178;
 
 function Tile({ item, onOpen }: { item: LibraryItemView; onOpen: () => void }) {
   const client = useStudio((s) => s.client);
+  const meta =
+    item.status === 'ready'
+      ? item.quality !== null
+        ? `Quality ${item.quality}/100`
+        : 'Quality not checked yet'
+      : item.status === 'failed'
+        ? 'Processing failed'
+        : item.status === 'processing'
+          ? 'Processing…'
+          : 'Waiting';
   return (
-    <button className={`tile status-${item.status}`} data-testid="library-tile" data-status={item.status} onClick={onOpen} title={item.fileName}>
+    <button className={`tile status-${item.status}`} data-testid="library-tile" data-status={item.status} data-quality={item.quality ?? ''} onClick={onOpen} title={item.fileName}>
       <div className="thumb">
-        {item.thumbRenditionId && client ? <img src={client.mediaUrl(item.thumbRenditionId)} alt="" loading="lazy" /> : <span className="placeholder">{item.kind}</span>}
-        {item.durationS !== null ? <span className="duration">{duration(item.durationS)}</span> : null}
+        {item.thumbRenditionId && client ? <img src={client.mediaUrl(item.thumbRenditionId)} alt="" loading="lazy" /> : <span className="placeholder">{item.kind === 'video' ? 'Video' : 'Photo'}</span>}
+        {item.durationS !== null ? <span className="duration">{formatDuration(item.durationS)}</span> : null}
+        {item.label && item.label !== 'safe' ? <span className={`label-chip ${item.label}`}>{LABEL_TEXT[item.label]}</span> : null}
       </div>
       <div className="tile-title">{item.title}</div>
-      <div className="tile-meta">
-        {item.status === 'ready' ? `${item.width ?? '?'}×${item.height ?? '?'}` : item.status}
-      </div>
+      <div className="tile-meta" data-testid="tile-meta">{meta}</div>
     </button>
-  );
-}
-
-function Detail({ id, onClose }: { id: string; onClose: () => void }) {
-  const client = useStudio((s) => s.client)!;
-  const [item, setItem] = useState<LibraryItemDetail | null>(null);
-  useEffect(() => {
-    void client.api.libraryItem({ id }).then(setItem);
-  }, [client, id]);
-  if (!item) return <aside className="detail">Loading…</aside>;
-  const labels = item.scores.filter((s) => s.model !== 'quality').sort((a, b) => b.score - a.score).slice(0, 5);
-  return (
-    <aside className="detail" data-testid="library-detail">
-      <button className="link close" onClick={onClose}>close</button>
-      <h3>{item.title}</h3>
-      {item.thumbRenditionId ? <img className="poster" src={client.mediaUrl(item.thumbRenditionId)} alt="" /> : null}
-      <p className="muted">{item.fileName} · {(item.sizeBytes / 1e6).toFixed(1)} MB · {item.status}</p>
-      {item.error ? <p className="error">{item.error}</p> : null}
-      <h4>Renditions</h4>
-      <ul data-testid="renditions">
-        {item.renditions.map((r) => (
-          <li key={r.id}>
-            {r.kind} {r.width && r.height ? `${r.width}×${r.height}` : ''} {r.bandwidth ? `${Math.round(r.bandwidth / 1000)} kb/s` : ''}
-          </li>
-        ))}
-        {item.renditions.length === 0 ? <li className="muted">none yet</li> : null}
-      </ul>
-      <h4>Labels and scores</h4>
-      <ul>
-        {labels.map((s) => (
-          <li key={`${s.model}:${s.label}`}>{s.label} {(s.score * 100).toFixed(0)}%</li>
-        ))}
-        {labels.length === 0 ? <li className="muted">not scored yet</li> : null}
-      </ul>
-      {item.tags.length ? <p>Tags: {item.tags.join(', ')}</p> : null}
-    </aside>
   );
 }
 
@@ -87,6 +56,19 @@ export function LibraryScreen() {
     return () => clearTimeout(t);
   }, [text, loadLibrary]);
 
+  const q = library.query;
+  const active = [
+    q.text ? `"${q.text}"` : null,
+    q.kind ? (q.kind === 'video' ? 'videos' : 'photos') : null,
+    q.status ? `status ${q.status}` : null,
+    q.label ? LABEL_TEXT[q.label].toLowerCase() : null,
+    q.minQuality !== undefined ? `quality ${q.minQuality}+` : null,
+  ].filter((x): x is string => x !== null);
+  const clearFilters = () => {
+    setText('');
+    const none: Partial<LibraryQuery> = { text: '', kind: undefined, status: undefined, label: undefined, minQuality: undefined };
+    void loadLibrary(none);
+  };
   const cols = Math.max(1, Math.floor(size.w / TILE_W));
   const rows = Math.ceil(library.items.length / cols);
   const first = Math.max(0, Math.floor(scrollTop / TILE_H) - 2);
@@ -95,14 +77,14 @@ export function LibraryScreen() {
   if (last >= rows - 3 && library.nextCursor && !library.loading) void loadMoreLibrary();
 
   const runImport = async (paths: string[]) => {
-    await importPaths(paths);
-    setImportText('');
+    // After a partial failure the typed paths stay, so the creator can fix them and try again.
+    if (await importPaths(paths)) setImportText('');
   };
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     const bridge = window.studio as unknown as { pathForFile?: (f: File) => string } | undefined;
     if (!bridge?.pathForFile) {
-      useStudio.setState({ importMessage: 'Dropping files works in the desktop app; in browser mode paste their paths on this machine.' });
+      useStudio.setState({ importMessage: { text: 'Dropping files works in the desktop app; in the browser, type their paths on this computer.', error: true } });
       return;
     }
     void runImport(Array.from(e.dataTransfer.files).map((f) => bridge.pathForFile!(f)));
@@ -111,35 +93,46 @@ export function LibraryScreen() {
   return (
     <section className="library" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <div className="toolbar">
-        <input data-testid="library-search" placeholder="Search titles, files, tags" value={text} onChange={(e) => setText(e.target.value)} />
-        <select data-testid="library-kind" value={library.query.kind ?? ''} onChange={(e) => void loadLibrary({ kind: (e.target.value || undefined) as 'video' | undefined })}>
+        <input data-testid="library-search" aria-label="Search the library" type="search" placeholder="Search titles, files, tags" value={text} onChange={(e) => setText(e.target.value)} />
+        <select data-testid="library-kind" aria-label="Type" value={library.query.kind ?? ''} onChange={(e) => void loadLibrary({ kind: (e.target.value || undefined) as 'video' | undefined })}>
           <option value="">All types</option>
           <option value="video">Videos</option>
           <option value="photo">Photos</option>
         </select>
-        <select value={library.query.status ?? ''} onChange={(e) => void loadLibrary({ status: (e.target.value || undefined) as 'ready' | undefined })}>
+        <select data-testid="library-status" aria-label="Status" value={library.query.status ?? ''} onChange={(e) => void loadLibrary({ status: (e.target.value || undefined) as 'ready' | undefined })}>
           <option value="">Any status</option>
           <option value="ready">Ready</option>
           <option value="processing">Processing</option>
           <option value="pending">Pending</option>
           <option value="failed">Failed</option>
         </select>
-        <select data-testid="library-label" value={library.query.label ?? ''} onChange={(e) => void loadLibrary({ label: (e.target.value || undefined) as 'safe' | undefined })}>
-          <option value="">Any label</option>
-          <option value="safe">Safe</option>
+        <select data-testid="library-label" aria-label="Content" value={library.query.label ?? ''} onChange={(e) => void loadLibrary({ label: (e.target.value || undefined) as 'safe' | undefined })}>
+          <option value="">Any content</option>
+          <option value="safe">Safe for everyone</option>
           <option value="suggestive">Suggestive</option>
           <option value="explicit">Explicit</option>
         </select>
         <select
           data-testid="library-quality"
-          value={library.query.minSharpness === undefined ? '' : String(library.query.minSharpness)}
-          onChange={(e) => void loadLibrary({ minSharpness: e.target.value ? Number(e.target.value) : undefined })}
+          aria-label="Quality"
+          value={library.query.minQuality === undefined ? '' : String(library.query.minQuality)}
+          onChange={(e) => void loadLibrary({ minQuality: e.target.value ? Number(e.target.value) : undefined })}
         >
           <option value="">Any quality</option>
-          <option value="0.5">Sharp (50%+)</option>
-          <option value="0.8">Very sharp (80%+)</option>
+          <option value="60">Good or better (60+ of 100)</option>
+          <option value="80">Excellent (80+ of 100)</option>
         </select>
-        <span className="muted" data-testid="library-count">{library.total} items</span>
+        <span className="muted" data-testid="library-count">
+          {active.length ? `${library.items.length} of ${library.total} items` : `${library.total} items`}
+        </span>
+        {active.length ? (
+          <span className="filter-note" data-testid="library-filters-active" role="status">
+            Filtered by {active.join(', ')}{' '}
+            <button type="button" className="link" data-testid="library-clear-filters" onClick={clearFilters}>
+              Clear filters
+            </button>
+          </span>
+        ) : null}
       </div>
       <form
         className="toolbar import"
@@ -148,9 +141,13 @@ export function LibraryScreen() {
           void runImport(importText.split('\n').map((s) => s.trim()).filter(Boolean));
         }}
       >
-        <textarea data-testid="import-paths" rows={1} placeholder="Import: file or folder paths on this machine, one per line" value={importText} onChange={(e) => setImportText(e.target.value)} />
+        <textarea data-testid="import-paths" aria-label="Files or folders to import" rows={1} placeholder="Import: file or folder paths on this computer, one per line (~ works)" value={importText} onChange={(e) => setImportText(e.target.value)} />
         <button type="submit" className="primary" data-testid="import-submit">Import</button>
-        {importMsg ? <span data-testid="import-message" className="muted">{importMsg}</span> : null}
+        {importMsg ? (
+          <span data-testid="import-message" className={importMsg.error ? 'error inline' : 'muted'} role={importMsg.error ? 'alert' : 'status'}>
+            {importMsg.text}
+          </span>
+        ) : null}
       </form>
       <div className="library-body">
         <div className="grid-scroller" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="library-grid">
@@ -164,9 +161,11 @@ export function LibraryScreen() {
               );
             })}
           </div>
-          {library.items.length === 0 && !library.loading ? <p className="empty">No media yet. Import a clip to start.</p> : null}
+          {library.items.length === 0 && !library.loading ? (
+            <p className="empty">{active.length ? 'Nothing matches these filters.' : 'No media yet. Import a clip or a photo to start.'}</p>
+          ) : null}
         </div>
-        {open ? <Detail id={open} onClose={() => setOpen(null)} /> : null}
+        {open ? <LibraryDetail id={open} onClose={() => setOpen(null)} /> : null}
       </div>
     </section>
   );

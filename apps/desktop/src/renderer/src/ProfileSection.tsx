@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { CreatorProfile } from '../../shared/studio-api';
 import { formError, type FormError } from './errors';
 import { useStudio } from './store';
+import { Field } from './FormField';
 
 export function ProfileSection() {
   const client = useStudio((s) => s.client);
@@ -24,7 +25,7 @@ export function ProfileSection() {
         setDisplayName(p.displayName);
         setBio(p.bio);
       },
-      (err) => setLoadError(formError(err).message),
+      (err) => setLoadError(formError(err).message ?? 'please try again'),
     );
   }, [client]);
 
@@ -41,7 +42,7 @@ export function ProfileSection() {
       setProfile(p);
       setNotice(done);
     } catch (err) {
-      setError(formError(err));
+      setError(formError(err, ['displayName', 'bio', 'path']));
     } finally {
       setBusy(false);
     }
@@ -71,33 +72,28 @@ export function ProfileSection() {
           'No avatar yet.'
         )}
       </p>
-      <form onSubmit={save}>
-        <label>
-          Display name
-          <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} maxLength={50} data-testid="profile-display-name" />
-        </label>
-        {error?.fields.displayName && <p className="error">{error.fields.displayName}</p>}
-        <label>
-          Bio
-          <textarea value={bio} onChange={(e) => setBio(e.target.value)} maxLength={500} rows={3} data-testid="profile-bio" />
-        </label>
-        {error?.fields.bio && <p className="error">{error.fields.bio}</p>}
+      <form onSubmit={save} noValidate>
+        <Field name="displayName" label="Display name" error={error?.fields.displayName} hint="Up to 50 characters.">
+          {(a) => <input {...a} value={displayName} onChange={(e) => setDisplayName(e.target.value)} maxLength={50} data-testid="profile-display-name" />}
+        </Field>
+        <Field name="bio" label="Bio" error={error?.fields.bio} hint="Up to 500 characters.">
+          {(a) => <textarea {...a} value={bio} onChange={(e) => setBio(e.target.value)} maxLength={500} rows={3} data-testid="profile-bio" />}
+        </Field>
         <button type="submit" disabled={busy} data-testid="profile-save">
           Save profile
         </button>
       </form>
-      <form onSubmit={upload}>
-        <label>
-          Avatar image path (PNG, JPEG or WebP, at most 2 MB)
-          <input value={avatarPath} onChange={(e) => setAvatarPath(e.target.value)} placeholder="/home/me/avatar.png" data-testid="profile-avatar-path" />
-        </label>
+      <form onSubmit={upload} noValidate>
+        <Field name="path" label="Avatar image" error={error?.fields.path} hint="The path of a PNG, JPEG or WebP image on this computer, at most 2 MB.">
+          {(a) => <input {...a} value={avatarPath} onChange={(e) => setAvatarPath(e.target.value)} placeholder="/home/me/avatar.png" data-testid="profile-avatar-path" />}
+        </Field>
         <button type="submit" disabled={busy || !avatarPath.trim()} data-testid="profile-avatar-upload">
           Upload avatar
         </button>
       </form>
       {busy && <p role="status">Saving…</p>}
       {notice && <p role="status" data-testid="profile-notice">{notice}</p>}
-      {error && <p className="error" role="alert" data-testid="profile-error">{error.message}</p>}
+      {error?.message && <p className="error" role="alert" data-testid="profile-error">{error.message}</p>}
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { useState, type DragEvent } from 'react';
 import type { Post } from '@fanz/core';
 import { useStudio } from './store';
 import { formError } from './errors';
-import { TIME_ZONE } from './PostsScreen';
+import { TIME_ZONE, formatTime } from './time-text';
 
 const DAY = 86_400_000;
 

@@ -13,6 +13,7 @@ import type {
   SyncStatus,
 } from '../../shared/studio-api';
 import { createClient, type ConnectionState } from './transport';
+import { formError } from './errors';
 
 export type Screen = 'library' | 'jobs' | 'posts' | 'schedule' | 'earnings' | 'account';
 
@@ -37,8 +38,9 @@ export interface StudioState {
   earnings: Earnings | null;
   editingPostId: string | null;
   /** The last import's outcome; kept here so it survives switching screens while an import runs. */
-  importMessage: string | null;
-  importPaths(paths: string[]): Promise<void>;
+  importMessage: { text: string; error: boolean } | null;
+  /** Resolves true when every path was imported (the form then clears its input). */
+  importPaths(paths: string[]): Promise<boolean>;
   setScreen(s: Screen): void;
   editPost(id: string | null): void;
   init(): void;
@@ -77,16 +79,23 @@ export const useStudio = create<StudioState>((set, get) => ({
   importMessage: null,
   async importPaths(paths) {
     const c = get().client;
-    if (!c || paths.length === 0) return;
-    set({ importMessage: `Importing ${paths.length} path${paths.length === 1 ? '' : 's'}…` });
+    if (!c || paths.length === 0) return false;
+    set({ importMessage: { text: `Importing ${paths.length} ${paths.length === 1 ? 'item' : 'items'}…`, error: false } });
+    let ok = false;
     try {
       const r = await c.api.importPaths({ paths });
-      const skipped = r.skipped.length ? `; skipped ${r.skipped.length}: ${r.skipped.slice(0, 3).map((s) => `${s.path.split(/[\\/]/).pop()}: ${s.reason}`).join('; ')}` : '';
-      set({ importMessage: `Imported ${r.imported}, ${r.jobIds.length} job${r.jobIds.length === 1 ? '' : 's'} queued${skipped}` });
+      const name = (p: string) => p.split(/[\\/]/).pop();
+      const skipped = r.skipped.length
+        ? ` Not imported: ${r.skipped.slice(0, 3).map((s) => `${name(s.path)} (${s.reason})`).join('; ')}${r.skipped.length > 3 ? ` and ${r.skipped.length - 3} more` : ''}.`
+        : '';
+      const done = r.imported === 0 ? 'Nothing was imported.' : `Imported ${r.imported}; processing started (see Jobs).`;
+      set({ importMessage: { text: done + skipped, error: r.skipped.length > 0 } });
+      ok = r.skipped.length === 0;
     } catch (err) {
-      set({ importMessage: err instanceof Error ? err.message : String(err) });
+      set({ importMessage: { text: formError(err).message ?? 'The import failed.', error: true } });
     }
     void get().loadLibrary();
+    return ok;
   },
   setScreen: (screen) => set({ screen }),
   editPost: (editingPostId) => set({ editingPostId, screen: 'posts' }),
@@ -100,7 +109,7 @@ export const useStudio = create<StudioState>((set, get) => ({
         if (host === 'open') void refreshAll();
       });
     } catch (err) {
-      set({ fatal: (err as Error).message });
+      set({ fatal: formError(err).message });
       return;
     }
     set({ client });

@@ -96,6 +96,8 @@ function browserClient(onConnection: (s: ConnectionState) => void): StudioClient
       return () => listeners.delete(l);
     },
     mediaUrl: (id) => `/media/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`,
+    // The token is a path segment here so the relative URIs inside HLS playlists keep it.
+    itemFileUrl: (itemId, path) => `/item/${encodeURIComponent(token)}/${encodeURIComponent(itemId)}/${path.split('/').map(encodeURIComponent).join('/')}`,
   };
 }
 
@@ -110,7 +112,7 @@ function electronClient(bridge: NonNullable<Window['studio']>): StudioClient {
       },
     ]),
   ) as unknown as StudioApi;
-  return { api, mode: 'electron', subscribe: bridge.subscribe, mediaUrl: bridge.mediaUrl };
+  return { api, mode: 'electron', subscribe: bridge.subscribe, mediaUrl: bridge.mediaUrl, itemFileUrl: bridge.itemFileUrl };
 }
 
 export function createClient(onConnection: (s: ConnectionState) => void): StudioClient {
