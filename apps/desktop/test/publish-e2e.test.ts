@@ -202,6 +202,9 @@ describe('publish and watch', () => {
       db.close();
       expect(job.state).toBe('running');
       expect(urls).toBeGreaterThan(0);
+      // `jobs` shows the byte progress the killed process last persisted.
+      const listed = await runCli(['jobs', '--data-dir', studioDir]);
+      expect(listed.stdout, listed.stdout).toMatch(/upload {2}running [1-9]\d*% uploading [\d.]+ [kM]?B of [\d.]+ [kM]?B/);
 
       const second = await runCli(args);
       expect(second.code, second.stderr).toBe(0);

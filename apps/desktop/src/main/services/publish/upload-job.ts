@@ -161,10 +161,20 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
       const started = Date.now();
       let firstSent: number | null = null;
       let lastReport = 0;
+      let trailing: NodeJS.Timeout | null = null;
       const report = (force = false) => {
         const now = Date.now();
-        // tus reports every socket write; a few updates a second are plenty for the Jobs screen and CLI.
-        if (!force && now - lastReport < 200) return;
+        // tus reports every socket write; a few updates a second are plenty for the Jobs screen and CLI. A
+        // skipped update is sent a little later: the socket may take a whole segment at once and then stay
+        // quiet until the server has read it, and the last figure must not be lost meanwhile.
+        const wait = 200 - (now - lastReport);
+        if (!force && wait > 0) {
+          trailing ??= setTimeout(() => {
+            trailing = null;
+            report(true);
+          }, wait);
+          return;
+        }
         lastReport = now;
         const done = [...sent.values()].reduce((a, b) => a + b, 0);
         firstSent ??= done;
@@ -271,7 +281,11 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.max(1, o.streams ?? UPLOAD_STREAMS) }, worker));
+      try {
+        await Promise.all(Array.from({ length: Math.max(1, o.streams ?? UPLOAD_STREAMS) }, worker));
+      } finally {
+        if (trailing) clearTimeout(trailing);
+      }
       if (failure) throw failure;
       if (signal.aborted) throw new MediaError('CANCELLED', 'cancelled');
 
