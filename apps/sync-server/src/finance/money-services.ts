@@ -22,6 +22,7 @@ import type { Queryable } from '../db/database.js';
 import { CatalogReader } from './catalog-reader.js';
 import { IdempotencyStore } from './idempotency.js';
 import { MediaGrantSigner } from './media-grants.js';
+import { PaymentIntentSweeper } from './payment-intents.js';
 import { PaymentService } from './payment-service.js';
 import { PayoutService } from './payout-service.js';
 import { PayoutSchedules } from './payout-schedules.js';
@@ -118,7 +119,8 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
   const pruneTimer = setInterval(prune, 3600_000);
   pruneTimer.unref();
   // Charges a crash left without a record are voided once their intent is older than the TTL.
-  const sweep = () => void payments.sweepStaleIntents(options.paymentIntentTtlMs).catch((err) => deps.logger.error({ err }, 'sweeping payment intents failed'));
+  const sweeper = new PaymentIntentSweeper(db, gateway, deps.logger.child({ component: 'payment-intents' }), deps.onChargeVoided ?? (() => {}));
+  const sweep = () => void sweeper.sweepStaleIntents(options.paymentIntentTtlMs).catch((err) => deps.logger.error({ err }, 'sweeping payment intents failed'));
   sweep();
   const sweepTimer = setInterval(sweep, Math.max(500, Math.floor(options.paymentIntentTtlMs / 4)));
   sweepTimer.unref();

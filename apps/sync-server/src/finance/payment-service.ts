@@ -279,40 +279,6 @@ export class PaymentService {
   }
 
   /**
-   * Resolves intents left pending longer than ttlMs (the process died between charge and record, or the
-   * gateway never answered): if no intent with the same gateway key was recorded, whatever was charged with
-   * that key is voided at the gateway, so no charge outlives its missing record. Returns how many keys it resolved.
-   */
-  async sweepStaleIntents(ttlMs: number): Promise<number> {
-    const stale = await this.d.db.query<{ gateway_key: string }>(
-      `SELECT DISTINCT gateway_key FROM payment_intents WHERE status = 'pending' AND created_at < now() - ($1::bigint * interval '1 millisecond') LIMIT 100`,
-      [ttlMs],
-    );
-    for (const { gateway_key: key } of stale) {
-      await this.d.db.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`intent:${key}`]);
-        const recorded = await tx.query(`SELECT 1 FROM payment_intents WHERE gateway_key = $1 AND status = 'recorded'`, [key]);
-        if (recorded.length > 0) {
-          // A retry with the same key recorded the charge: the dead attempt's intent is only history.
-          await tx.query(`UPDATE payment_intents SET status = 'superseded', updated_at = now() WHERE gateway_key = $1 AND status = 'pending'`, [key]);
-          return;
-        }
-        const r = await this.d.gateway.voidByKey(key);
-        if (!r.ok) {
-          this.d.logger.error({ gatewayKey: key, error: r.message }, 'could not void the charge of a stale payment intent; will retry');
-          return;
-        }
-        await tx.query(`UPDATE payment_intents SET status = 'voided', updated_at = now() WHERE gateway_key = $1 AND status = 'pending'`, [key]);
-        if (r.voided) {
-          this.d.onChargeVoided('voided');
-          this.d.logger.warn({ gatewayKey: key }, 'stale payment intent: its charge was never recorded and has been voided');
-        }
-      });
-    }
-    return stale.length;
-  }
-
-  /**
    * A chargeback the gateway reported (signature already checked): reverses the payment of that charge once.
    * A redelivered notification (same id) or a payment already charged back answers what happened before.
    */
