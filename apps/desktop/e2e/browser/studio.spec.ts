@@ -72,7 +72,7 @@ test('import, post with a price, schedule, edit offline, and the server copy mat
   await expect(tile).toHaveAttribute('data-status', 'ready');
   await expect(tile.locator('img')).toBeVisible();
   await tile.click();
-  await expect(page.getByTestId('renditions')).toContainText('hls');
+  await expect(page.getByTestId('renditions')).toContainText('Stream');
   await shot(page, 'library');
   // The README's screenshot: written when missing or when asked (FANZ_UPDATE_SCREENSHOTS=1), so a test run
   // does not dirty the checkout.
@@ -96,7 +96,7 @@ test('import, post with a price, schedule, edit offline, and the server copy mat
   await page.getByTestId('post-schedule-at').fill(local(tomorrow));
   await page.getByTestId('post-schedule').click();
   await expect(page.getByTestId('post-notice')).toContainText('Scheduled for');
-  await expect(page.getByTestId('post-status')).toContainText('scheduled');
+  await expect(page.getByTestId('post-status')).toContainText('Scheduled');
   await shot(page, 'post-editor');
   await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced');
 
@@ -184,14 +184,14 @@ test('bad input gets a clear message and loses nothing', async ({ page }) => {
   // A 10,000-character title.
   await page.getByTestId('post-title').fill('x'.repeat(10_000));
   await page.getByTestId('post-save').click();
-  await expect(page.getByTestId('error-title')).toBeVisible();
-  await expect(page.getByTestId('post-error')).toContainText('title');
+  await expect(page.getByTestId('error-title')).toContainText('at most');
+  await expect(page.getByTestId('post-title')).toHaveAttribute('aria-invalid', 'true');
   await page.getByTestId('post-title').fill('Sunset walk (extended cut)');
 
   // A release time in the past.
   await page.getByTestId('post-schedule-at').fill('2020-01-01T10:00');
   await page.getByTestId('post-schedule').click();
-  await expect(page.getByTestId('post-error')).toContainText('in the past');
+  await expect(page.getByTestId('error-scheduledAt')).toContainText('in the past');
   await shot(page, 'bad-input');
 
   // Nothing was lost: the server still has the last good version.

@@ -2,14 +2,17 @@
 // "verified" badge per statement line means its inclusion proof checks out against a signed tree head
 // that is consistent with every head this device saw before.
 import { useEffect, useState, type FormEvent } from 'react';
-import { formatMoney, moneySchema, parseAmount, type CurrencyCode } from '@fanz/core';
+import { formatMoneyLocale, moneySchema, payoutFee, type CurrencyCode } from '@fanz/core';
 import { PAYOUT_METHODS, type PayoutReceipt } from '../../shared/studio-api';
 import { formError } from './errors';
 import { useStudio } from './store';
+import { BALANCE_TEXT, PAYOUT_METHOD_TEXT, earningsByKind, entryText } from './earnings-text';
+import { parsePrice } from './price-input';
+import { formatWhen } from './time-text';
 
 function money(v: unknown): string | null {
   const m = moneySchema.safeParse(v);
-  return m.success ? formatMoney(m.data) : null;
+  return m.success ? formatMoneyLocale(m.data) : null;
 }
 
 /** The currency of the available balance (USD when the server names none). */
@@ -19,15 +22,15 @@ function payoutCurrency(balance: Record<string, unknown>): CurrencyCode {
 }
 
 function summary(entry: Record<string, unknown>): { what: string; amount: string; when: string } {
-  const what = String(entry.type ?? entry.kind ?? entry.event ?? 'entry');
+  const what = entryText(entry);
   const amount = Object.values(entry).map(money).find((x) => x !== null) ?? '';
   const t = entry.createdAt ?? entry.created_at ?? entry.timestamp ?? entry.at;
-  const when = typeof t === 'number' || (typeof t === 'string' && !Number.isNaN(Date.parse(t))) ? new Date(t).toLocaleString() : '';
+  const when = typeof t === 'number' || (typeof t === 'string' && !Number.isNaN(Date.parse(t))) ? formatWhen(t) : '';
   return { what, amount, when };
 }
 
 /** The payout form: the amount in major units ("12.50") is parsed to minor units by core before it is sent. */
-function PayoutForm({ currency, onDone }: { currency: CurrencyCode; onDone: () => Promise<void> }) {
+function PayoutForm({ currency, available, onDone }: { currency: CurrencyCode; available: number; onDone: () => Promise<void> }) {
   const client = useStudio((s) => s.client);
   const [amount, setAmount] = useState('');
   const [method, setMethod] = useState<(typeof PAYOUT_METHODS)[number]>('paxum');
@@ -39,35 +42,43 @@ function PayoutForm({ currency, onDone }: { currency: CurrencyCode; onDone: () =
     if (!client || busy) return;
     setError(null);
     setResult(null);
-    let parsed;
-    try {
-      parsed = parseAmount(amount, currency, { allowZero: false });
-    } catch (err) {
-      setError(formError(err).message);
+    const r = parsePrice(amount, currency);
+    if (!r.ok) {
+      setError(r.message.replace('price', 'amount').replace('A pay-per-view amount', 'The amount'));
       return;
     }
+    const parsed = r.money;
     setBusy(true);
     try {
       setResult(await client.api.payoutRequest({ amount: parsed, method }));
     } catch (err) {
-      setError(formError(err).message);
+      setError(formError(err).message ?? 'The payout was not requested. Try again.');
     } finally {
       setBusy(false);
       await onDone();
     }
   };
+  const preview = amount.trim() ? parsePrice(amount, currency) : null;
+  if (available <= 0) {
+    return (
+      <p className="muted" data-testid="payout-explained">
+        Nothing to pay out yet. When fans subscribe, unlock a post or tip you, your share lands here as an available
+        balance, and you can send it to Paxum or your bank from this screen (a 1% payout fee applies).
+      </p>
+    );
+  }
   return (
-    <form className="payout-form" onSubmit={(e) => void submit(e)} data-testid="payout-form">
+    <form className="payout-form" onSubmit={(e) => void submit(e)} data-testid="payout-form" noValidate>
       <label>
         Amount ({currency}){' '}
-        <input value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="12.50" inputMode="decimal" data-testid="payout-amount" />
+        <input aria-invalid={error ? true : undefined} aria-describedby={error ? 'payout-error' : 'payout-hint'} value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="12.50" inputMode="decimal" data-testid="payout-amount" />
       </label>{' '}
       <label>
         Method{' '}
         <select value={method} onChange={(e) => setMethod(e.target.value as (typeof PAYOUT_METHODS)[number])} data-testid="payout-method">
           {PAYOUT_METHODS.map((m) => (
             <option key={m} value={m}>
-              {m.replace(/_/g, ' ')}
+              {PAYOUT_METHOD_TEXT[m] ?? m}
             </option>
           ))}
         </select>
@@ -75,14 +86,17 @@ function PayoutForm({ currency, onDone }: { currency: CurrencyCode; onDone: () =
       <button type="submit" disabled={busy || amount.trim() === ''} data-testid="payout-submit">
         {busy ? 'Requesting…' : 'Request payout'}
       </button>
+      <span id="payout-hint" className="muted small">
+        {preview?.ok ? ` You receive ${formatMoneyLocale(payoutFee(preview.money).net)} after the 1% payout fee.` : ` Up to ${formatMoneyLocale({ amount: available, currency })}.`}
+      </span>
       {result ? (
         <p className="badge-ok" data-testid="payout-result">
           Payout {result.status}: {money(result.amount)} (fee {money(result.transactionFee)}, you receive{' '}
-          {money(result.netAmount)}) · ref {result.referenceNumber} · signed by this device, ledger entry #{result.ledgerSeq}
+          {money(result.netAmount)}) · reference {result.referenceNumber} · signed by this device
         </p>
       ) : null}
       {error ? (
-        <p className="badge-bad" role="alert" data-testid="payout-error">
+        <p className="badge-bad" role="alert" id="payout-error" data-testid="payout-error">
           {error}
         </p>
       ) : null}
@@ -98,33 +112,50 @@ export function EarningsScreen() {
     return (
       <section className="panel" data-testid="earnings">
         <h2>Earnings</h2>
-        <p className="muted" data-testid="earnings-unavailable">Earnings need the server: {earnings.reason}</p>
+        <p className="muted" data-testid="earnings-unavailable">
+          {earnings.reason === 'sign in to see earnings' ? 'Sign in (Account) to see your earnings.' : 'Your earnings could not be loaded from the server right now. They appear when it is reachable again.'}
+        </p>
       </section>
     );
   }
   const balance = (earnings.balance ?? {}) as Record<string, unknown>;
   const log = earnings.log;
+  const byKind = earningsByKind(log?.entries ?? [], payoutCurrency(balance));
+  const maxKind = Math.max(0, ...byKind.map((k) => k.net));
+  const availableMinor = moneySchema.safeParse(balance.available).success ? (balance.available as { amount: number }).amount : 0;
   return (
     <section className="panel" data-testid="earnings">
       <h2>Earnings</h2>
       <dl className="balance">
         {Object.entries(balance)
-          .filter(([, v]) => money(v) !== null)
+          .filter(([k, v]) => BALANCE_TEXT[k] && money(v) !== null)
           .map(([k, v]) => (
             <div key={k}>
-              <dt>{k.replace(/_/g, ' ')}</dt>
+              <dt>{BALANCE_TEXT[k]}</dt>
               <dd>{money(v)}</dd>
             </div>
           ))}
       </dl>
+      <h3>Where it comes from</h3>
+      <ul className="by-kind" data-testid="earnings-by-kind" aria-label="Earnings by kind, after the platform fee">
+        {byKind.map((k) => (
+          <li key={k.kind}>
+            <span className="by-kind-name">{k.text}</span>
+            <span className="bar" aria-hidden="true">
+              <span style={{ width: `${maxKind ? Math.round((100 * k.net) / maxKind) : 0}%` }} />
+            </span>
+            <span>{formatMoneyLocale({ amount: k.net, currency: payoutCurrency(balance) })}</span>
+          </li>
+        ))}
+      </ul>
       <h3>
         Transparency log{' '}
         {log ? (
           <span className={log.headVerified ? 'badge-ok' : 'badge-bad'} data-testid="log-badge">
-            {log.headVerified ? `verified · ${log.treeSize} entries` : `NOT verified: ${log.reason}`}
+            {log.headVerified ? `verified · ${log.treeSize} entries` : `not verified: ${log.reason}`}
           </span>
         ) : (
-          <span className="muted">{earnings.logError ?? 'not checked'}</span>
+          <span className="muted">{earnings.logError ? 'could not be checked right now' : 'not checked'}</span>
         )}
       </h3>
       {log && log.entries.length > 0 ? (
@@ -138,7 +169,7 @@ export function EarningsScreen() {
                   <td>{s.what}</td>
                   <td>{s.amount}</td>
                   <td className="muted">{s.when}</td>
-                  <td>{e.verified ? <span className="badge-ok">verified</span> : <span className="badge-bad" title={e.reason ?? ''}>failed: {e.reason}</span>}</td>
+                  <td>{e.verified ? <span className="badge-ok">verified</span> : <span className="badge-bad">not verified</span>}</td>
                 </tr>
               );
             })}
@@ -149,7 +180,7 @@ export function EarningsScreen() {
       )}
       {log?.truncated ? <p className="muted">Only the latest 5,000 log entries were checked.</p> : null}
       <h3>Payouts</h3>
-      <PayoutForm currency={payoutCurrency(balance)} onDone={refreshEarnings} />
+      <PayoutForm currency={payoutCurrency(balance)} available={availableMinor} onDone={refreshEarnings} />
       {earnings.payouts.length === 0 ? (
         <p className="muted">No payouts yet.</p>
       ) : (
@@ -159,10 +190,11 @@ export function EarningsScreen() {
               const po = p as Record<string, unknown>;
               return (
                 <tr key={String(po.payout_id ?? i)} data-testid="payout-row">
-                  <td>{String(po.created_at ?? '')}</td>
+                  <td>{typeof po.created_at === 'string' || typeof po.created_at === 'number' ? formatWhen(po.created_at) : ''}</td>
                   <td>{money(po.amount)}</td>
                   <td>fee {money(po.transaction_fee)}</td>
                   <td>{String(po.status ?? '')}</td>
+                  <td>{PAYOUT_METHOD_TEXT[String(po.method)] ?? ''}</td>
                 </tr>
               );
             })}

@@ -1,5 +1,7 @@
 import { useStudio } from './store';
+import { humanMessage } from './errors';
 import { describeJob } from './job-text';
+import { formatWhen } from './time-text';
 
 function eta(s: number | null): string {
   if (s === null) return '';
@@ -18,18 +20,18 @@ export function JobsScreen() {
           {jobs.map((j) => (
             <tr key={j.id} data-testid="job-row" data-state={j.state}>
               <td data-testid="job-text">{describeJob(j)}</td>
-              <td className="muted">{j.kind === 'upload' ? '' : (j.stage ?? '')}</td>
+              <td className="muted small">{formatWhen(j.finishedAt ?? j.createdAt)}</td>
               <td className="progress-cell">
-                <progress max={100} value={j.state === 'done' ? 100 : j.progress} />
-                <span className="muted">{j.state === 'running' ? `${Math.round(j.progress)}% ${eta(j.etaS)}` : j.state}</span>
-                {j.error ? <div className="error">{j.error}</div> : null}
+                <progress max={100} value={j.state === 'done' ? 100 : j.progress} aria-label={describeJob(j)} />
+                <span className="muted">{j.state === 'running' ? `${Math.round(j.progress)}% ${eta(j.etaS)}` : { queued: 'Waiting', done: 'Done', failed: 'Failed', cancelled: 'Cancelled', running: '' }[j.state]}</span>
+                {j.error && j.state !== 'done' ? <div className="error">{humanMessage(j.error)}</div> : null}
               </td>
               <td>
                 {j.state === 'queued' || j.state === 'running' ? (
-                  <button onClick={() => void client?.api.jobCancel({ id: j.id }).then(refreshJobs)}>Cancel</button>
+                  <button aria-label={`Cancel: ${describeJob(j)}`} onClick={() => void client?.api.jobCancel({ id: j.id }).then(refreshJobs)}>Cancel</button>
                 ) : null}
                 {j.state === 'failed' || j.state === 'cancelled' ? (
-                  <button onClick={() => void client?.api.jobRetry({ id: j.id }).then(refreshJobs)}>Retry</button>
+                  <button aria-label={`Retry: ${describeJob(j)}`} onClick={() => void client?.api.jobRetry({ id: j.id }).then(refreshJobs)}>Retry</button>
                 ) : null}
               </td>
             </tr>

@@ -47,7 +47,7 @@ export function ScheduleScreen() {
       setError(null);
       await client.api.postSchedule({ id, at: next.toISOString() });
     } catch (err) {
-      setError(formError(err).message);
+      setError(formError(err).message ?? 'That move did not work. Pick a time from now on.');
     }
   };
   const shift = (dir: number) =>
@@ -57,12 +57,17 @@ export function ScheduleScreen() {
     <section className="panel" data-testid="schedule">
       <div className="toolbar">
         <h2>Schedule</h2>
-        <button onClick={() => shift(-1)}>‹</button>
+        <button onClick={() => shift(-1)} aria-label={view === 'week' ? 'Previous week' : 'Previous month'}>‹</button>
         <button onClick={() => setAnchor(new Date())}>Today</button>
-        <button onClick={() => shift(1)}>›</button>
+        <button onClick={() => shift(1)} aria-label={view === 'week' ? 'Next week' : 'Next month'}>›</button>
+        <strong data-testid="schedule-heading">
+          {view === 'month'
+            ? anchor.toLocaleDateString(undefined, { month: 'long', year: 'numeric' })
+            : `Week of ${days[0]!.toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' })}`}
+        </strong>
         <button className={view === 'week' ? 'active' : ''} onClick={() => setView('week')}>Week</button>
         <button className={view === 'month' ? 'active' : ''} onClick={() => setView('month')} data-testid="schedule-month">Month</button>
-        <span className="muted">Times in {TIME_ZONE}</span>
+        <span className="muted">Times are your time ({TIME_ZONE})</span>
       </div>
       {error ? <div className="error" role="alert">{error}</div> : null}
       <div className={`calendar ${view}`}>
@@ -81,7 +86,7 @@ export function ScheduleScreen() {
                   onClick={() => editPost(p.id)}
                   data-testid="calendar-event"
                 >
-                  <span className="time">{at(p).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}</span> {p.title}
+                  <span className="time">{formatTime(at(p))}</span> {p.title}
                 </div>
               ))}
             </div>

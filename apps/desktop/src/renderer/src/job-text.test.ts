@@ -18,7 +18,7 @@ describe('describeJob', () => {
     expect(describeJob(job({ state: 'queued', error: 'attempt 1 failed, retrying: cannot reach the server' }))).toBe("Upload of 'Beach clip' waiting to retry");
     expect(describeJob(job({ state: 'done' }))).toBe("Uploaded 'Beach clip'");
     expect(describeJob(job({ state: 'failed' }))).toBe("Upload of 'Beach clip' failed");
-    expect(describeJob(job({ kind: 'media.process', stage: 'ladder' }))).toBe("Transcoding 'Beach clip' (ladder)");
+    expect(describeJob(job({ kind: 'media.process', stage: 'ladder' }))).toBe("Transcoding 'Beach clip'");
     expect(describeJob(job({ kind: 'media.score', state: 'done', itemTitle: null }))).toBe('Scored a removed item');
   });
 });

@@ -10,16 +10,19 @@ const VERBS: Record<string, { running: string; done: string; noun: string }> = {
   'media.score': { running: 'Scoring', done: 'Scored', noun: 'Scoring' },
 };
 
+const STATE_TEXT: Record<JobView['state'], string> = { queued: 'waiting', running: 'running', done: 'done', failed: 'failed', cancelled: 'cancelled' };
+
 export function describeJob(j: JobView): string {
   const v = VERBS[j.kind];
-  if (!v) return `${j.itemTitle ?? 'Job'} (${j.kind}): ${j.state}`;
+  if (!v) return `Background task${j.itemTitle ? ` for '${j.itemTitle}'` : ''}: ${STATE_TEXT[j.state]}`;
   const what = quoted(j);
   switch (j.state) {
     case 'running': {
       // The upload job's stage reads "uploading 12.3 MB of 200 MB"; other stages are short names.
       const bytes = j.kind === 'upload' ? /^uploading (.+ of .+)$/.exec(j.stage ?? '')?.[1] : undefined;
       if (bytes) return `${v.running} ${what}: ${bytes}`;
-      return `${v.running} ${what}${j.stage ? ` (${j.stage})` : ''}`;
+      // Upload stages are written in words ("checking files"); transcoder stages are internal step names.
+      return `${v.running} ${what}${j.kind === 'upload' && j.stage ? ` (${j.stage})` : ''}`;
     }
     case 'queued':
       return j.error ? `${v.noun} of ${what} waiting to retry` : `${v.noun} of ${what} waiting`;
