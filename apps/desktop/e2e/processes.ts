@@ -78,6 +78,7 @@ export async function startServer(dataDir: string, port: number): Promise<{ proc
         // Every studio in these runs signs in from 127.0.0.1: the per-IP auth limits are for real deployments.
         AUTH_RATE_LIMIT_MAX: '0',
         LOGIN_IP_MAX_FAILURES: '100000',
+        PASSWORD_HASH_PER_IP: '1000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),

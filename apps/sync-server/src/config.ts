@@ -40,6 +40,8 @@ export interface ServerConfig {
   /** Password hashes (scrypt, 128 MiB each) computed at once; others wait in a queue of passwordHashQueue. */
   passwordHashConcurrency: number;
   passwordHashQueue: number;
+  /** Password hashes one client IP may have running or queued at once; more are 429. */
+  passwordHashPerIp: number;
   /** Refresh: a spent refresh token presented again within this window returns the same rotated pair. */
   refreshGraceMs: number;
   /** Fastify trustProxy: true, a hop count or addresses; client IPs then come from X-Forwarded-For. */
@@ -151,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     authRateLimitWindowMs: int(env.AUTH_RATE_LIMIT_WINDOW_MS, 60_000, 'AUTH_RATE_LIMIT_WINDOW_MS'),
     passwordHashConcurrency: Math.max(1, int(env.PASSWORD_HASH_CONCURRENCY, 2, 'PASSWORD_HASH_CONCURRENCY')),
     passwordHashQueue: int(env.PASSWORD_HASH_QUEUE, 64, 'PASSWORD_HASH_QUEUE'),
+    passwordHashPerIp: Math.max(1, int(env.PASSWORD_HASH_PER_IP, 8, 'PASSWORD_HASH_PER_IP')),
     refreshGraceMs: int(env.REFRESH_GRACE_MS, 10_000, 'REFRESH_GRACE_MS'),
     trustProxy: trustProxy(env.TRUST_PROXY),
     metricsToken: env.METRICS_TOKEN || undefined,

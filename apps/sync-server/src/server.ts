@@ -98,6 +98,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       loginBackoffMaxMs: config.loginBackoffMaxMs,
       passwordHashConcurrency: config.passwordHashConcurrency,
       passwordHashQueue: config.passwordHashQueue,
+      passwordHashPerIp: config.passwordHashPerIp,
       refreshGraceMs: config.refreshGraceMs,
       onSessionRevoked: (sid) => endpoint?.closeSession(sid),
     });

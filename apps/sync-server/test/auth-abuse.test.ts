@@ -76,7 +76,7 @@ describe('login limits', () => {
 
 describe('password hashing and auth request limits', () => {
   it('a full hashing queue answers 503 SERVER_BUSY with Retry-After instead of stalling everyone', async () => {
-    const { url } = await start({ passwordHashConcurrency: 1, passwordHashQueue: 2, authRateLimitMax: 0, loginIpMaxFailures: 1000 });
+    const { url } = await start({ passwordHashConcurrency: 1, passwordHashQueue: 2, passwordHashPerIp: 100, authRateLimitMax: 0, loginIpMaxFailures: 1000 });
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => api(url, 'POST', '/api/v1/auth/login', { email: `ghost${i}@example.test`, password: 'whatever1' })));
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(3);
@@ -86,6 +86,20 @@ describe('password hashing and auth request limits', () => {
     expect(Number(busy[0]!.headers.get('retry-after'))).toBeGreaterThan(0);
     // Once the queue drains, sign-up works.
     expect((await register(url, 'creator')).id).toMatch(/^cr_/);
+  });
+
+  it('one address may hash only a few passwords at once (429); another address still signs up', async () => {
+    const { url } = await start({ passwordHashConcurrency: 1, passwordHashQueue: 100, passwordHashPerIp: 3, authRateLimitMax: 0, loginIpMaxFailures: 1000 });
+    const bogus = Array.from({ length: 10 }, (_, i) => apiFrom('127.0.0.8', url, 'POST', '/api/v1/auth/login', { email: `ghost${i}@example.test`, password: 'whatever1' }));
+    const n = Date.now().toString(36);
+    const signup = apiFrom('127.0.0.9', url, 'POST', '/api/v1/auth/register', { role: 'fan', username: `fan_${n}`, email: `fan${n}@example.test`, password: 'correct horse battery', displayName: 'Fan' });
+    const results = await Promise.all(bogus);
+    const limited = results.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(7);
+    expect(limited[0]!.body.error.code).toBe('RATE_LIMITED');
+    expect(limited[0]!.headers['retry-after']).toBe('1');
+    expect(results.filter((r) => r.status === 401).length).toBeLessThanOrEqual(3);
+    expect((await signup).status).toBe(201);
   });
 
   it('@fastify/rate-limit caps requests to the auth routes per IP with 429 + Retry-After', async () => {

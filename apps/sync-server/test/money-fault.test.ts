@@ -28,6 +28,7 @@ describe.skipIf(skip)('SIGKILL during purchases and renewals (PostgreSQL)', () =
     PAYMENT_INTENT_TTL_MS: '1500',
     IDEMPOTENCY_STALE_MS: '1500',
     AUTH_RATE_LIMIT_MAX: '0',
+    PASSWORD_HASH_PER_IP: '100',
   };
   afterAll(async () => {
     for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');

@@ -28,6 +28,8 @@ export interface AuthServiceOptions {
   loginBackoffMaxMs?: number;
   passwordHashConcurrency?: number;
   passwordHashQueue?: number;
+  /** Hashes one client IP may have running or queued at once. */
+  passwordHashPerIp?: number;
   /** A spent refresh token presented again within this window returns the same rotated pair. */
   refreshGraceMs?: number;
   /** Called with a session id when it is revoked, so open sync sockets of that session can be closed. */
@@ -46,7 +48,7 @@ export class AuthService {
     readonly tokens: TokenSigner,
     private readonly options: AuthServiceOptions,
   ) {
-    this.hashing = new HashLimiter(options.passwordHashConcurrency ?? 2, options.passwordHashQueue ?? 64);
+    this.hashing = new HashLimiter(options.passwordHashConcurrency ?? 2, options.passwordHashQueue ?? 64, options.passwordHashPerIp ?? Infinity);
     const limits: LoginLimitOptions = {
       maxFailures: options.loginMaxAttempts,
       windowMs: options.loginWindowMs,
@@ -58,8 +60,8 @@ export class AuthService {
     this.graceMs = options.refreshGraceMs ?? 10_000;
   }
 
-  async register(body: RegisterBody): Promise<AuthResult> {
-    const passwordHash = await this.hashing.run(() => hashPassword(body.password));
+  async register(body: RegisterBody, ip?: string): Promise<AuthResult> {
+    const passwordHash = await this.hashing.run(() => hashPassword(body.password), ip);
     const id = newId(body.role === 'creator' ? 'cr' : 'fan');
     try {
       await this.db.query(
@@ -99,7 +101,7 @@ export class AuthService {
     const user = rows[0];
     // Hash even for unknown emails so response time does not reveal which accounts exist.
     const stored = user?.password_hash ?? (await dummyHash());
-    const ok = await this.hashing.run(() => verifyPassword(body.password, stored));
+    const ok = await this.hashing.run(() => verifyPassword(body.password, stored), ip);
     if (!user || !ok) {
       await this.limits.recordFailure(email, ip);
       throw new ApiError('INVALID_CREDENTIALS', 'Email or password is incorrect.');

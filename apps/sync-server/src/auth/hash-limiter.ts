@@ -2,7 +2,8 @@
 // call, so unbounded concurrent logins (even for unknown emails, which still hash for constant timing)
 // stall the whole server. At most `concurrency` hashes run at once; up to `queue` more wait in order; a
 // request beyond that is refused at once with 503 SERVER_BUSY and a Retry-After estimated from recent
-// hash times, instead of piling up.
+// hash times, instead of piling up. One client address may also have at most `perClient` hashes running or
+// waiting (429 beyond that), so a single attacker cannot fill the queue that everyone's sign-in shares.
 import { ApiError } from '../errors.js';
 
 export class HashLimiter {
@@ -11,12 +12,32 @@ export class HashLimiter {
   /** Moving average of one hash's wall time, for Retry-After. */
   private avgMs = 150;
 
+  private readonly perClientCount = new Map<string, number>();
+
   constructor(
     private readonly concurrency: number,
     private readonly queue: number,
+    private readonly perClient = Infinity,
   ) {}
 
-  async run<T>(hash: () => Promise<T>): Promise<T> {
+  /** Runs `hash` within the limits; `client` (an IP) is held to its own share. */
+  async run<T>(hash: () => Promise<T>, client?: string): Promise<T> {
+    if (client === undefined) return this.runGlobal(hash);
+    const n = this.perClientCount.get(client) ?? 0;
+    if (n >= this.perClient) {
+      throw new ApiError('RATE_LIMITED', 'Too many sign-ins from your address at once; try again in a second.', { retryAfterSeconds: 1 }, { 'retry-after': '1' });
+    }
+    this.perClientCount.set(client, n + 1);
+    try {
+      return await this.runGlobal(hash);
+    } finally {
+      const left = (this.perClientCount.get(client) ?? 1) - 1;
+      if (left <= 0) this.perClientCount.delete(client);
+      else this.perClientCount.set(client, left);
+    }
+  }
+
+  private async runGlobal<T>(hash: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency) {
       if (this.waiting.length >= this.queue) {
         const seconds = Math.max(1, Math.ceil((this.avgMs * (this.waiting.length + this.running)) / this.concurrency / 1000));

@@ -15,7 +15,7 @@ export function authRoutes(routes: RouteTable, auth: AuthService): void {
     body: registerBody,
     response: authResult,
     status: 201,
-    handler: ({ body }) => auth.register(body),
+    handler: ({ body, req }) => auth.register(body, req.ip),
   });
   routes.add({
     method: 'POST',
