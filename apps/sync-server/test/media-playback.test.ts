@@ -11,7 +11,14 @@ import { newId } from '@fanz/core';
 import { PlaybackSigner } from '../src/media/playback-tokens.js';
 import { api, makeStorage, register, type Account, type Running, type Storage } from './helpers.js';
 import { complete, countFrames, makePhotoSet, makeVideoLadder, probe, rawGet, uploadAll, writePosts, type LadderFile } from './media-helpers.js';
-import { bearer, pay, startMoneyServer } from './money-helpers.js';
+import { bearer, createTier, pay, startMoneyServer } from './money-helpers.js';
+
+/** Status of a GET, with the body read so no response is left half-sent when the server closes. */
+async function statusOf(url: string, init?: RequestInit): Promise<number> {
+  const r = await fetch(url, init);
+  await r.arrayBuffer();
+  return r.status;
+}
 
 describe('media playback', () => {
   let storage: Storage;
@@ -39,6 +46,9 @@ describe('media playback', () => {
   }, 180_000);
 
   afterAll(async () => {
+    // ffprobe sometimes leaves a connection behind mid-request when it exits (Node's headersTimeout would
+    // clear it after 60 s); the tests are over, so drop every connection instead of waiting for that.
+    srv?.server.app.server.closeAllConnections();
     await srv?.close();
     await storage?.cleanup();
     if (work) rmSync(work, { recursive: true, force: true });
@@ -112,6 +122,7 @@ describe('media playback', () => {
     const vtt = await fetch(pb.thumbnailsUrl);
     expect(vtt.status).toBe(200);
     expect(vtt.headers.get('content-type')).toBe('text/vtt; charset=utf-8');
+    expect(await vtt.text()).toMatch(/^WEBVTT/);
     const sprite = await fetch(new URL('sprite_001.jpg', pb.thumbnailsUrl));
     expect(sprite.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await sprite.arrayBuffer()).equals(video.find((f) => f.path === 'sprite/sprite_001.jpg')!.bytes)).toBe(true);
@@ -146,7 +157,7 @@ describe('media playback', () => {
     const token = /\/s\/([^/]+)\//.exec(pb.url)![1]!;
     const base = `${srv.url}/api/v1/media/${videoId}/s`;
     const files = ['hls/master.m3u8', 'hls/v0/index.m3u8', 'hls/v0/seg_00001.m4s'];
-    for (const f of files) expect((await fetch(`${base}/${token}/${f}`)).status).toBe(200);
+    for (const f of files) expect(await statusOf(`${base}/${token}/${f}`)).toBe(200);
 
     const flip = (t: string) => t.slice(0, -1) + (t.endsWith('A') ? 'B' : 'A');
     const [exp, viewer] = token.split('.');
@@ -163,7 +174,7 @@ describe('media playback', () => {
       }
     }
     // A valid token still finds nothing outside the manifest or outside the folder.
-    expect((await fetch(`${base}/${token}/hls/v0/seg_09999.m4s`)).status).toBe(404);
+    expect(await statusOf(`${base}/${token}/hls/v0/seg_09999.m4s`)).toBe(404);
     const prefix = `/api/v1/media/${videoId}/s/${token}`;
     for (const trick of ['hls/%2e%2e/poster.jpg', 'hls/../poster.jpg', 'hls/v0/%2e%2e/%2e%2e/poster.jpg', '%2fetc/passwd', 'hls//master.m3u8']) {
       expect(await rawGet(srv.url, `${prefix}/${trick}`), trick).toBe(404);
@@ -178,7 +189,7 @@ describe('media playback', () => {
       const r = await fetch(base + path);
       expect(r.status).toBe(200);
       expect(r.headers.get('content-type')).toBe(type);
-      return r;
+      return { headers: r.headers, body: Buffer.from(await r.arrayBuffer()) };
     };
     const master = await expect200('hls/master.m3u8', 'application/vnd.apple.mpegurl');
     expect(master.headers.get('cache-control')).toMatch(/^public, max-age=(30|[12]\d|\d)$/);
@@ -186,10 +197,10 @@ describe('media playback', () => {
     const full = await expect200(seg.path, 'video/iso.segment');
     const cc = /^public, max-age=(\d+), immutable$/.exec(full.headers.get('cache-control') ?? '');
     expect(Number(cc?.[1])).toBeGreaterThan(3500);
-    expect(Buffer.from(await full.arrayBuffer()).equals(seg.bytes)).toBe(true);
+    expect(full.body.equals(seg.bytes)).toBe(true);
     const etag = full.headers.get('etag')!;
     expect(etag).toBe(`"${seg.sha256.slice(0, 32)}"`);
-    expect((await fetch(base + seg.path, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect(await statusOf(base + seg.path, { headers: { 'if-none-match': etag } })).toBe(304);
     await expect200('poster.jpg', 'image/jpeg');
 
     const part = await fetch(base + seg.path, { headers: { range: 'bytes=100-1099' } });
@@ -202,6 +213,7 @@ describe('media playback', () => {
     const open = await fetch(base + seg.path, { headers: { range: `bytes=${seg.size - 5}-` } });
     expect(open.status).toBe(206);
     expect(open.headers.get('content-length')).toBe('5');
+    await open.arrayBuffer();
     const beyond = await fetch(base + seg.path, { headers: { range: `bytes=${seg.size}-${seg.size + 10}` } });
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-range')).toBe(`bytes */${seg.size}`);
@@ -219,10 +231,12 @@ describe('media playback', () => {
     expect(poster.headers.get('cache-control')).toBe('public, max-age=300');
     expect(Buffer.from(await poster.arrayBuffer()).equals(video.find((f) => f.path === 'poster.jpg')!.bytes)).toBe(true);
     const preview = await get(videoId, 'preview');
+    expect(preview.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await preview.arrayBuffer()).equals(video.find((f) => f.path === 'preview_blur.jpg')!.bytes)).toBe(true);
     const teaser = await get(videoId, 'teaser', { range: 'bytes=0-99' });
     expect(teaser.status).toBe(206);
     expect(teaser.headers.get('content-type')).toBe('video/mp4');
+    expect((await teaser.arrayBuffer()).byteLength).toBe(100);
 
     for (const id of [draftPhotoId, futurePhotoId, newId('med')]) {
       for (const what of ['poster', 'preview', 'teaser']) {
@@ -231,13 +245,54 @@ describe('media playback', () => {
         expect(((await r.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
       }
       // Fans with a token see no more than the public.
-      expect((await get(id, 'poster', bearer(fan))).status).toBe(404);
+      const asFan = await get(id, 'poster', bearer(fan));
+      expect(asFan.status).toBe(404);
+      await asFan.arrayBuffer();
     }
     // The creator sees their own draft's previews (an image's poster is its blurred preview), never cached publicly.
     const own = await get(draftPhotoId, 'poster', bearer(creator));
     expect(own.status).toBe(200);
     expect(own.headers.get('content-type')).toBe('image/webp');
     expect(own.headers.get('cache-control')).toBe('private, no-store');
-    expect((await get(draftPhotoId, 'teaser', bearer(creator))).status).toBe(404);
+    await own.arrayBuffer();
+    const noTeaser = await get(draftPhotoId, 'teaser', bearer(creator));
+    expect(noTeaser.status).toBe(404);
+    await noTeaser.arrayBuffer();
   });
+  it('lets subscribers of a fitting tier watch subscriber posts, and any signed-in user watch free posts', async () => {
+    const [tierA, tierB] = [await createTier(srv.url, creator, 999), await createTier(srv.url, creator, 2999)];
+    const onlyB = newId('med');
+    const anyTier = newId('med');
+    const free = newId('med');
+    for (const [id, color] of [[onlyB, 'blue'], [anyTier, 'green'], [free, 'red']] as const) {
+      const set = makePhotoSet(join(work, `photo-${color}`), color);
+      await uploadAll(srv.url, creator, id, set);
+      expect((await complete(srv.url, creator, id, 'image', set)).status).toBe(200);
+    }
+    await writePosts(srv, creator, [
+      { title: 'Tier B only', visibility: 'subscribers', tierIds: [tierB.id], status: 'published', media: [{ mediaId: onlyB, kind: 'image' }] },
+      { title: 'Any tier', visibility: 'subscribers', status: 'published', media: [{ mediaId: anyTier, kind: 'image' }] },
+      { title: 'Free for all', visibility: 'free', status: 'published', media: [{ mediaId: free, kind: 'image' }] },
+    ]);
+    const playback = (id: string, who: Account) => api(srv.url, 'GET', `/api/v1/media/${id}/playback`, undefined, bearer(who));
+    expect((await playback(anyTier, fan2)).status).toBe(403);
+    const sub = await pay(srv.url, fan2, { subscriptionId: tierA.id }, `sub-${tierA.id}`);
+    expect(sub.status, JSON.stringify(sub.body)).toBe(201);
+    const ok = await playback(anyTier, fan2);
+    expect(ok.status).toBe(200);
+    expect(ok.body.data).toMatchObject({ kind: 'image', thumbnailsUrl: null });
+    expect(ok.body.data.url).toMatch(/\/photo_1080\.webp$/);
+    const photo = await fetch(ok.body.data.url);
+    expect(photo.headers.get('content-type')).toBe('image/webp');
+    expect((await playback(onlyB, fan2)).status).toBe(403);
+    // A free post: any signed-in user, fan or creator, but not anonymous.
+    const stranger = await register(srv.url, 'creator');
+    expect((await playback(free, stranger)).status).toBe(200);
+    expect((await playback(free, fan)).status).toBe(200);
+    expect((await api(srv.url, 'GET', `/api/v1/media/${free}/playback`)).status).toBe(401);
+    // An image's public poster is its blurred preview, not the photo.
+    const poster = await fetch(`${srv.url}/api/v1/media/${free}/poster`);
+    expect(poster.headers.get('content-type')).toBe('image/webp');
+    expect((await poster.arrayBuffer()).byteLength).toBeLessThan((await photo.arrayBuffer()).byteLength);
+  }, 120_000);
 });

@@ -97,7 +97,8 @@ describe.each(BACKENDS)('media uploads on %s', (backend) => {
   it.skipIf(skip)("refuses someone else's media id and upload (403)", async () => {
     const mediaId = newId('med');
     const f = file('poster.jpg', Buffer.from('a poster, honestly'));
-    expect((await tusUpload(srv.url, creator.accessToken, mediaId, f)).status).toBe(204);
+    const stored = await tusUpload(srv.url, creator.accessToken, mediaId, f);
+    expect(stored.status).toBe(204);
     const theirs = await create(srv.url, other.accessToken, { mediaId, path: 'teaser.mp4', sha256: f.sha256 }, 10);
     expect(theirs.status).toBe(403);
     expect(theirs.body.error.message).toMatch(/another creator/);
@@ -111,6 +112,15 @@ describe.each(BACKENDS)('media uploads on %s', (backend) => {
       expect(r.status, method).toBe(403);
     }
     expect((await api(srv.url, 'POST', `/api/v1/media/${mediaId}/complete`, completeBody('image', [f]), auth(other))).status).toBe(403);
+    // The owner may cancel an upload in flight, but a stored file is only ever replaced, never deleted by tus.
+    const tusHeaders = { 'tus-resumable': '1.0.0', ...auth(creator) };
+    expect((await fetch(mine.location!, { method: 'DELETE', headers: tusHeaders })).status).toBe(204);
+    expect((await fetch(mine.location!, { method: 'HEAD', headers: tusHeaders })).status).toBe(404);
+    const del = await fetch(stored.url!, { method: 'DELETE', headers: tusHeaders });
+    expect(del.status).toBe(409);
+    expect(((await del.json()) as { error: { code: string } }).error.code).toBe('CONFLICT');
+    const info = await api(srv.url, 'GET', `/api/v1/media/${mediaId}`, undefined, auth(creator));
+    expect(info.body.data.files).toEqual([{ path: 'poster.jpg', sha256: f.sha256, size: f.size }]);
     expect((await api(srv.url, 'GET', `/api/v1/media/${mediaId}`, undefined, auth(other))).status).toBe(403);
   });
 

@@ -4,6 +4,9 @@ import type { Database, Queryable } from '../db/database.js';
 import { newId } from '../ids.js';
 import type { CompleteBody, ManifestFile } from './media-schemas.js';
 
+/** An unfinished upload reserves its length against the quota for this long (then it is taken as abandoned). */
+export const RESERVATION_DAYS = 7;
+
 export interface MediaRow {
   id: string;
   creatorId: string;
@@ -57,8 +60,8 @@ export class MediaQueries {
 
   /**
    * Claims the media id for the creator (first upload wins) and, within the creator's quota, records the
-   * upload. Usage = stored files + uploads still in flight (they reserve their length) + this one; one
-   * advisory lock per creator makes concurrent creations count each other.
+   * upload. Usage = stored files + uploads still in flight (they reserve their length for RESERVATION_DAYS)
+   * + this one; one advisory lock per creator makes concurrent creations count each other.
    */
   async startUpload(
     u: Omit<UploadRow, 'status'>,
@@ -82,7 +85,8 @@ export class MediaQueries {
   async usage(creatorId: string, q: Queryable = this.db): Promise<number> {
     const rows = await q.query<{ n: string | number }>(
       `SELECT COALESCE((SELECT sum(f.size) FROM media_files f JOIN media_objects o ON o.id = f.media_id WHERE o.creator_id = $1), 0)
-            + COALESCE((SELECT sum(size) FROM media_uploads WHERE creator_id = $1 AND status = 'uploading'), 0) AS n`,
+            + COALESCE((SELECT sum(size) FROM media_uploads
+                         WHERE creator_id = $1 AND status = 'uploading' AND created_at > now() - make_interval(days => ${RESERVATION_DAYS})), 0) AS n`,
       [creatorId],
     );
     return Number(rows[0]?.n ?? 0);

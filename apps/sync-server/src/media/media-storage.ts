@@ -4,7 +4,6 @@
 // place, never copied.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DeleteObjectsCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -71,9 +70,7 @@ export class FileMediaStorage implements MediaStorage {
   }
 
   async digest(key: string) {
-    const { size } = await stat(this.pathOf(key));
-    const r = await hashStream(createReadStream(this.pathOf(key)));
-    return { sha256: r.sha256, size: Math.max(size, r.size) };
+    return hashStream(createReadStream(this.pathOf(key)));
   }
 
   async remove(key: string): Promise<void> {

@@ -74,6 +74,7 @@ export function mountTusUploads(app: FastifyInstance, deps: TusUploadDeps): TusS
     path: UPLOADS_PATH,
     datastore: storage.datastore,
     namingFunction: () => newId('upl'),
+    disableTerminationForFinishedUploads: true,
     generateUrl: (req, { path, id }) => `${deps.publicUrl ?? new URL(req.url).origin}${path}/${id}`,
     // tus answers with its own CORS headers; the API's CORS plugin covers browsers' preflights.
     async onIncomingRequest(req, uploadId) {
@@ -87,7 +88,8 @@ export function mountTusUploads(app: FastifyInstance, deps: TusUploadDeps): TusS
           const upload = await queries.upload(uploadId);
           if (!upload) throw new ApiError('NOT_FOUND', 'No such upload.');
           if (upload.creatorId !== user.id) throw new ApiError('FORBIDDEN', 'This upload belongs to another creator.');
-          if (upload.status !== 'uploading' && req.method === 'PATCH') {
+          // A stored upload is the media's file now: it is replaced by a new upload, never patched or deleted.
+          if (upload.status !== 'uploading' && (req.method === 'PATCH' || req.method === 'DELETE')) {
             throw new ApiError('CONFLICT', `This upload is ${upload.status}; start a new one.`);
           }
         }
@@ -174,7 +176,9 @@ export function mountTusUploads(app: FastifyInstance, deps: TusUploadDeps): TusS
     const raw = req.raw;
     const headers = new Headers();
     for (let i = 0; i < raw.rawHeaders.length; i += 2) headers.append(raw.rawHeaders[i]!, raw.rawHeaders[i + 1]!);
-    const withBody = raw.method === 'PATCH' || raw.method === 'POST';
+    // Only requests whose body tus reads get one: a body stream nobody reads would keep Node from draining
+    // the request, leaving the keep-alive connection "busy" forever (and a server close waiting on it).
+    const withBody = raw.method === 'PATCH' || (raw.method === 'POST' && (req.headers['content-type'] ?? '').startsWith('application/offset+octet-stream'));
     const request = new Request(`${req.protocol}://${req.host}${raw.url}`, {
       method: raw.method,
       headers,
@@ -196,8 +200,8 @@ export function mountTusUploads(app: FastifyInstance, deps: TusUploadDeps): TusS
     out.statusCode = response.status;
     const body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
     if (body) out.setHeader('content-length', body.length);
-    // A refused PATCH body is not read; closing lets the client stop sending it.
-    if (response.status >= 400 && withBody && !raw.readableEnded) out.setHeader('connection', 'close');
+    // A body tus did not read to the end (a refused PATCH): close the connection rather than read the rest.
+    if (withBody && !raw.complete) out.setHeader('connection', 'close');
     out.end(body ?? undefined);
   }
 
