@@ -12,6 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeClip } from '../clip.js';
+import { tipCreator } from '../server-copy.js';
 import { freePort, startServer, startStudio, tempDir, type Proc } from '../processes.js';
 import { resolveBinaries } from '../../src/main/services/media/binaries.js';
 
@@ -73,6 +74,9 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await expect(page.getByTestId('signin-display-name')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByTestId('signin-display-name')).toHaveAttribute('aria-describedby', /field-displayName-error/);
   await expect(page.getByText('Enter a display name.')).toHaveCount(1);
+  // The rule and the error are said once, not twice.
+  await expect(page.getByText('At least 8 characters.')).toHaveCount(1);
+  await expect(page.getByTestId('error-username')).toHaveText('3-30 letters, digits or _.');
   await checkScreen(page, 'sign-up');
   await page.getByTestId('signin-display-name').fill('Maya Sunset');
   await page.getByTestId('signin-username').fill(creator.username);
@@ -171,7 +175,11 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await page.getByTestId('post-schedule-at').fill(`${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}T18:30`);
   await page.getByTestId('post-schedule').click();
   await expect(page.getByTestId('post-notice')).toContainText(/Scheduled for .*(18:30|06:30 PM) \(your time\)\.$/);
+  await page.getByTestId('fan-preview-locked').click();
+  // Tall enough to show the whole editor in one screenshot.
+  await page.setViewportSize({ width: 1280, height: 1120 });
   await checkScreen(page, 'post-editor');
+  await page.setViewportSize({ width: 1280, height: 800 });
   // The same editor, with "9,99" typed: read as 9.99.
   await page.getByTestId('post-price').fill('9,99');
   await expect(page.locator('#field-price-hint')).toHaveText('You receive $9.00 after the platform fee.');
@@ -188,8 +196,17 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await expect(page.locator(`[data-date="${key}"]`).getByTestId('calendar-event')).toContainText(/18:30|06:30 PM/);
   await checkScreen(page, 'schedule');
 
+  // Earnings: nothing yet is explained; after a fan's tip, the breakdown and "you receive" say what it is.
   await page.getByTestId('nav-earnings').click();
-  await expect(page.getByTestId('earnings-by-kind')).toContainText('Pay per view');
   await expect(page.getByTestId('payout-explained')).toContainText('Nothing to pay out yet');
+  const login = (await (
+    await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: creator.email, password: creator.password }) })
+  ).json()) as { data: { user: { id: string } } };
+  await tipCreator(server.url, login.data.user.id, 1500);
+  await page.getByTestId('nav-posts').click();
+  await page.getByTestId('nav-earnings').click();
+  await expect(page.getByTestId('earnings-by-kind')).toContainText('Tips$13.50');
+  await page.getByTestId('payout-amount').fill('10,00');
+  await expect(page.locator('#payout-hint')).toContainText('You receive $9.90 after the 1% payout fee.');
   await checkScreen(page, 'earnings');
 });

@@ -152,7 +152,7 @@ export function EarningsScreen() {
         Transparency log{' '}
         {log ? (
           <span className={log.headVerified ? 'badge-ok' : 'badge-bad'} data-testid="log-badge">
-            {log.headVerified ? `verified · ${log.treeSize} entries` : `not verified: ${log.reason}`}
+            {log.headVerified ? `verified · ${log.treeSize} ${log.treeSize === 1 ? "entry" : "entries"}` : `not verified: ${log.reason}`}
           </span>
         ) : (
           <span className="muted">{earnings.logError ? 'could not be checked right now' : 'not checked'}</span>

@@ -37,7 +37,11 @@ export function FanPreview({ form, details }: { form: PostForm; details: Library
           {picture ? <img src={client.mediaUrl(picture)} alt={locked ? 'Blurred preview (what locked fans see)' : (cover?.title ?? '')} /> : <span className="muted">No picture yet</span>}
           {locked ? (
             <span className="lock" data-testid="fan-preview-lock">
-              🔒 {lockText}
+              <svg width="12" height="14" viewBox="0 0 12 14" aria-hidden="true" className="lock-icon">
+                <rect x="1" y="6" width="10" height="8" rx="1.5" fill="currentColor" />
+                <path d="M3 6V4a3 3 0 0 1 6 0v2" stroke="currentColor" strokeWidth="1.6" fill="none" />
+              </svg>{' '}
+              {lockText}
             </span>
           ) : null}
         </div>

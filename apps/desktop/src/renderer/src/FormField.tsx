@@ -22,6 +22,9 @@ export function Field({
   children: (a: FieldA11y) => ReactNode;
 }) {
   const id = `field-${name}`;
+  // When the error repeats the rule ("At least 8 characters."), say it once: the error replaces the rule.
+  const norm = (x: unknown) => String(x).toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (error && typeof hint === 'string' && norm(error).includes(norm(hint).slice(0, 14))) hint = undefined;
   const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">

@@ -28,7 +28,7 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** One message in words: schema defaults are rewritten, "field: " prefixes dropped, the first letter capitalised. */
 export function humanMessage(raw: string, field?: string): string {
   const what = (field && FIELD_NAMES[field]) ?? 'a value';
-  let m = raw.trim().replace(/^[a-zA-Z]+: (?=[a-z])/, '');
+  let m = raw.trim().replace(/^[a-zA-Z]+: (?=\S)/, '');
   const tooSmall = /Too small: expected (string|array) to have >=(\d+) (characters|items)/i.exec(m);
   const tooBig = /Too big: expected (string|array) to have <=(\d+) (characters|items)/i.exec(m);
   if (tooSmall) m = tooSmall[2] === '1' ? `enter ${what}` : `use at least ${tooSmall[2]} ${tooSmall[3]}`;
