@@ -38,11 +38,16 @@ export async function refusedWebhookUrl(url: string, policy: AddressPolicy): Pro
     return range ? `the URL points at a ${range} address` : null;
   }
   let answers: { address: string }[];
+  let timer: NodeJS.Timeout | undefined;
   try {
-    answers = await lookup(host, { all: true, verbatim: true });
+    // Registration must not hang on a slow resolver; delivery checks again anyway.
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('DNS timeout')), 3000)));
+    answers = await Promise.race([lookup(host, { all: true, verbatim: true }), timeout]);
   } catch {
     // Unresolvable now (offline development, a name not live yet): delivery checks again after its lookup.
     return null;
+  } finally {
+    clearTimeout(timer);
   }
   const bad = answers.map((a) => refusedRange(a.address, policy)).find((r) => r !== null);
   return bad ? `the host name resolves to a ${bad} address` : null;
