@@ -3,7 +3,7 @@
 // for the creator and entitled viewers; one playback session row per call).
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
-import { validationError, type RouteTable } from '../http/routes.js';
+import type { RouteTable } from '../http/routes.js';
 import type { MediaAccess } from './media-access.js';
 import { checkCompletion } from './media-complete.js';
 import type { MediaQueries } from './media-queries.js';
@@ -26,7 +26,7 @@ export interface MediaRouteDeps {
 
 export function mediaIdOf(req: FastifyRequest): string {
   const r = mediaParamsSchema.safeParse(req.params);
-  if (!r.success) throw validationError(r.error, 'query');
+  if (!r.success) throw new ApiError('VALIDATION_ERROR', 'The URL does not name a media id (med_...).', { issues: r.error.issues.map((i) => i.message) });
   return r.data.mediaId;
 }
 
@@ -79,7 +79,8 @@ export function mediaRoutes(routes: RouteTable, deps: MediaRouteDeps): void {
       await checkCompletion(body, await deps.queries.files(mediaId), deps.storage);
       await deps.queries.complete(mediaId, body);
       deps.views.invalidate(mediaId);
-      await deps.onReady?.(user.id, mediaId, body.kind);
+      // The media is ready either way; a failed notification is logged, not the caller's problem.
+      await deps.onReady?.(user.id, mediaId, body.kind).catch((err: unknown) => req.log.warn({ err, mediaId }, 'content.uploaded event failed'));
       return { mediaId, status: 'ready' as const };
     },
   });
