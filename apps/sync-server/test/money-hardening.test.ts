@@ -2,13 +2,29 @@
 // PGlite and PostgreSQL: control characters in plain-text fields (REST and synced), prices written over
 // sync outside the bounded positive money rules, a charge whose record fails is voided at the gateway
 // (log line + metric), unpublished posts are not for sale, and the documented minimum payment.
+import { Writable } from 'node:stream';
 import type * as Y from 'yjs';
 import { newId } from '@fanz/core';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLedger } from '../src/finance/ledger.js';
+import { buildServer } from '../src/server.js';
 import type { TestGateway } from '../src/payments/payment-gateway.js';
-import { BACKENDS, api, connect, eventually, makeStorage, pgSkipReason, synced, type Account, type Running, type Storage } from './helpers.js';
-import { bearer, newParties, pay, startMoneyServer } from './money-helpers.js';
+import { BACKENDS, api, connect, eventually, makeStorage, pgSkipReason, synced, testConfig, type Account, type Running, type Storage } from './helpers.js';
+import { FAST_MONEY, bearer, newParties, pay } from './money-helpers.js';
+
+/** The money server with its JSON log captured (the void of an unrecorded charge must be logged). */
+async function startLogged(storage: Storage, lines: string[]): Promise<Running> {
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const server = await buildServer(testConfig(storage, { money: FAST_MONEY, logLevel: 'warn' }), { logger: pino({ level: 'warn' }, sink) });
+  const url = await server.listen();
+  return { server, url, wsUrl: url.replace(/^http/, 'ws') + '/sync', close: () => server.close() };
+}
 
 describe.each(BACKENDS)('money hardening on %s', (backend) => {
   const skip = backend === 'postgres' && pgSkipReason !== null;
@@ -16,12 +32,13 @@ describe.each(BACKENDS)('money hardening on %s', (backend) => {
   let srv: Running;
   let creator: Account;
   let fan: Account;
+  const logLines: string[] = [];
   const gateway = () => srv.server.money.gateway as TestGateway;
 
   beforeAll(async () => {
     if (skip) return;
     storage = makeStorage(backend);
-    srv = await startMoneyServer(storage);
+    srv = await startLogged(storage, logLines);
     ({ creator, fan } = await newParties(srv.url));
   });
   afterAll(async () => {
@@ -98,6 +115,8 @@ describe.each(BACKENDS)('money hardening on %s', (backend) => {
       const chargeId = voided[voided.length - 1]!;
       const rows = await srv.server.db.query(`SELECT 1 FROM payments WHERE gateway_charge_id = $1`, [chargeId]);
       expect(rows.length).toBe(0);
+      const logged = logLines.map((l) => JSON.parse(l) as { level: number; msg: string; chargeId?: string }).find((l) => l.chargeId === chargeId);
+      expect(logged).toMatchObject({ level: 50, msg: 'payment could not be recorded; charge voided at the gateway' });
       const audit = await auditLedger(srv.server.db);
       expect(audit.ok).toBe(true);
       expect((await api(srv.url, 'GET', '/api/v1/finance/balance', undefined, bearer(creator))).body.data.available).toEqual(before);
