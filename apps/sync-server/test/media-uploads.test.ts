@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '@fanz/core';
 import { BACKENDS, api, makeStorage, pgSkipReason, register, startServer, type Account, type Running, type Storage } from './helpers.js';
-import { completeBody, roleOf, sha256, tusUpload } from './media-helpers.js';
+import { completeBody, roleOf, sha256, tusUpload, writePosts } from './media-helpers.js';
+import { pay } from './money-helpers.js';
 
 const QUOTA = 4 * 1024 * 1024;
 
@@ -243,5 +244,32 @@ describe.each(BACKENDS)('media uploads on %s', (backend) => {
     const good = variant(['seg_00000.m4s']);
     await send(good);
     expect((await completeWith([poster, seg, master, good])).status).toBe(200);
+  });
+  it.skipIf(skip)('grants playback through a pay-per-view purchase and records each session (this database engine)', async () => {
+    const mediaId = newId('med');
+    const photo = file('photo_1080.webp', Buffer.alloc(2000, 5));
+    const preview = file('preview_blur.webp', Buffer.alloc(300, 6));
+    for (const f of [photo, preview]) expect((await tusUpload(srv.url, creator.accessToken, mediaId, f)).status).toBe(204);
+    expect((await api(srv.url, 'POST', `/api/v1/media/${mediaId}/complete`, completeBody('image', [photo, preview]), auth(creator))).status).toBe(200);
+    const playback = (who: Account) => api(srv.url, 'GET', `/api/v1/media/${mediaId}/playback`, undefined, auth(who));
+    expect((await playback(fan)).status).toBe(404);
+    const [postId] = await writePosts(srv, creator, [
+      { title: 'Paid photo', visibility: 'pay_per_view', price: { amount: 299, currency: 'USD' }, status: 'published', media: [{ mediaId, kind: 'image' }] },
+    ]);
+    expect((await playback(fan)).status).toBe(403);
+    expect((await pay(srv.url, fan, { postId }, `ppv-${postId}`)).status).toBe(201);
+    const ok = await playback(fan);
+    expect(ok.status).toBe(200);
+    const bytes = Buffer.from(await (await fetch(ok.body.data.url)).arrayBuffer());
+    expect(bytes.equals(photo.bytes)).toBe(true);
+    expect((await playback(creator)).status).toBe(200);
+    const rows = await srv.server.db.query<{ viewer_id: string; post_id: string | null }>(
+      'SELECT viewer_id, post_id FROM playback_sessions WHERE media_id = $1 ORDER BY started_at, id',
+      [mediaId],
+    );
+    expect(rows).toEqual([
+      { viewer_id: fan.id, post_id: postId },
+      { viewer_id: creator.id, post_id: null },
+    ]);
   });
 });
