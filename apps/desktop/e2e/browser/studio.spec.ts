@@ -205,11 +205,12 @@ test('teaser choice: the clip (it has a poster and a teaser) becomes the public 
   await page.getByTestId('nav-posts').click();
   await page.getByTestId('post-item').first().click();
   await expect(page.getByTestId('post-title')).toHaveValue('Sunset walk (extended cut)');
-  // The candidate lists its content label (or that it is not scored yet).
-  await expect(page.getByTestId('teaser-candidate')).toHaveCount(1);
-  await expect(page.getByTestId('teaser-candidate')).toContainText(/\((safe|suggestive|explicit|not scored)\)/);
-  const mediaId = await page.getByTestId('post-teaser').locator('option').nth(1).getAttribute('value');
-  await page.getByTestId('post-teaser').selectOption(mediaId!);
+  // The candidate shows its picture and its content label (or that it is not checked yet).
+  await expect(page.getByTestId('thumbnail-choice')).toHaveCount(1);
+  await expect(page.getByTestId('thumbnail-choice')).toContainText(/Safe for everyone|Suggestive|Explicit|Not checked yet/);
+  await expect(page.getByTestId('thumbnail-choice').locator('img')).toBeVisible();
+  const mediaId = (await serverPosts(server.url, creator))[0]!.media[0]!.mediaId;
+  await page.getByTestId('post-teaser').check();
   await page.getByTestId('post-save').click();
   // A scheduled post is checked before saving: a warning (label not safe, or not scored yet) must be
   // confirmed; a safe teaser saves at once.

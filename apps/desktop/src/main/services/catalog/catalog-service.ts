@@ -314,11 +314,11 @@ export class CatalogService extends EventEmitter {
     const c = this.requireCatalog();
     const when = new Date(at);
     if (Number.isNaN(when.getTime())) {
-      throw new StudioApiError('VALIDATION_ERROR', `"${at.slice(0, 64)}" is not a date and time`, { fields: { scheduledAt: 'not a date and time' } });
+      throw new StudioApiError('VALIDATION_ERROR', `"${at.slice(0, 64)}" is not a date and time`, { fields: { scheduledAt: 'enter a date and time' } });
     }
     if (when.getTime() < now.getTime() - PAST_SLACK_MS) {
       throw new StudioApiError('VALIDATION_ERROR', 'the release time is in the past; pick a time from now on', {
-        fields: { scheduledAt: 'in the past' },
+        fields: { scheduledAt: 'that time is in the past; pick a time from now on' },
       });
     }
     if (!getPost(c.doc, id)) throw new StudioApiError('NOT_FOUND', `no post ${id}`);
