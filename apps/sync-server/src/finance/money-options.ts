@@ -2,8 +2,20 @@
 // defaults and the few that can be set from the environment. Kept apart so config.ts imports only this.
 import type { RetryOptions } from '../payments/retry.js';
 import type { WebhookDispatchOptions } from '../webhooks/webhook-dispatcher.js';
-import { DEFAULT_PAYOUT_SCHEDULE_OPTIONS, type PayoutScheduleOptions } from './payout-schedules.js';
-import { DEFAULT_RENEWAL_OPTIONS, type RenewalOptions } from './subscription-renewals.js';
+
+export interface RenewalOptions {
+  /** How often due renewals are looked for. */
+  pollMs: number;
+  /** Waits before the retries after a failed renewal charge (3 retries over 7 days by default). */
+  retryDelaysMs: number[];
+  /** A claimed renewal whose runner died is picked up again after this long. */
+  leaseMs: number;
+}
+
+export interface PayoutScheduleOptions {
+  /** How often due standing payout schedules are looked for. */
+  pollMs: number;
+}
 
 export interface MoneyOptions {
   paymentRetry: RetryOptions;
@@ -33,9 +45,10 @@ export const DEFAULT_MONEY_OPTIONS: MoneyOptions = {
   grantDownloadLimit: 5,
   // Standard Webhooks recommends retrying for about a day with growing gaps.
   webhooks: { retryBaseMs: 5_000, retryMaxMs: 6 * 3600_000, maxAttempts: 10, timeoutMs: 10_000, pollMs: 1_000 },
-  renewals: DEFAULT_RENEWAL_OPTIONS,
+  // Retries 1, 3 and 7 days after the first failed renewal charge.
+  renewals: { pollMs: 60_000, retryDelaysMs: [1, 2, 4].map((d) => d * 24 * 3600_000), leaseMs: 5 * 60_000 },
   paymentIntentTtlMs: 15 * 60_000,
-  payoutSchedules: DEFAULT_PAYOUT_SCHEDULE_OPTIONS,
+  payoutSchedules: { pollMs: 60_000 },
 };
 
 /** Options as given in ServerConfig: any subset, nested groups too. */

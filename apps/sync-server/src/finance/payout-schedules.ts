@@ -9,14 +9,8 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import { accountBalance, accountId } from './ledger.js';
+import type { PayoutScheduleOptions } from './money-options.js';
 import { scheduleView, type PayoutService, type ScheduleRow } from './payout-service.js';
-
-export interface PayoutScheduleOptions {
-  /** How often due schedules are looked for. */
-  pollMs: number;
-}
-
-export const DEFAULT_PAYOUT_SCHEDULE_OPTIONS: PayoutScheduleOptions = { pollMs: 60_000 };
 
 export class PayoutSchedules {
   private timer: NodeJS.Timeout | null = null;

@@ -15,21 +15,7 @@ import type { ChargeResult, PaymentGateway } from '../payments/payment-gateway.j
 import type { TransparencyLog } from '../transparency-log/transparency-log.js';
 import { enqueueWebhookEvent } from '../webhooks/webhook-events.js';
 import { accountId, PLATFORM_OWNER, postTransaction, type Leg } from './ledger.js';
-
-export interface RenewalOptions {
-  /** How often due renewals are looked for. */
-  pollMs: number;
-  /** Waits before the retries after a failed renewal charge (3 retries over 7 days by default). */
-  retryDelaysMs: number[];
-  /** A claimed renewal whose runner died is picked up again after this long. */
-  leaseMs: number;
-}
-
-export const DEFAULT_RENEWAL_OPTIONS: RenewalOptions = {
-  pollMs: 60_000,
-  retryDelaysMs: [1, 2, 4].map((d) => d * 24 * 3600_000),
-  leaseMs: 5 * 60_000,
-};
+import type { RenewalOptions } from './money-options.js';
 
 interface SubRow {
   id: string;
