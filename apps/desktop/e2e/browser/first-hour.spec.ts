@@ -184,16 +184,35 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await page.getByTestId('post-price').fill('9,99');
   await expect(page.locator('#field-price-hint')).toHaveText('You receive $9.00 after the platform fee.');
 
-  // Move it one day later on the month calendar, keeping 18:30.
+  // A second post stays a draft, for the calendar's tray.
+  await page.getByTestId('post-new').click();
+  await page.getByTestId('post-title').fill('Behind the scenes');
+  await page.getByTestId('post-save').click();
+  await expect(page.getByTestId('post-notice')).toHaveText('Saved');
+
+  // Calendar: month heading, move by drag (same time of day), undo, move by keyboard, schedule a draft from the tray.
   await page.getByTestId('nav-schedule').click();
   await page.getByTestId('schedule-month').click();
   await expect(page.getByTestId('schedule-heading')).toHaveText(t.toLocaleDateString('en-US', { month: 'long', year: 'numeric' }));
+  const dayOf = (d: Date) => page.locator(`[data-date="${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}"]`);
   const next = new Date(t.getFullYear(), t.getMonth(), t.getDate() + 1);
-  const key = `${next.getFullYear()}-${pad(next.getMonth() + 1)}-${pad(next.getDate())}`;
+  const after = new Date(t.getFullYear(), t.getMonth(), t.getDate() + 2);
   // A month grid has 42 days, so the day after any day of the month is on it.
-  await expect(page.getByTestId('calendar-event')).toContainText(/18:30|06:30 PM/);
-  await page.getByTestId('calendar-event').dragTo(page.locator(`[data-date="${key}"]`));
-  await expect(page.locator(`[data-date="${key}"]`).getByTestId('calendar-event')).toContainText(/18:30|06:30 PM/);
+  const sunset = page.getByTestId('calendar-event').filter({ hasText: 'Sunset walk' });
+  await expect(dayOf(t).getByTestId('calendar-event')).toContainText(/18:30|06:30 PM/);
+  await sunset.dragTo(dayOf(next));
+  await expect(dayOf(next).getByTestId('calendar-event')).toContainText(/18:30|06:30 PM/);
+  await expect(page.getByTestId('schedule-moved')).toContainText('Moved “Sunset walk”');
+  await page.getByTestId('schedule-undo').click();
+  await expect(dayOf(t).getByTestId('calendar-event')).toContainText('Sunset walk');
+  await expect(page.getByTestId('schedule-moved')).toHaveCount(0);
+  await sunset.focus();
+  await page.keyboard.press('Alt+ArrowRight');
+  await expect(dayOf(next).getByTestId('calendar-event')).toContainText('Sunset walk');
+  await expect(page.getByTestId('draft-item')).toHaveText('Behind the scenes');
+  await page.getByTestId('draft-item').dragTo(dayOf(after));
+  await expect(dayOf(after).getByTestId('calendar-event')).toContainText(/(18:00|06:00 PM) Behind the scenes/);
+  await expect(page.getByTestId('drafts-tray')).toContainText('No drafts waiting.');
   await checkScreen(page, 'schedule');
 
   // Earnings: nothing yet is explained; after a fan's tip, the breakdown and "you receive" say what it is.

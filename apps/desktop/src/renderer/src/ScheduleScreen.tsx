@@ -1,30 +1,20 @@
-// The release calendar (week or month) in the creator's time zone. Dragging a scheduled post onto another
-// day moves it to that day at the same time of day; the backend refuses times in the past.
-import { useState, type DragEvent } from 'react';
+// The release calendar (week or month) in the creator's time zone. Scheduled posts move by dragging onto
+// another day or with Alt+Arrow keys (same time of day), drafts are dragged in from the tray (18:00 local),
+// and the last move can be undone. The backend refuses times in the past; that is said in words.
+import { useState, type DragEvent, type KeyboardEvent } from 'react';
 import type { Post } from '@fanz/core';
 import { useStudio } from './store';
 import { formError } from './errors';
-import { TIME_ZONE, formatTime } from './time-text';
+import { TIME_ZONE, formatTime, formatWhen } from './time-text';
+import { DRAFT_DROP_HOUR, addDays, dayKey, daysFor, onDay, startOfDay } from './calendar-days';
 
 const DAY = 86_400_000;
 
-function startOfDay(d: Date): Date {
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate());
-}
-
-/** YYYY-MM-DD in local time (the creator's calendar day). */
-export function dayKey(d: Date): string {
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-function daysFor(view: 'week' | 'month', anchor: Date): Date[] {
-  if (view === 'week') {
-    const start = startOfDay(new Date(anchor.getTime() - ((anchor.getDay() + 6) % 7) * DAY));
-    return Array.from({ length: 7 }, (_, i) => new Date(start.getFullYear(), start.getMonth(), start.getDate() + i));
-  }
-  const first = new Date(anchor.getFullYear(), anchor.getMonth(), 1);
-  const start = new Date(first.getFullYear(), first.getMonth(), 1 - ((first.getDay() + 6) % 7));
-  return Array.from({ length: 42 }, (_, i) => new Date(start.getFullYear(), start.getMonth(), start.getDate() + i));
+interface Move {
+  post: Post;
+  /** Where it was: a scheduled time, or null for a draft. */
+  before: string | null;
+  to: Date;
 }
 
 export function ScheduleScreen() {
@@ -32,29 +22,56 @@ export function ScheduleScreen() {
   const [view, setView] = useState<'week' | 'month'>('week');
   const [anchor, setAnchor] = useState(() => new Date());
   const [error, setError] = useState<string | null>(null);
+  const [lastMove, setLastMove] = useState<Move | null>(null);
   const days = daysFor(view, anchor);
   const timed = posts.filter((p) => (p.status === 'scheduled' && p.scheduledAt) || (p.status === 'published' && p.publishedAt));
+  const drafts = posts.filter((p) => p.status === 'draft');
   const at = (p: Post) => new Date((p.status === 'scheduled' ? p.scheduledAt : p.publishedAt)!);
+  const upcoming = posts
+    .filter((p) => p.status === 'scheduled' && p.scheduledAt && Date.parse(p.scheduledAt) > Date.now())
+    .sort((a, b) => Date.parse(a.scheduledAt!) - Date.parse(b.scheduledAt!));
 
-  const drop = async (e: DragEvent, day: Date) => {
-    e.preventDefault();
-    const id = e.dataTransfer.getData('text/post-id');
-    const p = posts.find((x) => x.id === id);
-    if (!p?.scheduledAt || !client) return;
-    const old = new Date(p.scheduledAt);
-    const next = new Date(day.getFullYear(), day.getMonth(), day.getDate(), old.getHours(), old.getMinutes());
+  const move = async (p: Post, to: Date) => {
+    if (!client) return;
     try {
       setError(null);
-      await client.api.postSchedule({ id, at: next.toISOString() });
+      await client.api.postSchedule({ id: p.id, at: to.toISOString() });
+      setLastMove({ post: p, before: p.status === 'scheduled' ? p.scheduledAt : null, to });
     } catch (err) {
       setError(formError(err).message ?? 'That move did not work. Pick a time from now on.');
     }
+  };
+  const undo = async () => {
+    if (!client || !lastMove) return;
+    try {
+      setError(null);
+      if (lastMove.before) await client.api.postSchedule({ id: lastMove.post.id, at: lastMove.before });
+      else await client.api.postUnschedule({ id: lastMove.post.id });
+      setLastMove(null);
+    } catch (err) {
+      setError(formError(err).message ?? 'The move could not be undone.');
+    }
+  };
+  const drop = (e: DragEvent, day: Date) => {
+    e.preventDefault();
+    const p = posts.find((x) => x.id === e.dataTransfer.getData('text/post-id'));
+    if (!p) return;
+    if (p.status === 'scheduled' && p.scheduledAt) void move(p, onDay(day, new Date(p.scheduledAt)));
+    else if (p.status === 'draft') void move(p, new Date(day.getFullYear(), day.getMonth(), day.getDate(), DRAFT_DROP_HOUR, 0));
+  };
+  const keyMove = (e: KeyboardEvent, p: Post) => {
+    if (!e.altKey || p.status !== 'scheduled' || !p.scheduledAt) return;
+    const step = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 }[e.key];
+    if (step === undefined) return;
+    e.preventDefault();
+    const to = addDays(new Date(p.scheduledAt), step);
+    void move(p, to).then(() => setAnchor(to));
   };
   const shift = (dir: number) =>
     setAnchor((a) => (view === 'week' ? new Date(a.getTime() + dir * 7 * DAY) : new Date(a.getFullYear(), a.getMonth() + dir, 1)));
 
   return (
-    <section className="panel" data-testid="schedule">
+    <section className="panel schedule" data-testid="schedule">
       <div className="toolbar">
         <h2>Schedule</h2>
         <button onClick={() => shift(-1)} aria-label={view === 'week' ? 'Previous week' : 'Previous month'}>‹</button>
@@ -65,33 +82,58 @@ export function ScheduleScreen() {
             ? anchor.toLocaleDateString(undefined, { month: 'long', year: 'numeric' })
             : `Week of ${days[0]!.toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' })}`}
         </strong>
-        <button className={view === 'week' ? 'active' : ''} onClick={() => setView('week')}>Week</button>
-        <button className={view === 'month' ? 'active' : ''} onClick={() => setView('month')} data-testid="schedule-month">Month</button>
-        <span className="muted">Times are your time ({TIME_ZONE})</span>
+        <button className={view === 'week' ? 'active' : ''} aria-pressed={view === 'week'} onClick={() => setView('week')}>Week</button>
+        <button className={view === 'month' ? 'active' : ''} aria-pressed={view === 'month'} onClick={() => setView('month')} data-testid="schedule-month">Month</button>
+        <button disabled={upcoming.length === 0} onClick={() => setAnchor(new Date(upcoming[0]!.scheduledAt!))} data-testid="schedule-next">
+          Next scheduled post
+        </button>
+        <span className="muted">Times are your time ({TIME_ZONE}). Alt+arrow keys move a selected post.</span>
       </div>
       {error ? <div className="error" role="alert">{error}</div> : null}
-      <div className={`calendar ${view}`}>
-        {days.map((d) => {
-          const items = timed.filter((p) => startOfDay(at(p)).getTime() === d.getTime()).sort((a, b) => at(a).getTime() - at(b).getTime());
-          const past = d.getTime() + DAY <= Date.now();
-          return (
-            <div key={d.toISOString()} data-date={dayKey(d)} className={`day ${past ? 'past' : ''}`} onDragOver={(e) => e.preventDefault()} onDrop={(e) => void drop(e, d)} data-testid="calendar-day">
-              <div className="day-head">{d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })}</div>
-              {items.map((p) => (
-                <div
-                  key={p.id}
-                  className={`event ${p.status}`}
-                  draggable={p.status === 'scheduled'}
-                  onDragStart={(e) => e.dataTransfer.setData('text/post-id', p.id)}
-                  onClick={() => editPost(p.id)}
-                  data-testid="calendar-event"
-                >
-                  <span className="time">{formatTime(at(p))}</span> {p.title}
-                </div>
-              ))}
-            </div>
-          );
-        })}
+      {lastMove ? (
+        <div className="notice row" role="status" data-testid="schedule-moved">
+          Moved “{lastMove.post.title || 'Untitled post'}” to {formatWhen(lastMove.to)}.
+          <button type="button" className="link" onClick={() => void undo()} data-testid="schedule-undo">Undo</button>
+        </div>
+      ) : null}
+      <div className="schedule-body">
+        <div className={`calendar ${view}`}>
+          {days.map((d) => {
+            const items = timed.filter((p) => startOfDay(at(p)).getTime() === d.getTime()).sort((a, b) => at(a).getTime() - at(b).getTime());
+            const past = d.getTime() + DAY <= Date.now();
+            const other = view === 'month' && d.getMonth() !== anchor.getMonth();
+            return (
+              <div key={d.toISOString()} data-date={dayKey(d)} className={`day ${past ? 'past' : ''} ${other ? 'other-month' : ''}`} onDragOver={(e) => e.preventDefault()} onDrop={(e) => drop(e, d)} data-testid="calendar-day">
+                <div className="day-head">{d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })}</div>
+                {items.map((p) => (
+                  <button
+                    type="button"
+                    key={p.id}
+                    className={`event ${p.status}`}
+                    draggable={p.status === 'scheduled'}
+                    onDragStart={(e) => e.dataTransfer.setData('text/post-id', p.id)}
+                    onClick={() => editPost(p.id)}
+                    onKeyDown={(e) => keyMove(e, p)}
+                    aria-label={`${p.title || 'Untitled post'}, ${p.status === 'scheduled' ? 'scheduled' : 'published'} ${formatWhen(at(p))}${p.status === 'scheduled' ? '. Alt+arrow keys move it' : ''}`}
+                    data-testid="calendar-event"
+                  >
+                    <span className="time">{formatTime(at(p))}</span> {p.title || 'Untitled post'}
+                  </button>
+                ))}
+              </div>
+            );
+          })}
+        </div>
+        <aside className="drafts-tray" aria-labelledby="drafts-title" data-testid="drafts-tray">
+          <h3 id="drafts-title">Drafts</h3>
+          <p className="muted small">Drag a draft onto a day to schedule it at {DRAFT_DROP_HOUR}:00 your time.</p>
+          {drafts.length === 0 ? <p className="muted">No drafts waiting.</p> : null}
+          {drafts.map((p) => (
+            <button type="button" key={p.id} className="event draft" draggable onDragStart={(e) => e.dataTransfer.setData('text/post-id', p.id)} onClick={() => editPost(p.id)} data-testid="draft-item">
+              {p.title || 'Untitled post'}
+            </button>
+          ))}
+        </aside>
       </div>
     </section>
   );
