@@ -38,6 +38,9 @@ async function checkScreen(page: Page, name: string): Promise<void> {
   await page.screenshot({ path });
 }
 
+/** The parts of a <video> element the test touches (the e2e tsconfig has no DOM lib). */
+type VideoLike = { muted: boolean; currentTime: number; play(): Promise<void>; pause(): void };
+
 function makePhoto(dir: string): string {
   const out = join(dir, 'golden-hour.jpg');
   execFileSync(resolveBinaries().ffmpeg.path, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'mandelbrot=size=960x640', '-frames:v', '1', out]);
@@ -91,15 +94,26 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await expect(page.getByTestId('profile-notice')).toHaveText('Profile saved');
   await checkScreen(page, 'account');
 
-  // Import a clip and a photo (~ is the home folder, so a typed path like a shell's works too).
+  // Import a clip (file chooser) and a photo (typed path).
   const dir = tempDir('media');
   const clip = makeClip(dir);
   const photo = makePhoto(dir);
   await page.getByTestId('nav-library').click();
-  await page.getByTestId('import-paths').fill(`${clip}\n${photo}`);
+  // The clip through the file chooser: the page streams it to the local host, which imports it.
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('import-choose').click();
+  await (await chooser).setFiles(clip);
+  await expect(page.getByTestId('import-message')).toContainText('Imported 1');
+  await expect(page.getByTestId('library-tile')).toHaveCount(1);
+  // The photo as a typed path; a wrong path next to it is reported as an error and the text is kept.
+  const missing = join(dir, 'missing.mp4');
+  await page.getByTestId('import-paths').fill(`${photo}\n${missing}`);
   await page.getByTestId('import-submit').click();
-  await expect(page.getByTestId('import-message')).toContainText('Imported 2');
-  await expect(page.getByTestId('import-paths')).toHaveValue('');
+  await expect(page.getByTestId('import-message')).toContainText('Imported 1');
+  await expect(page.getByTestId('import-message')).toContainText('Not imported: missing.mp4');
+  await expect(page.getByTestId('import-message')).toHaveClass(/error/);
+  await expect(page.getByTestId('import-paths')).toHaveValue(`${photo}\n${missing}`);
+  await page.getByTestId('import-paths').fill('');
   await page.getByTestId('nav-jobs').click();
   await expect(page.getByTestId('job-row').first()).toBeVisible();
   await expect(page.locator('[data-testid="job-row"]:not([data-state="done"])')).toHaveCount(0, { timeout: 120_000 });
@@ -136,13 +150,13 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await tiles.filter({ hasText: 'sunset-walk' }).click();
   const player = page.getByTestId('media-player');
   await expect(player).toBeVisible();
-  await player.evaluate((v: HTMLVideoElement) => {
+  await player.evaluate((v: VideoLike) => {
     v.muted = true;
     return v.play();
   });
-  await expect.poll(() => player.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 }).toBeGreaterThan(0.2);
+  await expect.poll(() => player.evaluate((v: VideoLike) => v.currentTime), { timeout: 20_000 }).toBeGreaterThan(0.2);
   await expect(page.getByTestId('renditions')).toContainText('Stream 240p');
-  await player.evaluate((v: HTMLVideoElement) => v.pause());
+  await player.evaluate((v: VideoLike) => v.pause());
   await checkScreen(page, 'library');
 
   // A search in the Library does not filter the post editor's media list; the Library says its filter is on.

@@ -1,6 +1,6 @@
 // Browser mode's host: only 127.0.0.1, only with the per-launch token, only from its own origin; the
 // API answers typed errors; rendition files are served by id and never outside the data dir.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,5 +100,25 @@ describe('browser-mode host', () => {
     const lib = (await call(ws!, 5, 'libraryList', { text: '' })).result as { items: unknown[]; total: number };
     expect(lib).toMatchObject({ items: [], total: 0 });
     ws!.close();
+  });
+
+  it('takes picked files by PUT with the token only, writes them under imports/ with a safe name, and serves item files by path', async () => {
+    const put = (path: string, body: string, headers: Record<string, string> = {}) => fetch(`${host.url}${path}`, { method: 'PUT', body, headers });
+    expect((await put(`/upload/wrong/batch01/clip.mp4`, 'x')).status).toBe(401);
+    expect((await put(`/upload/${host.token}/batch01/clip.mp4`, 'x', { origin: 'https://evil.example' })).status).toBe(401);
+    expect((await put(`/upload/${host.token}/ba/clip.mp4`, 'x')).status).toBe(400);
+    const ok = await put(`/upload/${host.token}/batch01/${encodeURIComponent('../../evil name?.mp4')}`, 'video bytes');
+    expect(ok.status).toBe(201);
+    const { path, name } = (await ok.json()) as { path: string; name: string };
+    expect(name).toBe('evil name_.mp4');
+    expect(path.startsWith(join(dir, 'data', 'imports', 'batch01'))).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe('video bytes');
+    // Item files for the player: token in the path, only inside the item's output folder.
+    mkdirSync(join(dir, 'data', 'media', 'med_x', 'hls'), { recursive: true });
+    writeFileSync(join(dir, 'data', 'media', 'med_x', 'hls', 'master.m3u8'), '#EXTM3U');
+    const m3u8 = await fetch(`${host.url}/item/${host.token}/med_x/hls/master.m3u8`);
+    expect([m3u8.status, m3u8.headers.get('content-type'), await m3u8.text()]).toEqual([200, 'application/vnd.apple.mpegurl', '#EXTM3U']);
+    expect((await fetch(`${host.url}/item/wrong/med_x/hls/master.m3u8`)).status).toBe(401);
+    expect((await fetch(`${host.url}/item/${host.token}/med_x/..%2F..%2Fsecret.txt`)).status).toBe(404);
   });
 });

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { dispatchApiCall, toErrorShape } from '../main/api-dispatch.js';
+import { receiveUpload } from './file-upload.js';
 import type { StudioBackend } from '../main/studio-backend.js';
 import type { RpcEventFrame, RpcResponse, StudioEvent } from '../shared/studio-api.js';
 
@@ -90,6 +91,17 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method === 'PUT' && u.pathname.startsWith('/upload/')) {
+      // /upload/<token>/<batch>/<file name>: the page's file picker and drag-and-drop (file-upload.ts).
+      const [, , given = '', batch = '', ...rest] = u.pathname.split('/').map((p) => decodePath(p) ?? '');
+      const okOrigin = req.headers.origin === undefined || req.headers.origin === origin;
+      if (!okOrigin || !tokenMatches(expected, given)) {
+        res.writeHead(401).end('missing or wrong studio token');
+        return;
+      }
+      await receiveUpload(req, res, dataDir, batch, rest.join('/'));
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
       return;

@@ -260,6 +260,8 @@ export interface StudioApi {
   avatarUpload(p: { path: string }): Promise<CreatorProfile>;
 }
 
+export type UploadedFile = { name: string; path: string } | { name: string; error: string };
+
 /** What a transport hands the renderer: the API plus events and media URLs. */
 export interface StudioClient {
   api: StudioApi;
@@ -267,6 +269,11 @@ export interface StudioClient {
   mediaUrl(renditionId: string): string;
   /** URL of a file in an item's output folder (e.g. `hls/master.m3u8`); relative URIs inside resolve too. */
   itemFileUrl(itemId: string, path: string): string;
+  /**
+   * Browser mode only: streams picked or dropped files to the host, which writes them into its data dir;
+   * answers, per file, the path there (to import) or why it failed. Electron reads dropped files' paths instead.
+   */
+  uploadFiles?(files: File[], onProgress: (sentBytes: number, totalBytes: number) => void): Promise<UploadedFile[]>;
   mode: 'electron' | 'browser';
 }
 

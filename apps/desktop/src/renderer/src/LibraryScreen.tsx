@@ -36,7 +36,8 @@ function Tile({ item, onOpen }: { item: LibraryItemView; onOpen: () => void }) {
 }
 
 export function LibraryScreen() {
-  const { library, loadLibrary, loadMoreLibrary, importPaths, importMessage: importMsg } = useStudio();
+  const { library, loadLibrary, loadMoreLibrary, importPaths, importFiles, importProgress, importMessage: importMsg } = useStudio();
+  const picker = useRef<HTMLInputElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ w: 800, h: 600 });
   const [scrollTop, setScrollTop] = useState(0);
@@ -82,12 +83,11 @@ export function LibraryScreen() {
   };
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
+    const files = Array.from(e.dataTransfer.files);
     const bridge = window.studio as unknown as { pathForFile?: (f: File) => string } | undefined;
-    if (!bridge?.pathForFile) {
-      useStudio.setState({ importMessage: { text: 'Dropping files works in the desktop app; in the browser, type their paths on this computer.', error: true } });
-      return;
-    }
-    void runImport(Array.from(e.dataTransfer.files).map((f) => bridge.pathForFile!(f)));
+    // The desktop app reads dropped files where they are; the browser copies them to the studio first.
+    if (bridge?.pathForFile) void runImport(files.map((f) => bridge.pathForFile!(f)));
+    else void importFiles(files);
   };
 
   return (
@@ -141,8 +141,27 @@ export function LibraryScreen() {
           void runImport(importText.split('\n').map((s) => s.trim()).filter(Boolean));
         }}
       >
-        <textarea data-testid="import-paths" aria-label="Files or folders to import" rows={1} placeholder="Import: file or folder paths on this computer, one per line (~ works)" value={importText} onChange={(e) => setImportText(e.target.value)} />
+        <textarea data-testid="import-paths" aria-label="Files or folders to import" rows={1} placeholder="Or type file or folder paths on this computer, one per line (~ works); you can also drop files here" value={importText} onChange={(e) => setImportText(e.target.value)} />
         <button type="submit" className="primary" data-testid="import-submit">Import</button>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          accept="video/*,image/*"
+          hidden
+          data-testid="import-file-input"
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            e.target.value = '';
+            void importFiles(files);
+          }}
+        />
+        <button type="button" data-testid="import-choose" onClick={() => picker.current?.click()}>
+          Choose files…
+        </button>
+        {importProgress ? (
+          <progress max={importProgress.total} value={importProgress.sent} aria-label="Copying files into the studio" data-testid="import-progress" />
+        ) : null}
         {importMsg ? (
           <span data-testid="import-message" className={importMsg.error ? 'error inline' : 'muted'} role={importMsg.error ? 'alert' : 'status'}>
             {importMsg.text}

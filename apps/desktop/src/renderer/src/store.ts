@@ -41,6 +41,10 @@ export interface StudioState {
   importMessage: { text: string; error: boolean } | null;
   /** Resolves true when every path was imported (the form then clears its input). */
   importPaths(paths: string[]): Promise<boolean>;
+  /** Browser mode: picked or dropped files are copied to the host (with progress), then imported. */
+  importFiles(files: File[]): Promise<void>;
+  /** Bytes copied so far while importFiles runs. */
+  importProgress: { sent: number; total: number } | null;
   setScreen(s: Screen): void;
   editPost(id: string | null): void;
   init(): void;
@@ -96,6 +100,27 @@ export const useStudio = create<StudioState>((set, get) => ({
     }
     void get().loadLibrary();
     return ok;
+  },
+  importProgress: null,
+  async importFiles(files) {
+    const c = get().client;
+    if (!c || files.length === 0) return;
+    if (!c.uploadFiles) {
+      set({ importMessage: { text: 'Drop files onto the window or type their paths.', error: true } });
+      return;
+    }
+    const n = files.length;
+    set({ importMessage: { text: `Copying ${n} ${n === 1 ? 'file' : 'files'} into the studio…`, error: false }, importProgress: { sent: 0, total: 1 } });
+    const results = await c.uploadFiles(files, (sent, total) => set({ importProgress: { sent, total: Math.max(1, total) } }));
+    set({ importProgress: null });
+    const failed = results.filter((r): r is { name: string; error: string } => 'error' in r);
+    const paths = results.flatMap((r) => ('path' in r ? [r.path] : []));
+    if (paths.length) await get().importPaths(paths);
+    if (failed.length) {
+      const before = get().importMessage?.text ?? '';
+      const why = failed.slice(0, 3).map((f) => `${f.name} (${f.error})`).join('; ');
+      set({ importMessage: { text: `${paths.length ? `${before} ` : ''}Not copied: ${why}.`, error: true } });
+    }
   },
   setScreen: (screen) => set({ screen }),
   editPost: (editingPostId) => set({ editingPostId, screen: 'posts' }),

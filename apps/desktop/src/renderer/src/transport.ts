@@ -10,6 +10,7 @@ import {
   type StudioApi,
   type StudioClient,
   type StudioEvent,
+  type UploadedFile,
 } from '../../shared/studio-api';
 
 declare global {
@@ -97,8 +98,40 @@ function browserClient(onConnection: (s: ConnectionState) => void): StudioClient
     },
     mediaUrl: (id) => `/media/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`,
     // The token is a path segment here so the relative URIs inside HLS playlists keep it.
+    uploadFiles: (files, onProgress) => uploadFiles(token, files, onProgress),
     itemFileUrl: (itemId, path) => `/item/${encodeURIComponent(token)}/${encodeURIComponent(itemId)}/${path.split('/').map(encodeURIComponent).join('/')}`,
   };
+}
+
+/** One PUT per file, in order, with byte progress over the whole pick (XHR: fetch has no upload progress). */
+async function uploadFiles(token: string, files: File[], onProgress: (sent: number, total: number) => void): Promise<UploadedFile[]> {
+  const total = files.reduce((n, f) => n + f.size, 0);
+  const batch = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  const out: UploadedFile[] = [];
+  let done = 0;
+  for (const f of files) {
+    const r = await new Promise<UploadedFile>((resolve) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('PUT', `/upload/${encodeURIComponent(token)}/${batch}/${encodeURIComponent(f.name)}`);
+      xhr.upload.onprogress = (e) => onProgress(done + e.loaded, total);
+      xhr.onload = () => {
+        let body: { path?: string; error?: { message?: string } } = {};
+        try {
+          body = JSON.parse(xhr.responseText) as typeof body;
+        } catch {
+          // not JSON: handled below
+        }
+        if (xhr.status === 201 && body.path) resolve({ name: f.name, path: body.path });
+        else resolve({ name: f.name, error: body.error?.message ?? 'it could not be copied to the studio' });
+      };
+      xhr.onerror = () => resolve({ name: f.name, error: 'the studio could not be reached while copying it' });
+      xhr.send(f);
+    });
+    done += f.size;
+    onProgress(done, total);
+    out.push(r);
+  }
+  return out;
 }
 
 function electronClient(bridge: NonNullable<Window['studio']>): StudioClient {
