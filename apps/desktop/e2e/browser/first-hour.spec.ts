@@ -105,6 +105,7 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await (await chooser).setFiles(clip);
   await expect(page.getByTestId('import-message')).toContainText('Imported 1');
   await expect(page.getByTestId('library-tile')).toHaveCount(1);
+  await expect(page.getByTestId('library-tile').locator('.tile-title')).toHaveText('sunset-walk');
   // The photo as a typed path; a wrong path next to it is reported as an error and the text is kept.
   const missing = join(dir, 'missing.mp4');
   await page.getByTestId('import-paths').fill(`${photo}\n${missing}`);
@@ -157,6 +158,14 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await expect.poll(() => player.evaluate((v: VideoLike) => v.currentTime), { timeout: 20_000 }).toBeGreaterThan(0.2);
   await expect(page.getByTestId('renditions')).toContainText('Stream 240p');
   await player.evaluate((v: VideoLike) => v.pause());
+  // The cover, picked by looking at the sprite's frames: the suggested one in one click.
+  await expect(page.getByTestId('cover-frame').first()).toBeVisible();
+  const posterBytes = () =>
+    player.evaluate(async (v: VideoLike & { poster: string }) => (await (await fetch(v.poster, { cache: 'no-store' })).arrayBuffer()).byteLength);
+  const oldPoster = await posterBytes();
+  await page.getByTestId('cover-suggested').click();
+  await expect(page.getByTestId('cover-notice')).toContainText('Cover set to the frame at');
+  expect(await posterBytes()).not.toBe(oldPoster);
   await checkScreen(page, 'library');
 
   // A search in the Library does not filter the post editor's media list; the Library says its filter is on.

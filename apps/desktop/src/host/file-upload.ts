@@ -1,6 +1,6 @@
 // Browser mode's file picker and drag-and-drop: the page cannot hand the host a file path, so it streams
 // each chosen file here (PUT /upload/<token>/<file name>) and the host writes it under
-// <data dir>/imports/<batch>/ (streamed to disk, never held in memory), answering the path it wrote so the
+// <data dir>/imports/<batch>/<random>/<name> (streamed to disk, never held in memory), answering the path it wrote so the
 // page can import it like a typed path. A broken or aborted upload leaves no partial file.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -31,10 +31,11 @@ export async function receiveUpload(req: IncomingMessage, res: ServerResponse, d
   const length = Number(req.headers['content-length'] ?? NaN);
   if (!Number.isSafeInteger(length) || length < 0) return json(res, 411, { error: { code: 'LENGTH_REQUIRED', message: 'The file size is missing.' } });
   if (length > MAX_UPLOAD_BYTES) return json(res, 413, { error: { code: 'TOO_LARGE', message: `${name} is larger than 64 GB.` } });
-  const dir = join(dataDir, 'imports', batch);
+  // A folder per file keeps its name as is (the library titles items by file name) and two files with the
+  // same name in one batch both survive.
+  const dir = join(dataDir, 'imports', batch, randomBytes(4).toString('hex'));
   await mkdir(dir, { recursive: true });
-  // Two files with the same name in one batch keep both.
-  const file = join(dir, `${randomBytes(3).toString('hex')}-${name}`);
+  const file = join(dir, name);
   try {
     await pipeline(req, createWriteStream(file, { flags: 'wx' }));
   } catch {

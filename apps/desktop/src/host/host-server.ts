@@ -118,7 +118,7 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
       }
       const r = o.backend.renditionFile(decoded.slice('/media/'.length));
       const file = r ? resolve(dataDir, r.path) : null;
-      if (!file || !within(dataDir, file) || !(await sendFile(res, file, 'private, max-age=3600'))) res.writeHead(404).end();
+      if (!file || !within(dataDir, file) || !(await sendFile(res, file, 'private, no-cache'))) res.writeHead(404).end();
       return;
     }
     if (u.pathname.startsWith('/item/')) {

@@ -2,6 +2,7 @@
 // Both transports (Electron IPC in main/index.ts, the WebSocket of browser mode in host/) serve this one
 // object through dispatchApiCall, so the two modes cannot drift apart. No Electron imports here.
 import { EventEmitter } from 'node:events';
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { openStudio, type Studio } from './services/studio.js';
@@ -16,10 +17,11 @@ import { getProfile, saveProfile, uploadAvatar, type ProfileDeps } from './servi
 import { LedgerService } from './services/ledger/ledger-service.js';
 import { publishCheck } from './services/scoring/publish-check.js';
 import { attachPublishing, catalogKindOf } from './services/publish/publishing.js';
-import { MEDIA_PROCESS } from './services/jobs/media-process.js';
+import { MEDIA_PROCESS, mediaDir } from './services/jobs/media-process.js';
+import { setCoverFrame, spriteFrames } from './services/media/cover-frame.js';
 import { PendingPublishes } from './services/publish/pending-publishes.js';
 import { UPLOAD } from './services/publish/upload-job.js';
-import { StudioApiError, postDraftSchema, type JobView, type StudioApi, type StudioEvent } from '../shared/studio-api.js';
+import { StudioApiError, postDraftSchema, type JobView, type LibraryItemDetail, type StudioApi, type StudioEvent } from '../shared/studio-api.js';
 
 export interface BackendOptions {
   dataDir: string;
@@ -136,6 +138,30 @@ export function openBackend(o: BackendOptions): StudioBackend {
     return { serverUrl: session.serverUrl, accessToken: () => catalog.getAccessToken() };
   };
 
+  const itemDetail = async (id: string): Promise<LibraryItemDetail> => {
+    const item = studio.lib.getItem(id);
+    if (!item) throw new StudioApiError('NOT_FOUND', 'that item is no longer in the library');
+    const scores = studio.lib.scores(id);
+    return {
+      ...itemView(item, itemExtras(studio, [id]).get(id)),
+      path: item.path,
+      tags: studio.lib.tags(id),
+      renditions: studio.lib.renditions(id).map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        width: r.width,
+        height: r.height,
+        bandwidth: r.bandwidth,
+        sizeBytes: r.sizeBytes,
+        // Path inside the item's output folder (media/<id>/), for the player and the sprite.
+        file: r.path.replace(/^.*?media\/[^/]+\//, ''),
+      })),
+      scores,
+      frames: item.kind === 'video' && item.status === 'ready' ? await spriteFrames(mediaDir(studio.dataDir, id)) : [],
+      suggestedFrameS: scores.find((s) => s.model === 'quality' && s.label === 'thumbnail_time_s')?.score ?? null,
+    };
+  };
+
   const api: StudioApi = {
     async session() {
       return catalog.session();
@@ -153,24 +179,27 @@ export function openBackend(o: BackendOptions): StudioBackend {
       return listLibrary(studio, q);
     },
     async libraryItem({ id }) {
+      return itemDetail(id);
+    },
+    async coverFromFrame({ id, timeS }) {
       const item = studio.lib.getItem(id);
-      if (!item) throw new StudioApiError('NOT_FOUND', `no library item ${id}`);
-      return {
-        ...itemView(item, itemExtras(studio, [id]).get(id)),
-        path: item.path,
-        tags: studio.lib.tags(id),
-        renditions: studio.lib.renditions(id).map((r) => ({
-          id: r.id,
-          kind: r.kind,
-          width: r.width,
-          height: r.height,
-          bandwidth: r.bandwidth,
-          sizeBytes: r.sizeBytes,
-          // Path inside the item's output folder (media/<id>/), for the player and the sprite.
-          file: r.path.replace(/^.*?media\/[^/]+\//, ''),
-        })),
-        scores: studio.lib.scores(id),
-      };
+      if (!item) throw new StudioApiError('NOT_FOUND', 'that item is no longer in the library');
+      const poster = studio.lib.renditions(id).find((r) => r.kind === 'poster');
+      if (item.kind !== 'video' || item.status !== 'ready' || !poster) throw new StudioApiError('NOT_READY', 'a cover can be chosen once the clip is processed');
+      if (item.durationS !== null && timeS > item.durationS) throw new StudioApiError('VALIDATION_ERROR', 'that moment is after the end of the clip', { fields: { timeS: 'after the end of the clip' } });
+      const outDir = mediaDir(studio.dataDir, id);
+      try {
+        await setCoverFrame(item.path, outDir, timeS, { width: poster.width ?? item.width ?? 640, height: poster.height ?? item.height ?? 360 });
+      } catch (err) {
+        throw new StudioApiError('COVER_FAILED', (err as Error).message.split('\n')[0]!.slice(0, 200));
+      }
+      // New bytes, same rendition ids: record the sizes so uploads compare the right files.
+      for (const r of studio.lib.renditions(id).filter((x) => x.kind === 'poster' || x.kind === 'preview')) {
+        const size = (await stat(join(studio.dataDir, r.path)).catch(() => null))?.size;
+        if (size !== undefined) studio.db.prepare('UPDATE renditions SET size_bytes = ? WHERE id = ?').run(size, r.id);
+      }
+      events.emit('event', { type: 'library' });
+      return itemDetail(id);
     },
     async importPaths({ paths }) {
       // "~/Videos/clip.mp4" as typed in a shell means the home folder.

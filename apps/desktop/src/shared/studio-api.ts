@@ -80,6 +80,7 @@ export const apiInputSchemas = {
   signOut: z.undefined(),
   libraryList: libraryQuerySchema,
   libraryItem: idParam,
+  coverFromFrame: z.strictObject({ id: z.string().min(1).max(64), timeS: z.number().min(0).max(86_400) }),
   importPaths: z.strictObject({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }),
   jobsList: z.undefined(),
   jobCancel: idParam,
@@ -155,6 +156,10 @@ export interface LibraryItemDetail extends LibraryItemView {
   tags: string[];
   renditions: Array<{ id: string; kind: string; width: number | null; height: number | null; bandwidth: number | null; sizeBytes: number; file: string }>;
   scores: Array<{ model: string; label: string; score: number }>;
+  /** Video: the frames of the scrubbing sprite, to pick the cover from (sheet = path in the output folder). */
+  frames: Array<{ timeS: number; sheet: string; x: number; y: number; w: number; h: number }>;
+  /** Video: the frame local scoring suggests as the cover (safe, sharp, well exposed), in seconds. */
+  suggestedFrameS: number | null;
 }
 
 export interface ImportSummary {
@@ -235,6 +240,8 @@ export interface StudioApi {
   signOut(): Promise<SessionInfo>;
   libraryList(q: LibraryQuery): Promise<LibraryPage>;
   libraryItem(p: { id: string }): Promise<LibraryItemDetail>;
+  /** Makes a clip's cover (poster and the blurred preview) from the frame at timeS of the original. */
+  coverFromFrame(p: { id: string; timeS: number }): Promise<LibraryItemDetail>;
   importPaths(p: { paths: string[] }): Promise<ImportSummary>;
   jobsList(): Promise<JobView[]>;
   jobCancel(p: { id: string }): Promise<JobView | null>;

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { LibraryItemDetail } from '../../shared/studio-api';
 import { useStudio } from './store';
 import { MediaPlayer } from './MediaPlayer';
+import { CoverPicker } from './CoverPicker';
 import { contentClasses, formatBytes, formatDuration, labelText, qualityText, renditionText } from './media-text';
 import { formError } from './errors';
 
@@ -13,6 +14,7 @@ export function LibraryDetail({ id, onClose }: { id: string; onClose: () => void
   const client = useStudio((s) => s.client)!;
   const [item, setItem] = useState<LibraryItemDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
   useEffect(() => {
     setItem(null);
     setError(null);
@@ -31,7 +33,9 @@ export function LibraryDetail({ id, onClose }: { id: string; onClose: () => void
       </aside>
     );
   const master = item.renditions.find((r) => r.kind === 'hls_master');
-  const poster = item.thumbRenditionId ? client.mediaUrl(item.thumbRenditionId) : undefined;
+  // The cover can change under the same rendition id: the version in the URL makes the browser fetch it again.
+  const bust = (url: string) => `${url}${url.includes('?') ? '&' : '?'}v=${version}`;
+  const poster = item.thumbRenditionId ? bust(client.mediaUrl(item.thumbRenditionId)) : undefined;
   const classes = contentClasses(item.scores);
   return (
     <aside className="detail" data-testid="library-detail" aria-labelledby="detail-title">
@@ -62,9 +66,16 @@ export function LibraryDetail({ id, onClose }: { id: string; onClose: () => void
           ))}
         </ul>
       ) : null}
+      <CoverPicker
+        item={item}
+        onChanged={(d) => {
+          setItem(d);
+          setVersion((v) => v + 1);
+        }}
+      />
       {item.lockedPreviewRenditionId ? (
         <figure className="locked-preview">
-          <img src={client.mediaUrl(item.lockedPreviewRenditionId)} alt={`Blurred preview of ${item.title}`} />
+          <img src={bust(client.mediaUrl(item.lockedPreviewRenditionId))} alt={`Blurred preview of ${item.title}`} />
           <figcaption>What locked fans see</figcaption>
         </figure>
       ) : null}

@@ -141,7 +141,7 @@ export function LibraryScreen() {
           void runImport(importText.split('\n').map((s) => s.trim()).filter(Boolean));
         }}
       >
-        <textarea data-testid="import-paths" aria-label="Files or folders to import" rows={1} placeholder="Or type file or folder paths on this computer, one per line (~ works); you can also drop files here" value={importText} onChange={(e) => setImportText(e.target.value)} />
+        <textarea data-testid="import-paths" aria-label="Files or folders to import" rows={1} placeholder="Or type paths on this computer (~ works), or drop files here" value={importText} onChange={(e) => setImportText(e.target.value)} />
         <button type="submit" className="primary" data-testid="import-submit">Import</button>
         <input
           ref={picker}

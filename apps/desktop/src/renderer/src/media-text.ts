@@ -15,6 +15,12 @@ export function formatDuration(s: number | null): string {
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
 }
 
+/** A moment in a clip, "0:01" for 1.6 s (frames start there, so it is not rounded up). */
+export function formatMoment(s: number): string {
+  const t = Math.floor(s);
+  return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`;
+}
+
 /** Bands of the 0-100 quality score (main/services/scoring/quality-score.ts keeps the same cut-offs). */
 export function qualityText(q: number | null): string {
   if (q === null) return 'Quality not checked yet';
