@@ -10,6 +10,7 @@ import { DeleteObjectsCommand, GetObjectCommand, S3Client } from '@aws-sdk/clien
 import { FileStore } from '@tus/file-store';
 import type { DataStore } from '@tus/utils';
 import type { MediaConfig } from '../config.js';
+import { ArrivalHashes } from './arrival-hash.js';
 import { PartRecordingS3Store } from './s3-part-store.js';
 
 export interface ByteRange {
@@ -26,6 +27,11 @@ export interface MediaStorage {
   read(key: string, range?: ByteRange): Promise<Readable>;
   /** The stored object's sha256 (lowercase hex) and size, read back from storage. */
   digest(key: string): Promise<{ sha256: string; size: number }>;
+  /**
+   * The sha256 of an upload hashed while its `size` bytes arrived (arrival-hash.ts), or null when it could
+   * not be (then `digest` reads it back). Taking it forgets it.
+   */
+  takeArrivalDigest(key: string, size: number): string | null;
   /** Deletes an object (and what the tus store keeps beside it); a missing object is not an error. */
   remove(key: string): Promise<void>;
   close(): void;
@@ -47,12 +53,32 @@ async function hashStream(stream: Readable): Promise<{ sha256: string; size: num
   return { sha256: hash.digest('hex'), size };
 }
 
+/** The tus FileStore with every write hashed on the way to disk. */
+class HashingFileStore extends FileStore {
+  constructor(
+    directory: string,
+    private readonly hashes: ArrivalHashes,
+  ) {
+    super({ directory });
+  }
+
+  override write(readable: Readable, id: string, offset: number): Promise<number> {
+    return this.hashes.write(readable, id, offset, (source) => super.write(source, id, offset));
+  }
+}
+
 export class FileMediaStorage implements MediaStorage {
   readonly kind = 'file' as const;
   readonly datastore: FileStore;
+  /** An unfinished upload's prefix is its file: after a restart the running hash is rebuilt from it. */
+  readonly hashes = new ArrivalHashes(async (id, offset) => createReadStream(this.pathOf(id), { start: 0, end: offset - 1 }));
   constructor(readonly directory: string) {
     // FileStore keeps each upload's metadata in `<id>.json` beside it, so an upload resumes after a restart.
-    this.datastore = new FileStore({ directory });
+    this.datastore = new HashingFileStore(directory, this.hashes);
+  }
+
+  takeArrivalDigest(key: string, size: number): string | null {
+    return this.hashes.take(key, size);
   }
 
   pathOf(key: string): string {
@@ -74,6 +100,7 @@ export class FileMediaStorage implements MediaStorage {
   }
 
   async remove(key: string): Promise<void> {
+    this.hashes.forget(key);
     await this.datastore.remove(checkKey(key)).catch(() => {});
   }
 
@@ -85,6 +112,8 @@ export class S3MediaStorage implements MediaStorage {
   readonly datastore: PartRecordingS3Store;
   private readonly client: S3Client;
   private readonly bucket: string;
+  /** An unfinished multipart upload cannot be read back, so a lost running hash means a read-back at the end. */
+  readonly hashes = new ArrivalHashes(async () => null);
 
   constructor(s3: NonNullable<MediaConfig['s3']>) {
     const clientConfig = {
@@ -99,7 +128,11 @@ export class S3MediaStorage implements MediaStorage {
     };
     this.bucket = s3.bucket;
     this.client = new S3Client(clientConfig);
-    this.datastore = new PartRecordingS3Store({ partSize: 8 * 1024 * 1024, s3ClientConfig: { ...clientConfig, bucket: s3.bucket } }, this.client, s3.bucket);
+    this.datastore = new PartRecordingS3Store({ partSize: 8 * 1024 * 1024, s3ClientConfig: { ...clientConfig, bucket: s3.bucket } }, this.client, s3.bucket, this.hashes);
+  }
+
+  takeArrivalDigest(key: string, size: number): string | null {
+    return this.hashes.take(key, size);
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable> {
@@ -116,6 +149,7 @@ export class S3MediaStorage implements MediaStorage {
 
   async remove(key: string): Promise<void> {
     checkKey(key);
+    this.hashes.forget(key);
     // S3Store.remove aborts an unfinished multipart upload; for a finished one it finds no upload to abort
     // and gives up before deleting, so the objects are deleted here either way.
     await this.datastore.remove(key).catch(() => {});

@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type Part, type S3Client } from '@aws-sdk/client-s3';
 import { S3Store, type MetadataValue, type Options } from '@tus/s3-store';
+import type { ArrivalHashes } from './arrival-hash.js';
 
 const markerPrefix = (id: string) => `${id}.parts/`;
 
@@ -15,8 +16,13 @@ export class PartRecordingS3Store extends S3Store {
     options: Options,
     private readonly s3: S3Client,
     private readonly bucketName: string,
+    private readonly hashes: ArrivalHashes,
   ) {
     super(options);
+  }
+
+  override write(readable: Readable, id: string, offset: number): Promise<number> {
+    return this.hashes.write(readable, id, offset, (source) => super.write(source, id, offset));
   }
 
   protected override async uploadPart(metadata: MetadataValue, readStream: Readable | Buffer, partNumber: number): Promise<string> {

@@ -12,7 +12,7 @@ import type { AuthService, AuthUser } from '../auth/auth-service.js';
 import { ApiError, type ErrorCode } from '../errors.js';
 import { newId } from '../ids.js';
 import { contentTypeOf } from './media-paths.js';
-import type { MediaQueries } from './media-queries.js';
+import type { MediaQueries, UploadRow } from './media-queries.js';
 import { uploadMetadataSchema } from './media-schemas.js';
 import type { MediaStorage } from './media-storage.js';
 
@@ -62,6 +62,8 @@ export function mountTusUploads(app: FastifyInstance, deps: TusUploadDeps): TusS
   const { auth, queries, storage } = deps;
   // tus hands the hooks its own request object; these carry what Fastify knew about it.
   const users = new WeakMap<Request, AuthUser>();
+  /** The upload row read when the request came in, reused when that request finishes the upload. */
+  const rows = new WeakMap<Request, UploadRow>();
   const requestIds = new WeakMap<Request, string>();
 
   const fail = (req: Request, err: ApiError): TusError => ({
@@ -92,6 +94,7 @@ export function mountTusUploads(app: FastifyInstance, deps: TusUploadDeps): TusS
           if (upload.status !== 'uploading' && (req.method === 'PATCH' || req.method === 'DELETE')) {
             throw new ApiError('CONFLICT', `This upload is ${upload.status}; start a new one.`);
           }
+          rows.set(req, upload);
         }
       } catch (err) {
         if (err instanceof ApiError) throw fail(req, err);
@@ -145,11 +148,16 @@ export function mountTusUploads(app: FastifyInstance, deps: TusUploadDeps): TusS
     },
   });
 
-  /** Hashes the stored bytes; a mismatch deletes the upload (the client starts that file again). */
+  /**
+   * Checks the sha256 of the stored bytes (hashed as they arrived, or read back when that hash was lost);
+   * a mismatch deletes the upload (the client starts that file again).
+   */
   async function finish(req: Request, upload: Upload): Promise<void> {
-    const row = await queries.upload(upload.id);
+    // A PATCH's row was read (status 'uploading') under the upload's tus lock; a POST with data has none yet.
+    const row = rows.get(req) ?? (await queries.upload(upload.id));
     if (!row) throw fail(req, new ApiError('NOT_FOUND', 'No such upload.'));
-    const got = await storage.digest(upload.id);
+    const arrived = storage.takeArrivalDigest(upload.id, row.size);
+    const got = arrived !== null ? { sha256: arrived, size: row.size } : await storage.digest(upload.id);
     if (got.sha256 !== row.sha256 || got.size !== row.size) {
       await storage.remove(upload.id);
       await queries.endUpload(upload.id, 'rejected');

@@ -1,0 +1,74 @@
+// sha256 of an upload computed while its bytes arrive, so finishing a file needs no read-back of what was
+// just written. Each write of a tus data store is tapped: the bytes the store wrote are the bytes hashed.
+// The running state is kept per upload only while it provably matches the stored prefix: a write that
+// fails or stores a different count than the tap saw drops it, and a write that does not continue at the
+// state's offset (a restart of the server, a PATCH after a lost state) rebuilds it from the stored prefix
+// first. When no state can be had, `take` answers null and the caller hashes the stored bytes instead.
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+
+interface State {
+  hash: Hash;
+  /** Bytes hashed so far = the stored length they were hashed from. */
+  offset: number;
+}
+
+/** The stored bytes [0, offset) of an upload, or null when the store cannot read an unfinished upload. */
+export type PrefixReader = (id: string, offset: number) => Promise<Readable | null>;
+
+export class ArrivalHashes {
+  private readonly states = new Map<string, State>();
+
+  constructor(private readonly readPrefix: PrefixReader) {}
+
+  /** Runs a store's write of `readable` at `offset`, hashing the bytes on their way to the store. */
+  async write(readable: Readable, id: string, offset: number, write: (source: Readable) => Promise<number>): Promise<number> {
+    let state = this.states.get(id);
+    this.states.delete(id);
+    if (!state || state.offset !== offset) state = (await this.rebuild(id, offset)) ?? undefined;
+    if (!state) return write(readable);
+    const { hash } = state;
+    let seen = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        seen += chunk.length;
+        done(null, chunk);
+      },
+    });
+    readable.on('error', (err) => tap.destroy(err));
+    const newOffset = await write(readable.pipe(tap));
+    // Kept only when the store wrote exactly what was hashed (a failed write threw above and kept nothing).
+    if (newOffset === offset + seen) this.states.set(id, { hash, offset: newOffset });
+    return newOffset;
+  }
+
+  /** The sha256 (hex) of an upload whose hashed length is `size`, or null (then read the stored bytes). */
+  take(id: string, size: number): string | null {
+    const state = this.states.get(id);
+    this.states.delete(id);
+    return state && state.offset === size ? state.hash.digest('hex') : null;
+  }
+
+  forget(id: string): void {
+    this.states.delete(id);
+  }
+
+  /** Uploads with a running hash (for tests and metrics). */
+  get size(): number {
+    return this.states.size;
+  }
+
+  private async rebuild(id: string, offset: number): Promise<State | null> {
+    const hash = createHash('sha256');
+    if (offset === 0) return { hash, offset };
+    const prefix = await this.readPrefix(id, offset).catch(() => null);
+    if (!prefix) return null;
+    let n = 0;
+    for await (const chunk of prefix as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      n += chunk.length;
+    }
+    return n === offset ? { hash, offset } : null;
+  }
+}
