@@ -34,6 +34,12 @@ export interface AuthServiceOptions {
   refreshGraceMs?: number;
   /** Called with a session id when it is revoked, so open sync sockets of that session can be closed. */
   onSessionRevoked?: (sessionId: string) => void;
+  /**
+   * How long a session found live is trusted without asking the database again (default 5000 ms; 0 asks
+   * on every request). A revocation through this instance takes effect at once; one made by another
+   * instance sharing the database is honoured within this time.
+   */
+  sessionCheckCacheMs?: number;
 }
 
 export class AuthService {
@@ -42,6 +48,11 @@ export class AuthService {
   private readonly graceMs: number;
   /** Refreshes of the last graceMs by the refresh token's jti: concurrent callers share one rotation. */
   private readonly recentRefreshes = new Map<string, { result: Promise<AuthResult>; until: number }>();
+  /** Sessions found live, by id, until when that answer is trusted (an upload sends hundreds of requests). */
+  private readonly liveSessions = new Map<string, number>();
+  /** Counts revocations here, so a check that raced one does not cache its stale "live". */
+  private revocations = 0;
+  private readonly sessionCacheMs: number;
 
   constructor(
     private readonly db: Database,
@@ -58,6 +69,13 @@ export class AuthService {
     };
     this.limits = new LoginLimits(db, limits);
     this.graceMs = options.refreshGraceMs ?? 10_000;
+    this.sessionCacheMs = options.sessionCheckCacheMs ?? 5000;
+  }
+
+  private sessionRevoked(sessionId: string): void {
+    this.revocations++;
+    this.liveSessions.delete(sessionId);
+    this.options.onSessionRevoked?.(sessionId);
   }
 
   async register(body: RegisterBody, ip?: string): Promise<AuthResult> {
@@ -159,7 +177,7 @@ export class AuthService {
       case 'revoked':
         throw new ApiError('UNAUTHENTICATED', 'This session has been revoked; log in again.');
       case 'reused':
-        this.options.onSessionRevoked?.(claims.sessionId);
+        this.sessionRevoked(claims.sessionId);
         throw new ApiError(
           'TOKEN_REUSED',
           'This refresh token was already used. The whole session has been revoked; log in again.',
@@ -188,7 +206,7 @@ export class AuthService {
     }
     for (const sid of new Set(sessions)) {
       await revokeSession(this.db, sid, 'logout');
-      this.options.onSessionRevoked?.(sid);
+      this.sessionRevoked(sid);
     }
   }
 
@@ -196,12 +214,21 @@ export class AuthService {
   async authenticate(accessToken: string | undefined): Promise<AuthUser> {
     if (!accessToken) throw new ApiError('UNAUTHENTICATED', 'An access token is required.');
     const claims = await this.tokens.verifyAccess(accessToken);
+    const user = { id: claims.userId, role: claims.role, sessionId: claims.sessionId };
+    // The cache is keyed by session id only: the token's signature (checked above) binds user and session.
+    const now = Date.now();
+    if ((this.liveSessions.get(claims.sessionId) ?? 0) > now) return user;
+    const epoch = this.revocations;
     const rows = await this.db.query<{ revoked: boolean }>(
       'SELECT revoked_at IS NOT NULL AS revoked FROM auth_sessions WHERE id = $1 AND user_id = $2',
       [claims.sessionId, claims.userId],
     );
     if (!rows[0] || rows[0].revoked) throw new ApiError('UNAUTHENTICATED', 'This session has been revoked; log in again.');
-    return { id: claims.userId, role: claims.role, sessionId: claims.sessionId };
+    if (this.sessionCacheMs > 0 && epoch === this.revocations) {
+      if (this.liveSessions.size >= 10_000) for (const [id, until] of this.liveSessions) if (until <= now) this.liveSessions.delete(id);
+      this.liveSessions.set(claims.sessionId, now + this.sessionCacheMs);
+    }
+    return user;
   }
 
   private async startSession(user: { id: string; role: Role; username: string }): Promise<AuthResult> {
