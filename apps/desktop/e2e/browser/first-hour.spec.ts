@@ -120,6 +120,13 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await expect(page.locator('[data-testid="job-row"]:not([data-state="done"])')).toHaveCount(0, { timeout: 120_000 });
   await expect(page.getByTestId('job-text').filter({ hasText: /^Scored '/ })).toHaveCount(2);
   await checkScreen(page, 'jobs');
+  // A job's item opens in the Library; finished jobs can be cleared from the list.
+  await page.getByTestId('job-text').filter({ hasText: "Scored 'golden-hour'" }).click();
+  await expect(page.getByTestId('library-detail')).toContainText('golden-hour');
+  await page.getByTestId('nav-jobs').click();
+  await page.getByTestId('jobs-clear').click();
+  await expect(page.getByTestId('job-row')).toHaveCount(0);
+  await expect(page.getByTestId('jobs-hidden')).toHaveText('4 finished jobs cleared from this list');
 
   // Library cards show a 0-100 quality score, and the quality filter means it.
   await page.getByTestId('nav-library').click();

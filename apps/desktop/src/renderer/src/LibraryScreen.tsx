@@ -41,7 +41,8 @@ export function LibraryScreen() {
   const scroller = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ w: 800, h: 600 });
   const [scrollTop, setScrollTop] = useState(0);
-  const [open, setOpen] = useState<string | null>(null);
+  const open = useStudio((s) => s.libraryOpenId);
+  const setOpen = useStudio((s) => s.openLibraryItem);
   const [importText, setImportText] = useState('');
   const [text, setText] = useState(library.query.text ?? '');
 

@@ -46,6 +46,12 @@ export interface StudioState {
   /** Bytes copied so far while importFiles runs. */
   importProgress: { sent: number; total: number } | null;
   setScreen(s: Screen): void;
+  /** The Library item whose panel is open (a job's item link opens it). */
+  libraryOpenId: string | null;
+  openLibraryItem(id: string | null): void;
+  /** Finished jobs before this time are hidden from the Jobs list ("Clear finished"); kept in this browser. */
+  jobsClearedAt: number;
+  clearFinishedJobs(): void;
   editPost(id: string | null): void;
   init(): void;
   refreshSession(): Promise<void>;
@@ -123,6 +129,14 @@ export const useStudio = create<StudioState>((set, get) => ({
     }
   },
   setScreen: (screen) => set({ screen }),
+  libraryOpenId: null,
+  openLibraryItem: (id) => set(id ? { libraryOpenId: id, screen: 'library' } : { libraryOpenId: null }),
+  jobsClearedAt: Number(globalThis.localStorage?.getItem('studio-jobs-cleared-at') ?? 0) || 0,
+  clearFinishedJobs() {
+    const now = Date.now();
+    globalThis.localStorage?.setItem('studio-jobs-cleared-at', String(now));
+    set({ jobsClearedAt: now });
+  },
   editPost: (editingPostId) => set({ editingPostId, screen: 'posts' }),
 
   init() {
