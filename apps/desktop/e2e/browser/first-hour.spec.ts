@@ -92,6 +92,24 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await page.getByTestId('profile-bio').fill('Beaches at golden hour.');
   await page.getByTestId('profile-save').click();
   await expect(page.getByTestId('profile-notice')).toHaveText('Profile saved');
+  // A first subscription tier, written offline into the catalog and synced to the server's public catalog.
+  await page.getByTestId('tier-name').fill('Supporter');
+  await page.getByTestId('tier-save').click();
+  await expect(page.getByTestId('error-price')).toHaveText('Enter a price, for example 9.99.');
+  await page.getByTestId('tier-price').fill('4,99');
+  await expect(page.locator('#field-price-hint')).toHaveText('You receive $4.50 per month after the platform fee.');
+  await page.getByTestId('tier-benefits').fill('Every clip in full\nMonthly behind the scenes');
+  await page.getByTestId('tier-save').click();
+  await expect(page.getByTestId('tier-row')).toContainText('Supporter · $4.99 a month');
+  const me = (await (
+    await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: creator.email, password: creator.password }) })
+  ).json()) as { data: { user: { id: string } } };
+  await expect
+    .poll(async () => {
+      const c = (await (await fetch(`${server.url}/api/v1/catalog?creatorId=${me.data.user.id}`)).json()) as { data?: { tiers: Array<{ name: string; price: { amount: number } }> } };
+      return c.data?.tiers.map((t) => [t.name, t.price.amount]);
+    })
+    .toEqual([['Supporter', 499]]);
   await checkScreen(page, 'account');
 
   // Import a clip (file chooser) and a photo (typed path).
@@ -168,7 +186,7 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   // The cover, picked by looking at the sprite's frames: the suggested one in one click.
   await expect(page.getByTestId('cover-frame').first()).toBeVisible();
   const posterBytes = () =>
-    player.evaluate(async (v: VideoLike & { poster: string }) => (await (await fetch(v.poster, { cache: 'no-store' })).arrayBuffer()).byteLength);
+    player.evaluate(async (v: VideoLike & { poster: string }) => (await (await fetch(`${v.poster}&fresh=${Date.now()}`)).arrayBuffer()).byteLength);
   const oldPoster = await posterBytes();
   await page.getByTestId('cover-suggested').click();
   await expect(page.getByTestId('cover-notice')).toContainText('Cover set to the frame at');
@@ -248,10 +266,7 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   // Earnings: nothing yet is explained; after a fan's tip, the breakdown and "you receive" say what it is.
   await page.getByTestId('nav-earnings').click();
   await expect(page.getByTestId('payout-explained')).toContainText('Nothing to pay out yet');
-  const login = (await (
-    await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: creator.email, password: creator.password }) })
-  ).json()) as { data: { user: { id: string } } };
-  await tipCreator(server.url, login.data.user.id, 1500);
+  await tipCreator(server.url, me.data.user.id, 1500);
   await page.getByTestId('nav-posts').click();
   await page.getByTestId('nav-earnings').click();
   await expect(page.getByTestId('earnings-by-kind')).toContainText('Tips$13.50');

@@ -19,6 +19,7 @@ import { publishCheck } from './services/scoring/publish-check.js';
 import { attachPublishing, catalogKindOf } from './services/publish/publishing.js';
 import { MEDIA_PROCESS, mediaDir } from './services/jobs/media-process.js';
 import { setCoverFrame, spriteFrames } from './services/media/cover-frame.js';
+import { saveTier, tiersOf } from './services/catalog/tier-edits.js';
 import { PendingPublishes } from './services/publish/pending-publishes.js';
 import { UPLOAD } from './services/publish/upload-job.js';
 import { StudioApiError, postDraftSchema, type JobView, type LibraryItemDetail, type StudioApi, type StudioEvent } from '../shared/studio-api.js';
@@ -280,6 +281,15 @@ export function openBackend(o: BackendOptions): StudioBackend {
     },
     async payoutRequest(input) {
       return requestPayout({ catalog, ledger }, input);
+    },
+    async tiersList() {
+      return tiersOf(catalog.doc);
+    },
+    async tierSave(t) {
+      const doc = catalog.doc;
+      const account = catalog.accounts.get();
+      if (!doc || !account) throw new StudioApiError('NOT_SIGNED_IN', 'sign in first: tiers belong to your account');
+      return saveTier(doc, account.userId, t);
     },
     async profileGet() {
       return getProfile(profileDeps());

@@ -2,7 +2,7 @@
 // preload) and a WebSocket to the browser-mode host. Both validate every call with `apiInputSchemas` at the
 // receiving end, so the renderer is never trusted. This module is pure TypeScript (no Node, no DOM).
 import { z } from 'zod';
-import { moneySchema, positiveMoneySchema, type Post } from '@fanz/core';
+import { moneySchema, positiveMoneySchema, type Post, type Tier } from '@fanz/core';
 
 export const signInSchema = z.strictObject({
   serverUrl: z.url({ protocol: /^https?$/, message: 'server URL must start with http:// or https://' }),
@@ -70,6 +70,17 @@ export interface CreatorProfile {
   pageUrl: string;
 }
 
+/** A subscription tier as the studio edits it (offline, in the catalog document). */
+export const tierDraftSchema = z.strictObject({
+  id: z.string().max(64).optional(),
+  name: z.string().trim().min(1, 'enter a name for the tier').max(80, 'use at most 80 characters'),
+  price: positiveMoneySchema,
+  interval: z.enum(['month', 'year'], { message: 'choose monthly or yearly' }),
+  benefits: z.array(z.string().trim().min(1).max(200, 'each benefit: at most 200 characters')).max(20, 'at most 20 benefits').default([]),
+  active: z.boolean().default(true),
+});
+export type TierDraft = z.input<typeof tierDraftSchema>;
+
 const idParam = z.strictObject({ id: z.string().min(1).max(64) });
 
 /** Input schema of every API method (z.undefined() = no argument). */
@@ -96,6 +107,8 @@ export const apiInputSchemas = {
   syncNow: z.undefined(),
   earnings: z.undefined(),
   payoutRequest: payoutRequestSchema,
+  tiersList: z.undefined(),
+  tierSave: tierDraftSchema,
   profileGet: z.undefined(),
   profileSave: profileSaveSchema,
   avatarUpload: avatarUploadSchema,
@@ -262,6 +275,9 @@ export interface StudioApi {
   syncNow(): Promise<SyncStatus>;
   earnings(): Promise<Earnings>;
   payoutRequest(p: PayoutRequestInput): Promise<PayoutReceipt>;
+  tiersList(): Promise<Tier[]>;
+  /** Creates (no id) or updates a tier in the catalog document; it syncs like posts. */
+  tierSave(t: TierDraft): Promise<Tier>;
   profileGet(): Promise<CreatorProfile>;
   profileSave(p: z.input<typeof profileSaveSchema>): Promise<CreatorProfile>;
   avatarUpload(p: { path: string }): Promise<CreatorProfile>;

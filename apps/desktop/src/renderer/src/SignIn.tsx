@@ -5,6 +5,7 @@ import { useStudio } from './store';
 import { formError, type FormError } from './errors';
 import { Field } from './FormField';
 import { ProfileSection } from './ProfileSection';
+import { TiersSection } from './TiersSection';
 
 const FIELDS = ['serverUrl', 'email', 'password', 'username', 'displayName'];
 
@@ -35,6 +36,7 @@ export function SignIn() {
           <button onClick={() => void client.api.signOut().then(refreshSession)}>Sign out</button>
         </section>
         {session.user?.role === 'creator' && <ProfileSection />}
+        {session.user?.role === 'creator' && <TiersSection />}
       </div>
     );
   }
