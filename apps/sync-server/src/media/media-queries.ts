@@ -33,6 +33,11 @@ export interface UploadRow {
   status: 'uploading' | 'stored' | 'rejected' | 'terminated';
 }
 
+/** A creator's ($1) used bytes: stored files + uploads in flight that still reserve their length. */
+const USAGE_SQL = `COALESCE((SELECT sum(f.size) FROM media_files f JOIN media_objects o ON o.id = f.media_id WHERE o.creator_id = $1), 0)
+            + COALESCE((SELECT sum(size) FROM media_uploads
+                         WHERE creator_id = $1 AND status = 'uploading' AND created_at > now() - make_interval(days => ${RESERVATION_DAYS})), 0)`;
+
 function parseManifest(v: unknown): MediaRow['manifest'] {
   if (v === null || v === undefined) return null;
   return (typeof v === 'string' ? JSON.parse(v) : v) as MediaRow['manifest'];
@@ -67,28 +72,32 @@ export class MediaQueries {
     u: Omit<UploadRow, 'status'>,
     quotaBytes: number,
   ): Promise<{ ok: true } | { ok: false; reason: 'foreign'; owner: string } | { ok: false; reason: 'quota'; usedBytes: number }> {
+    // Few statements on purpose: every file of a ladder passes here, and PGlite runs them on the event loop.
     return this.db.transaction(async (tx) => {
-      await tx.query('INSERT INTO media_objects (id, creator_id) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [u.mediaId, u.creatorId]);
-      const owner = (await tx.query<{ creator_id: string }>('SELECT creator_id FROM media_objects WHERE id = $1', [u.mediaId]))[0]!.creator_id;
+      // Claims the id or returns its owner, in one statement (the no-op update makes RETURNING see the row).
+      const owner = (
+        await tx.query<{ creator_id: string }>(
+          `INSERT INTO media_objects (id, creator_id) VALUES ($1, $2)
+           ON CONFLICT (id) DO UPDATE SET creator_id = media_objects.creator_id RETURNING creator_id`,
+          [u.mediaId, u.creatorId],
+        )
+      )[0]!.creator_id;
       if (owner !== u.creatorId) return { ok: false as const, reason: 'foreign' as const, owner };
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`media-quota:${u.creatorId}`]);
-      const usedBytes = await this.usage(u.creatorId, tx);
-      if (usedBytes + u.size > quotaBytes) return { ok: false as const, reason: 'quota' as const, usedBytes };
-      await tx.query(
-        'INSERT INTO media_uploads (upload_id, media_id, creator_id, path, sha256, size) VALUES ($1, $2, $3, $4, $5, $6)',
-        [u.uploadId, u.mediaId, u.creatorId, u.path, u.sha256, u.size],
+      // Recorded only when usage + this length fits the quota; usage is read again only to word a refusal.
+      const inserted = await tx.query(
+        `INSERT INTO media_uploads (upload_id, media_id, creator_id, path, sha256, size)
+         SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::bigint
+         WHERE (${USAGE_SQL.replaceAll('$1', '$3::text')}) + $6::bigint <= $7::bigint RETURNING upload_id`,
+        [u.uploadId, u.mediaId, u.creatorId, u.path, u.sha256, u.size, quotaBytes],
       );
+      if (inserted.length === 0) return { ok: false as const, reason: 'quota' as const, usedBytes: await this.usage(u.creatorId, tx) };
       return { ok: true as const };
     });
   }
 
   async usage(creatorId: string, q: Queryable = this.db): Promise<number> {
-    const rows = await q.query<{ n: string | number }>(
-      `SELECT COALESCE((SELECT sum(f.size) FROM media_files f JOIN media_objects o ON o.id = f.media_id WHERE o.creator_id = $1), 0)
-            + COALESCE((SELECT sum(size) FROM media_uploads
-                         WHERE creator_id = $1 AND status = 'uploading' AND created_at > now() - make_interval(days => ${RESERVATION_DAYS})), 0) AS n`,
-      [creatorId],
-    );
+    const rows = await q.query<{ n: string | number }>(`SELECT ${USAGE_SQL} AS n`, [creatorId]);
     return Number(rows[0]?.n ?? 0);
   }
 
@@ -108,24 +117,25 @@ export class MediaQueries {
       : null;
   }
 
-  /** Records a verified upload as the media's file at its path; returns the storage key it replaced, if any. */
+  /**
+   * Records a verified upload as the media's file at its path; returns the storage key it replaced, if any.
+   * One statement (atomic by itself): the CTEs share one snapshot, so `old` is the row before the upsert.
+   */
   async storeUpload(u: UploadRow, contentType: string): Promise<string | null> {
-    return this.db.transaction(async (tx) => {
-      const old = await tx.query<{ storage_key: string }>('SELECT storage_key FROM media_files WHERE media_id = $1 AND path = $2 FOR UPDATE', [
-        u.mediaId,
-        u.path,
-      ]);
-      await tx.query(
-        `INSERT INTO media_files (media_id, path, sha256, size, content_type, storage_key) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (media_id, path) DO UPDATE SET sha256 = EXCLUDED.sha256, size = EXCLUDED.size,
-           content_type = EXCLUDED.content_type, storage_key = EXCLUDED.storage_key, created_at = now()`,
-        [u.mediaId, u.path, u.sha256, u.size, contentType, u.uploadId],
-      );
-      await tx.query(`UPDATE media_uploads SET status = 'stored', finished_at = now() WHERE upload_id = $1`, [u.uploadId]);
-      await tx.query('UPDATE media_objects SET updated_at = now() WHERE id = $1', [u.mediaId]);
-      const prev = old[0]?.storage_key;
-      return prev && prev !== u.uploadId ? prev : null;
-    });
+    const rows = await this.db.query<{ storage_key: string | null }>(
+      `WITH old AS (SELECT storage_key FROM media_files WHERE media_id = $1 AND path = $2 FOR UPDATE),
+            file AS (
+              INSERT INTO media_files (media_id, path, sha256, size, content_type, storage_key) VALUES ($1, $2, $3, $4, $5, $6)
+              ON CONFLICT (media_id, path) DO UPDATE SET sha256 = EXCLUDED.sha256, size = EXCLUDED.size,
+                content_type = EXCLUDED.content_type, storage_key = EXCLUDED.storage_key, created_at = now()
+              RETURNING 1),
+            up AS (UPDATE media_uploads SET status = 'stored', finished_at = now() WHERE upload_id = $6 RETURNING 1),
+            obj AS (UPDATE media_objects SET updated_at = now() WHERE id = $1 RETURNING 1)
+       SELECT (SELECT storage_key FROM old) AS storage_key, (SELECT count(*) FROM file) + (SELECT count(*) FROM up) + (SELECT count(*) FROM obj) AS n`,
+      [u.mediaId, u.path, u.sha256, u.size, contentType, u.uploadId],
+    );
+    const prev = rows[0]?.storage_key;
+    return prev && prev !== u.uploadId ? prev : null;
   }
 
   async endUpload(uploadId: string, status: 'rejected' | 'terminated'): Promise<void> {

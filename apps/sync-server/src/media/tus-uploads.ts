@@ -118,6 +118,8 @@ export function mountTusUploads(app: FastifyInstance, deps: TusUploadDeps): TusS
           { uploadId: upload.id, mediaId: meta.mediaId, creatorId: user.id, path: meta.path, sha256: meta.sha256, size: upload.size },
           deps.quotaBytes,
         );
+        // A creation request that carries the whole file finishes in this request: it needs the row too.
+        if (r.ok) rows.set(req, { uploadId: upload.id, mediaId: meta.mediaId, creatorId: user.id, path: meta.path, sha256: meta.sha256, size: upload.size, status: 'uploading' });
         if (!r.ok && r.reason === 'foreign') throw new ApiError('FORBIDDEN', `Media ${meta.mediaId} belongs to another creator.`);
         if (!r.ok && r.reason === 'quota') {
           throw new ApiError(
@@ -153,7 +155,7 @@ export function mountTusUploads(app: FastifyInstance, deps: TusUploadDeps): TusS
    * a mismatch deletes the upload (the client starts that file again).
    */
   async function finish(req: Request, upload: Upload): Promise<void> {
-    // A PATCH's row was read (status 'uploading') under the upload's tus lock; a POST with data has none yet.
+    // The row read or written when this request came in (status 'uploading' then).
     const row = rows.get(req) ?? (await queries.upload(upload.id));
     if (!row) throw fail(req, new ApiError('NOT_FOUND', 'No such upload.'));
     const arrived = storage.takeArrivalDigest(upload.id, row.size);
