@@ -88,10 +88,16 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('account-user')).toHaveText(creator.username);
 
-  // Public profile.
+  // First run: the checklist says what to set up; the public profile (bio, avatar) is the first step.
+  await expect(page.getByTestId('getting-started-count')).toHaveText('0 of 5 done');
   await page.getByTestId('profile-bio').fill('Beaches at golden hour.');
   await page.getByTestId('profile-save').click();
   await expect(page.getByTestId('profile-notice')).toHaveText('Profile saved');
+  const avatar = join(tempDir('avatar'), 'avatar.png');
+  execFileSync(resolveBinaries().ffmpeg.path, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'mandelbrot=size=256x256', '-frames:v', '1', avatar]);
+  await page.getByTestId('profile-avatar-path').fill(avatar);
+  await page.getByTestId('profile-avatar-upload').click();
+  await expect(page.getByTestId('profile-notice')).toHaveText('Avatar uploaded');
   // A first subscription tier, written offline into the catalog and synced to the server's public catalog.
   await page.getByTestId('tier-name').fill('Supporter');
   await page.getByTestId('tier-save').click();
@@ -110,7 +116,12 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
       return c.data?.tiers.map((t) => [t.name, t.price.amount]);
     })
     .toEqual([['Supporter', 499]]);
+  await expect(page.getByTestId('getting-started-count')).toHaveText('2 of 5 done');
+  await expect(page.getByTestId('start-tier')).toHaveAttribute('data-done', 'true');
+  await page.locator('.account-wrap').evaluate((e) => e.scrollTo(0, 0));
+  await page.setViewportSize({ width: 1280, height: 1000 });
   await checkScreen(page, 'account');
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // Import a clip (file chooser) and a photo (typed path).
   const dir = tempDir('media');

@@ -6,6 +6,7 @@ import { formError, type FormError } from './errors';
 import { Field } from './FormField';
 import { ProfileSection } from './ProfileSection';
 import { TiersSection } from './TiersSection';
+import { GettingStarted } from './GettingStarted';
 
 const FIELDS = ['serverUrl', 'email', 'password', 'username', 'displayName'];
 
@@ -24,6 +25,7 @@ export function SignIn() {
   if (session.signedIn) {
     return (
       <div className="account-wrap">
+        {session.user?.role === 'creator' && <GettingStarted />}
         <section className="panel narrow" data-testid="account">
           <h2>Account</h2>
           <p>
