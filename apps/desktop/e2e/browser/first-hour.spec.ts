@@ -41,9 +41,9 @@ async function checkScreen(page: Page, name: string): Promise<void> {
 /** The parts of a <video> element the test touches (the e2e tsconfig has no DOM lib). */
 type VideoLike = { muted: boolean; currentTime: number; play(): Promise<void>; pause(): void };
 
-function makePhoto(dir: string): string {
-  const out = join(dir, 'golden-hour.jpg');
-  execFileSync(resolveBinaries().ffmpeg.path, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'mandelbrot=size=960x640', '-frames:v', '1', out]);
+function makePhoto(dir: string, name = 'golden-hour.jpg', filter = 'null'): string {
+  const out = join(dir, name);
+  execFileSync(resolveBinaries().ffmpeg.path, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'mandelbrot=size=960x640', '-vf', filter, '-frames:v', '1', out]);
   return out;
 }
 
@@ -127,6 +127,8 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   const dir = tempDir('media');
   const clip = makeClip(dir);
   const photo = makePhoto(dir);
+  // Out of focus: the quality filter must leave it out.
+  const misty = makePhoto(dir, 'misty-morning.jpg', 'gblur=sigma=12');
   await page.getByTestId('nav-library').click();
   // The clip through the file chooser: the page streams it to the local host, which imports it.
   const chooser = page.waitForEvent('filechooser');
@@ -137,17 +139,17 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await expect(page.getByTestId('library-tile').locator('.tile-title')).toHaveText('sunset-walk');
   // The photo as a typed path; a wrong path next to it is reported as an error and the text is kept.
   const missing = join(dir, 'missing.mp4');
-  await page.getByTestId('import-paths').fill(`${photo}\n${missing}`);
+  await page.getByTestId('import-paths').fill(`${photo}\n${misty}\n${missing}`);
   await page.getByTestId('import-submit').click();
-  await expect(page.getByTestId('import-message')).toContainText('Imported 1');
+  await expect(page.getByTestId('import-message')).toContainText('Imported 2');
   await expect(page.getByTestId('import-message')).toContainText('Not imported: missing.mp4');
   await expect(page.getByTestId('import-message')).toHaveClass(/error/);
-  await expect(page.getByTestId('import-paths')).toHaveValue(`${photo}\n${missing}`);
+  await expect(page.getByTestId('import-paths')).toHaveValue(`${photo}\n${misty}\n${missing}`);
   await page.getByTestId('import-paths').fill('');
   await page.getByTestId('nav-jobs').click();
   await expect(page.getByTestId('job-row').first()).toBeVisible();
   await expect(page.locator('[data-testid="job-row"]:not([data-state="done"])')).toHaveCount(0, { timeout: 120_000 });
-  await expect(page.getByTestId('job-text').filter({ hasText: /^Scored '/ })).toHaveCount(2);
+  await expect(page.getByTestId('job-text').filter({ hasText: /^Scored '/ })).toHaveCount(3);
   await checkScreen(page, 'jobs');
   // A job's item opens in the Library; finished jobs can be cleared from the list.
   await page.getByTestId('job-text').filter({ hasText: "Scored 'golden-hour'" }).click();
@@ -155,23 +157,29 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await page.getByTestId('nav-jobs').click();
   await page.getByTestId('jobs-clear').click();
   await expect(page.getByTestId('job-row')).toHaveCount(0);
-  await expect(page.getByTestId('jobs-hidden')).toHaveText('4 finished jobs cleared from this list');
+  await expect(page.getByTestId('jobs-hidden')).toHaveText('6 finished jobs cleared from this list');
 
   // Library cards show a 0-100 quality score, and the quality filter means it.
   await page.getByTestId('nav-library').click();
   const tiles = page.getByTestId('library-tile');
-  await expect(tiles).toHaveCount(2);
+  await expect(tiles).toHaveCount(3);
+  await expect(tiles.getByTestId('tile-meta').nth(2)).toHaveText(/^Quality \d{1,3}\/100$/, { timeout: 30_000 });
   await expect(tiles.getByTestId('tile-meta').first()).toHaveText(/^Quality \d{1,3}\/100$/, { timeout: 30_000 });
   await expect(tiles.getByTestId('tile-meta').nth(1)).toHaveText(/^Quality \d{1,3}\/100$/, { timeout: 30_000 });
   const scores = (await tiles.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-quality'))))).sort((a, b) => a - b);
-  for (const q of scores) expect(q).toBeGreaterThanOrEqual(0), expect(q).toBeLessThanOrEqual(100);
+  for (const q of scores) {
+    expect(q).toBeGreaterThanOrEqual(0);
+    expect(q).toBeLessThanOrEqual(100);
+  }
   for (const min of [60, 80]) {
     await page.getByTestId('library-quality').selectOption(String(min));
     await expect(page.getByTestId('library-filters-active')).toContainText(`quality ${min}+`);
     await expect(tiles).toHaveCount(scores.filter((q) => q >= min).length);
   }
+  // The blurred photo scores low and drops out; the sharp ones stay.
+  expect(scores.filter((q) => q < 60)).toHaveLength(1);
   await page.getByTestId('library-clear-filters').click();
-  await expect(tiles).toHaveCount(2);
+  await expect(tiles).toHaveCount(3);
 
   // The photo: its own picture, unblurred; the blurred one only under "What locked fans see".
   await tiles.filter({ hasText: 'golden-hour' }).click();
@@ -210,7 +218,7 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await expect(page.getByTestId('library-filters-active')).toContainText('"golden"');
   await page.getByTestId('nav-posts').click();
   await page.getByTestId('post-new').click();
-  await expect(page.getByTestId('post-media')).toHaveCount(2);
+  await expect(page.getByTestId('post-media')).toHaveCount(3);
 
   // A pay-per-view post: the price as creators type it, what they receive, and the fan's view.
   await page.getByTestId('post-title').fill('Sunset walk');
