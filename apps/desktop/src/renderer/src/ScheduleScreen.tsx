@@ -126,7 +126,7 @@ export function ScheduleScreen() {
         </div>
         <aside className="drafts-tray" aria-labelledby="drafts-title" data-testid="drafts-tray">
           <h3 id="drafts-title">Drafts</h3>
-          <p className="muted small">Drag a draft onto a day to schedule it at {DRAFT_DROP_HOUR}:00 your time.</p>
+          <p className="muted small">Drag a draft onto a day to schedule it at {formatTime(new Date(2000, 0, 1, DRAFT_DROP_HOUR))} your time.</p>
           {drafts.length === 0 ? <p className="muted">No drafts waiting.</p> : null}
           {drafts.map((p) => (
             <button type="button" key={p.id} className="event draft" draggable onDragStart={(e) => e.dataTransfer.setData('text/post-id', p.id)} onClick={() => editPost(p.id)} data-testid="draft-item">
