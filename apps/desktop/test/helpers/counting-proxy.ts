@@ -14,7 +14,8 @@ export async function startCountingProxy(
   target: { host: string; port: number },
   o: { bytesPerSecond?: number; port?: number; corruptFirstPatch?: boolean } = {},
 ): Promise<CountingProxy> {
-  // Flips one body byte of the first tus PATCH that passes, so the server's sha256 check must refuse it.
+  // Flips one body byte of the first tus request with file bytes that passes (a PATCH, or a creation POST
+  // carrying the file), so the server's sha256 check must refuse it.
   let corrupt = o.corruptFirstPatch ? 'waiting' : 'done';
   let total = 0;
   let freeAt = 0;
@@ -31,8 +32,12 @@ export async function startCountingProxy(
           chunk[0] = chunk[0]! ^ 0xff;
           corrupt = 'done';
         } else {
-          const at = chunk.indexOf('PATCH /api/v1/uploads/');
-          const body = at >= 0 ? chunk.indexOf('\r\n\r\n', at) : -1;
+          // A PATCH, or a creation POST that carries the file (creation-with-upload).
+          const patch = chunk.indexOf('PATCH /api/v1/uploads/');
+          const post = chunk.indexOf('POST /api/v1/uploads ');
+          const at = patch >= 0 ? patch : post;
+          let body = at >= 0 ? chunk.indexOf('\r\n\r\n', at) : -1;
+          if (at === post && body >= 0 && !/content-type:\s*application\/offset\+octet-stream/i.test(chunk.subarray(at, body).toString('latin1'))) body = -1;
           if (body >= 0 && body + 4 < chunk.length) {
             chunk[body + 4] = chunk[body + 4]! ^ 0xff;
             corrupt = 'done';

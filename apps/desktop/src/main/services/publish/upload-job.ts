@@ -25,7 +25,21 @@ export const UPLOAD = 'upload';
 export const UPLOAD_STREAMS = 3;
 /** A file the server refuses with 422 (hash mismatch) is sent again from scratch this many times. */
 const FRESH_RETRIES = 2;
-const SMALL_FILE_BYTES = 64 * 1024;
+/**
+ * Files up to a size go with their creation request (tus creation-with-upload): one request per file, not
+ * two, which is most of a ladder's per-file cost. Such a file interrupted mid-request is sent again whole
+ * (its URL is stored once the server answered), so the size is also what a kill may re-send per stream:
+ * at most SINGLE_REQUEST_SHARE of the job's bytes (and SINGLE_REQUEST_MAX_BYTES), never less than
+ * SINGLE_REQUEST_MIN_BYTES (playlists, init segments). Bigger files are created first, so their URL is
+ * stored before any byte is sent and a kill resumes them mid-file.
+ */
+export const SINGLE_REQUEST_MIN_BYTES = 64 * 1024;
+export const SINGLE_REQUEST_MAX_BYTES = 4 * 1024 * 1024;
+export const SINGLE_REQUEST_SHARE = 0.02;
+
+export function singleRequestLimit(jobBytes: number): number {
+  return Math.max(SINGLE_REQUEST_MIN_BYTES, Math.min(SINGLE_REQUEST_MAX_BYTES, Math.floor(jobBytes * SINGLE_REQUEST_SHARE)));
+}
 
 export interface UploadAuth {
   /** The signed-in server, or null when signed out. */
@@ -153,6 +167,7 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
       // Files the server lacks at this size will be sent; one with the same size is skipped if its hash
       // matches too (and added here if it does not).
       let bytesToSend = files.filter((f) => !sameSize(f)).reduce((a, f) => a + f.size, 0);
+      const singleRequest = singleRequestLimit(bytesTotal);
       let skipped = 0;
       let resentAfterMismatch = 0;
 
@@ -201,9 +216,7 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
             urlStorage: store,
             storeFingerprintForResuming: true,
             removeFingerprintOnSuccess: true,
-            // Playlists, init segments and the VTT go with the creation request: one round trip, not two.
-            // Bigger files are created first so their URL is stored before any byte is sent (resumable).
-            uploadDataDuringCreation: f.size <= SMALL_FILE_BYTES,
+            uploadDataDuringCreation: f.size <= singleRequest,
             retryDelays: [0, 1000, 3000, 5000],
             onBeforeRequest: async (req) => {
               req.setHeader('Authorization', `Bearer ${await token()}`);
