@@ -49,8 +49,22 @@ export const PAYOUT_METHODS = ['paxum', 'bank_transfer'] as const;
 export const payoutRequestSchema = z.strictObject({
   amount: positiveMoneySchema,
   method: z.enum(PAYOUT_METHODS, { message: 'choose Paxum or bank transfer' }),
+  /**
+   * Made once per form submission and sent again on every retry until the outcome is known: the studio keeps
+   * the signed request and its Idempotency-Key under it, so a retry after a lost reply cannot pay twice.
+   */
+  submissionId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,100}$/, 'submissionId: 8-100 letters, digits, - or _')
+    .optional(),
 });
 export type PayoutRequestInput = z.input<typeof payoutRequestSchema>;
+
+/**
+ * Errors after which a payout's outcome is unknown (the request may have reached the server): the form keeps
+ * its submissionId so the next attempt retries the same payout instead of requesting a second one.
+ */
+export const PAYOUT_OUTCOME_UNKNOWN = new Set(['SERVER_UNREACHABLE', 'BAD_SERVER_RESPONSE', 'INTERNAL_ERROR', 'SERVER_BUSY', 'NOT_READY', 'CONFLICT', 'HOST_GONE']);
 
 /** The creator's public profile as fans see it (display name, bio, avatar) on the fan web app. */
 export const profileSaveSchema = z.strictObject({

@@ -112,14 +112,21 @@ export class PayoutService {
   async request(creatorId: string, body: PayoutBody, signed: SignedRequest, idempotencyKey: string | undefined): Promise<unknown> {
     const keyId = await this.verifySignature(creatorId, signed);
     // The signature covers nonce and timestamp: an old capture is refused by time, a recent one by its nonce.
-    const skew = Date.parse(body.timestamp) - Date.now();
-    if (Math.abs(skew) > PAYOUT_MAX_SKEW_MS) {
-      throw new ApiError('INVALID_SIGNATURE', 'The signed request is too old or from the future (more than 5 minutes from the server clock); sign it again.', {
-        reason: 'timestamp_skew',
-        serverTime: new Date().toISOString(),
-      });
+    const checkSkew = () => {
+      const skew = Date.parse(body.timestamp) - Date.now();
+      if (Math.abs(skew) > PAYOUT_MAX_SKEW_MS) {
+        throw new ApiError('INVALID_SIGNATURE', 'The signed request is too old or from the future (more than 5 minutes from the server clock); sign it again.', {
+          reason: 'timestamp_skew',
+          serverTime: new Date().toISOString(),
+        });
+      }
+    };
+    if (idempotencyKey === undefined) {
+      checkSkew();
+      return this.run(creatorId, body, keyId, signed.signature!, signed.rawBody, undefined);
     }
-    if (idempotencyKey === undefined) return this.run(creatorId, body, keyId, signed.signature!, signed.rawBody, undefined);
+    // The stored outcome is answered before the clock check: a late retry of a request that was paid must
+    // see that payout, not a refusal that invites signing (and paying) a second one. Replaying moves nothing.
     const claim = await this.idempotency.claim(creatorId, idempotencyKey, requestHash('POST /api/v1/finance/payouts', body));
     if (!claim.owner) {
       // The stored response names the payout (or schedule); a retry sees its current state.
@@ -132,6 +139,7 @@ export class PayoutService {
     }
     const owned: OwnedKey = { userId: creatorId, key: idempotencyKey, token: claim.token };
     try {
+      checkSkew();
       return await this.run(creatorId, body, keyId, signed.signature!, signed.rawBody, owned);
     } catch (err) {
       // The key is kept once the hold committed (it is completed in that transaction); abandon only frees a started key.

@@ -1,9 +1,9 @@
 // Earnings: balance and payouts from the server, and the transparency log checked on this machine: a
 // "verified" badge per statement line means its inclusion proof checks out against a signed tree head
 // that is consistent with every head this device saw before.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { formatMoneyLocale, moneySchema, payoutFee, type CurrencyCode } from '@fanz/core';
-import { PAYOUT_METHODS, type PayoutReceipt } from '../../shared/studio-api';
+import { PAYOUT_METHODS, PAYOUT_OUTCOME_UNKNOWN, StudioApiError, type PayoutReceipt } from '../../shared/studio-api';
 import { formError } from './errors';
 import { useStudio } from './store';
 import { BALANCE_TEXT, PAYOUT_METHOD_TEXT, earningsByKind, entryText } from './earnings-text';
@@ -37,6 +37,9 @@ function PayoutForm({ currency, available, onDone }: { currency: CurrencyCode; a
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<PayoutReceipt | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // One id per submission, kept until its outcome is known: pressing the button again after a lost answer
+  // retries the same payout (same signed request and Idempotency-Key) instead of requesting a second one.
+  const submission = useRef<{ id: string; amount: string; method: string } | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!client || busy) return;
@@ -48,11 +51,20 @@ function PayoutForm({ currency, available, onDone }: { currency: CurrencyCode; a
       return;
     }
     const parsed = r.money;
+    if (submission.current?.amount !== amount.trim() || submission.current.method !== method) {
+      submission.current = { id: crypto.randomUUID(), amount: amount.trim(), method };
+    }
     setBusy(true);
     try {
-      setResult(await client.api.payoutRequest({ amount: parsed, method }));
+      setResult(await client.api.payoutRequest({ amount: parsed, method, submissionId: submission.current.id }));
+      submission.current = null;
     } catch (err) {
-      setError(formError(err).message ?? 'The payout was not requested. Try again.');
+      if (err instanceof StudioApiError && PAYOUT_OUTCOME_UNKNOWN.has(err.code)) {
+        setError(`${formError(err).message ?? 'No answer from the server.'} The payout may have gone through: press "Request payout" again to check and finish it (it will not be paid twice).`);
+      } else {
+        submission.current = null;
+        setError(formError(err).message ?? 'The payout was not requested. Try again.');
+      }
     } finally {
       setBusy(false);
       await onDone();

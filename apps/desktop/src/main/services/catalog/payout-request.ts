@@ -4,11 +4,14 @@
 // ledger head it followed, so the local record and the server's log can be cross-checked later.
 // Every signed body carries a fresh random nonce and the signing time: the server refuses a nonce it has
 // seen and a timestamp more than 5 minutes off, so a signed request copied from the log cannot be replayed.
+// A form submission (its submissionId) keeps one signed body and one Idempotency-Key until its outcome is
+// known: a retry after a lost reply resends exactly that request, which the server answers from its stored
+// response instead of paying a second time.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { fromBase64Url, type Money } from '@fanz/core';
+import { canonicalJson, fromBase64Url, type Money } from '@fanz/core';
 import { signJson } from '@fanz/core/node';
 import { z } from 'zod';
-import { StudioApiError, payoutRequestSchema, type PayoutReceipt, type PayoutRequestInput } from '../../../shared/studio-api.js';
+import { PAYOUT_OUTCOME_UNKNOWN, StudioApiError, payoutRequestSchema, type PayoutReceipt, type PayoutRequestInput } from '../../../shared/studio-api.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { CatalogService } from './catalog-service.js';
 import { callServer } from './server-client.js';
@@ -26,6 +29,24 @@ const payoutResult = z.object({
   tracking: z.object({ reference_number: z.string() }),
   failure_reason: z.string().nullable().optional(),
 });
+
+/** One submission's signed request, kept while its outcome is unknown. */
+interface PendingPayout {
+  idempotencyKey: string;
+  body: { amount: Money; method: string; schedule: 'immediate'; nonce: string; timestamp: string };
+  signature: string;
+  keyId: string;
+  serverUrl: string;
+}
+
+// Per studio session (its CatalogService): submissions whose outcome is not known yet.
+const pendingBySession = new WeakMap<CatalogService, Map<string, PendingPayout>>();
+
+function pendingFor(catalog: CatalogService): Map<string, PendingPayout> {
+  let m = pendingBySession.get(catalog);
+  if (!m) pendingBySession.set(catalog, (m = new Map()));
+  return m;
+}
 
 export interface PayoutRequestDeps {
   catalog: CatalogService;
@@ -61,7 +82,7 @@ function explain(err: StudioApiError, requested: Money): StudioApiError {
  * Signs and sends one payout request; on success appends `payout.requested` to the device ledger.
  * Any refusal throws a StudioApiError and leaves the ledger untouched.
  */
-export async function requestPayout(deps: PayoutRequestDeps, input: PayoutRequestInput, idempotencyKey: string = `payout-${randomUUID()}`): Promise<PayoutReceipt> {
+export async function requestPayout(deps: PayoutRequestDeps, input: PayoutRequestInput): Promise<PayoutReceipt> {
   const parsed = payoutRequestSchema.safeParse(input);
   if (!parsed.success) {
     throw new StudioApiError('VALIDATION_ERROR', parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
@@ -71,37 +92,52 @@ export async function requestPayout(deps: PayoutRequestDeps, input: PayoutReques
   if (!account.deviceKeyId || !account.deviceSecretKey) {
     throw new StudioApiError('NO_DEVICE_KEY', 'this device has no registered key to sign payouts with; sign out and sign in again');
   }
-  let secretKey: Uint8Array;
-  try {
-    secretKey = fromBase64Url(account.deviceSecretKey);
-  } catch {
-    throw new StudioApiError('NO_DEVICE_KEY', "this device's stored key is unreadable; sign out and sign in again to register a new one");
+  const submissionId = parsed.data.submissionId ?? randomUUID();
+  const pending = pendingFor(deps.catalog);
+  let sent = pending.get(submissionId);
+  if (sent && (sent.serverUrl !== account.serverUrl || sent.keyId !== account.deviceKeyId || canonicalJson(sent.body.amount) !== canonicalJson(parsed.data.amount) || sent.body.method !== parsed.data.method)) {
+    throw new StudioApiError('VALIDATION_ERROR', 'this payout submission was already sent with another amount, method or account; its outcome is not known yet, so retry it unchanged or start a new one');
   }
-  const body = {
-    amount: parsed.data.amount,
-    method: parsed.data.method,
-    schedule: 'immediate' as const,
-    nonce: randomBytes(18).toString('base64url'),
-    timestamp: new Date().toISOString(),
-  };
-  let signature: string;
-  try {
-    signature = signJson(body, secretKey);
-  } catch (err) {
-    throw new StudioApiError('NO_DEVICE_KEY', `this device's stored key cannot sign (${(err as Error).message}); sign out and sign in again`);
+  if (!sent) {
+    let secretKey: Uint8Array;
+    try {
+      secretKey = fromBase64Url(account.deviceSecretKey);
+    } catch {
+      throw new StudioApiError('NO_DEVICE_KEY', "this device's stored key is unreadable; sign out and sign in again to register a new one");
+    }
+    const body = {
+      amount: parsed.data.amount,
+      method: parsed.data.method,
+      schedule: 'immediate' as const,
+      nonce: randomBytes(18).toString('base64url'),
+      timestamp: new Date().toISOString(),
+    };
+    let signature: string;
+    try {
+      signature = signJson(body, secretKey);
+    } catch (err) {
+      throw new StudioApiError('NO_DEVICE_KEY', `this device's stored key cannot sign (${(err as Error).message}); sign out and sign in again`);
+    }
+    sent = { idempotencyKey: `payout-${randomUUID()}`, body, signature, keyId: account.deviceKeyId, serverUrl: account.serverUrl };
+    pending.set(submissionId, sent);
   }
+  const { body, signature } = sent;
+  // Not sent yet when this fails: the submission is kept either way.
   const token = await deps.catalog.getAccessToken();
   let data: unknown;
   try {
     data = await callServer(account.serverUrl, 'POST', PAYOUTS_PATH, {
       body,
       accessToken: token,
-      headers: { 'fanz-key-id': account.deviceKeyId, 'fanz-signature': signature, 'idempotency-key': idempotencyKey },
+      headers: { 'fanz-key-id': sent.keyId, 'fanz-signature': signature, 'idempotency-key': sent.idempotencyKey },
       timeoutMs: 30_000,
     });
   } catch (err) {
+    // A refusal is an outcome (nothing moved): forget the submission. Otherwise keep it for the retry.
+    if (err instanceof StudioApiError && !PAYOUT_OUTCOME_UNKNOWN.has(err.code)) pending.delete(submissionId);
     throw err instanceof StudioApiError ? explain(err, body.amount) : err;
   }
+  pending.delete(submissionId);
   const result = payoutResult.safeParse(data);
   if (!result.success) throw new StudioApiError('BAD_SERVER_RESPONSE', 'the server accepted the payout but its answer is not a payout; check Earnings');
   const p = result.data;
