@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useStudio } from './store';
+import { humanMessage } from './errors';
+import { formatWhen } from './time-text';
 
 const LABEL: Record<string, string> = {
   'signed-out': 'Not signed in',
@@ -14,7 +16,7 @@ function ago(iso: string | null, now: number): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
   if (s < 60) return `${s}s ago`;
   if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  return new Date(iso).toLocaleString();
+  return formatWhen(iso);
 }
 
 export function SyncStatusBar() {
@@ -27,7 +29,7 @@ export function SyncStatusBar() {
   }, []);
   if (!sync) return <div className="sync" data-testid="sync-status" data-state="unknown">…</div>;
   return (
-    <div className={`sync sync-${sync.state}`} data-testid="sync-status" data-state={sync.state} title={sync.detail ?? ''}>
+    <div className={`sync sync-${sync.state}`} data-testid="sync-status" data-state={sync.state} title={sync.detail ? humanMessage(sync.detail) : ''}>
       <span className="dot" />
       <span data-testid="sync-label">{LABEL[sync.state]}</span>
       {sync.state !== 'signed-out' ? (
