@@ -15,6 +15,7 @@ import { openMediaStorage, type MediaStorage } from './media-storage.js';
 import { MediaViews } from './media-views.js';
 import { PlaybackSigner } from './playback-tokens.js';
 import { mountTusUploads } from './tus-uploads.js';
+import { UploadSweep } from './upload-sweep.js';
 
 export const DEFAULT_MEDIA_CONFIG: MediaConfig = { quotaBytes: 50 * 1024 ** 3, playbackTtlS: 3600 };
 
@@ -32,6 +33,8 @@ export interface MediaFeatureDeps {
 export interface MediaFeature {
   storage: MediaStorage;
   queries: MediaQueries;
+  /** Deletes the bytes of abandoned uploads (upload-sweep.ts); runs hourly by itself. Returns how many. */
+  sweepAbandonedUploads(): Promise<number>;
   close(): void;
 }
 
@@ -61,5 +64,15 @@ export async function createMediaFeature(deps: MediaFeatureDeps): Promise<MediaF
     onReady: deps.onReady,
   });
   mediaDeliveryRoutes(deps.app, { auth: deps.auth, storage, views, catalog, signer });
-  return { storage, queries, close: () => storage.close() };
+  const sweep = new UploadSweep(queries, storage, deps.app.log);
+  sweep.start();
+  return {
+    storage,
+    queries,
+    sweepAbandonedUploads: () => sweep.run(),
+    close: () => {
+      sweep.stop();
+      storage.close();
+    },
+  };
 }

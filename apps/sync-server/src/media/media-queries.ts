@@ -138,6 +138,16 @@ export class MediaQueries {
     return prev && prev !== u.uploadId ? prev : null;
   }
 
+  /** Uploads still unfinished RESERVATION_DAYS after creation: abandoned (their reservation lapsed too). */
+  async abandonedUploads(limit: number, days = RESERVATION_DAYS): Promise<string[]> {
+    const rows = await this.db.query<{ upload_id: string }>(
+      `SELECT upload_id FROM media_uploads WHERE status = 'uploading' AND created_at < now() - make_interval(days => $1)
+       ORDER BY created_at LIMIT $2`,
+      [days, limit],
+    );
+    return rows.map((r) => r.upload_id);
+  }
+
   async endUpload(uploadId: string, status: 'rejected' | 'terminated'): Promise<void> {
     await this.db.query(`UPDATE media_uploads SET status = $2, finished_at = now() WHERE upload_id = $1 AND status = 'uploading'`, [uploadId, status]);
   }
