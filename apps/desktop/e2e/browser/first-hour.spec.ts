@@ -48,6 +48,9 @@ function makePhoto(dir: string, name = 'golden-hour.jpg', filter = 'null'): stri
 }
 
 test.describe.configure({ mode: 'serial' });
+// A creator away from UTC: every time on screen is theirs; UTC only when asked. (Dates typed below are
+// calendar dates, so the Node side's own zone does not matter.)
+test.use({ timezoneId: 'America/New_York' });
 
 let server: { proc: Proc; url: string };
 let studio: { proc: Proc; url: string };
@@ -258,6 +261,7 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await expect(page.getByTestId('post-notice')).toHaveText('Saved');
 
   // Calendar: month heading, move by drag (same time of day), undo, move by keyboard, schedule a draft from the tray.
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.getByTestId('nav-schedule').click();
   await page.getByTestId('schedule-month').click();
   await expect(page.getByTestId('schedule-heading')).toHaveText(t.toLocaleDateString('en-US', { month: 'long', year: 'numeric' }));
@@ -280,7 +284,12 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await page.getByTestId('draft-item').dragTo(dayOf(after));
   await expect(dayOf(after).getByTestId('calendar-event')).toContainText(/(18:00|06:00 PM) Behind the scenes/);
   await expect(page.getByTestId('drafts-tray')).toContainText('No drafts waiting.');
+  await expect(page.getByTestId('schedule')).toContainText('Times are your time (America/New_York)');
+  await page.getByTestId('schedule-show-utc').check();
+  await expect(dayOf(next).getByTestId('calendar-event')).toContainText(/(06:30 PM|18:30) (10|11):30 PM UTC|(22|23):30 UTC/);
+  await page.getByTestId('schedule-show-utc').uncheck();
   await checkScreen(page, 'schedule');
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // Earnings: nothing yet is explained; after a fan's tip, the breakdown and "you receive" say what it is.
   await page.getByTestId('nav-earnings').click();

@@ -9,7 +9,7 @@ import { formError, type FormError } from './errors';
 import { Field } from './FormField';
 import { emptyForm, fromPost, statusLabel, toDraft, usualCurrency, type PostForm } from './post-form';
 import { afterFees, currencyChoices, parsePrice } from './price-input';
-import { formatWhen, TIME_ZONE } from './time-text';
+import { formatWhenMaybeUtc, TIME_ZONE } from './time-text';
 import { PostMediaPicker } from './PostMediaPicker';
 import { TeaserPicker } from './TeaserPicker';
 import { FanPreview } from './FanPreview';
@@ -38,6 +38,7 @@ function useMediaDetails(mediaIds: string[]): LibraryItemDetail[] {
 export function PostEditor({ post, onSaved }: { post: Post | null; onSaved: (id: string) => void }) {
   const client = useStudio((s) => s.client)!;
   const posts = useStudio((s) => s.posts);
+  const showUtc = useStudio((s) => s.showUtc);
   const usual = usualCurrency(posts);
   const blank = emptyForm(usual ?? 'USD');
   const [form, setForm] = useState<PostForm>(post ? fromPost(post) : blank);
@@ -102,7 +103,7 @@ export function PostEditor({ post, onSaved }: { post: Post | null; onSaved: (id:
       }
       setNotice(
         then === 'schedule'
-          ? `Scheduled for ${formatWhen(saved.scheduledAt!)} (your time).`
+          ? `Scheduled for ${formatWhenMaybeUtc(saved.scheduledAt!, showUtc)} (your time).`
           : then === 'publish'
             ? waiting
               ? 'Uploading the media first: the post goes public as soon as the upload is done (progress in Jobs).'

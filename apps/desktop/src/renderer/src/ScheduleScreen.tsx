@@ -5,7 +5,7 @@ import { useState, type DragEvent, type KeyboardEvent } from 'react';
 import type { Post } from '@fanz/core';
 import { useStudio } from './store';
 import { formError } from './errors';
-import { TIME_ZONE, formatTime, formatWhen } from './time-text';
+import { TIME_ZONE, formatTime, formatWhen, formatWhenMaybeUtc } from './time-text';
 import { DRAFT_DROP_HOUR, addDays, dayKey, daysFor, onDay, startOfDay } from './calendar-days';
 
 const DAY = 86_400_000;
@@ -18,7 +18,7 @@ interface Move {
 }
 
 export function ScheduleScreen() {
-  const { posts, client, editPost } = useStudio();
+  const { posts, client, editPost, showUtc, setShowUtc } = useStudio();
   const [view, setView] = useState<'week' | 'month'>('week');
   const [anchor, setAnchor] = useState(() => new Date());
   const [error, setError] = useState<string | null>(null);
@@ -88,11 +88,15 @@ export function ScheduleScreen() {
           Next scheduled post
         </button>
         <span className="muted">Times are your time ({TIME_ZONE}). Alt+arrow keys move a selected post.</span>
+        <label className="check">
+          <input type="checkbox" checked={showUtc} onChange={(e) => setShowUtc(e.target.checked)} data-testid="schedule-show-utc" />
+          Also show UTC
+        </label>
       </div>
       {error ? <div className="error" role="alert">{error}</div> : null}
       {lastMove ? (
         <div className="notice row" role="status" data-testid="schedule-moved">
-          Moved “{lastMove.post.title || 'Untitled post'}” to {formatWhen(lastMove.to)}.
+          Moved “{lastMove.post.title || 'Untitled post'}” to {formatWhenMaybeUtc(lastMove.to, showUtc)}.
           <button type="button" className="link" onClick={() => void undo()} data-testid="schedule-undo">Undo</button>
         </div>
       ) : null}
@@ -117,7 +121,8 @@ export function ScheduleScreen() {
                     aria-label={`${p.title || 'Untitled post'}, ${p.status === 'scheduled' ? 'scheduled' : 'published'} ${formatWhen(at(p))}${p.status === 'scheduled' ? '. Alt+arrow keys move it' : ''}`}
                     data-testid="calendar-event"
                   >
-                    <span className="time">{formatTime(at(p))}</span> {p.title || 'Untitled post'}
+                    <span className="time">{formatTime(at(p))}</span>
+                    {showUtc && TIME_ZONE !== 'UTC' ? <span className="muted small"> {formatTime(at(p), { utc: true })} UTC</span> : null} {p.title || 'Untitled post'}
                   </button>
                 ))}
               </div>

@@ -52,6 +52,9 @@ export interface StudioState {
   /** Finished jobs before this time are hidden from the Jobs list ("Clear finished"); kept in this browser. */
   jobsClearedAt: number;
   clearFinishedJobs(): void;
+  /** Times are the creator's local time; UTC is shown next to them only when asked (kept in this browser). */
+  showUtc: boolean;
+  setShowUtc(on: boolean): void;
   editPost(id: string | null): void;
   init(): void;
   refreshSession(): Promise<void>;
@@ -132,6 +135,11 @@ export const useStudio = create<StudioState>((set, get) => ({
   libraryOpenId: null,
   openLibraryItem: (id) => set(id ? { libraryOpenId: id, screen: 'library' } : { libraryOpenId: null }),
   jobsClearedAt: Number(globalThis.localStorage?.getItem('studio-jobs-cleared-at') ?? 0) || 0,
+  showUtc: globalThis.localStorage?.getItem('studio-show-utc') === '1',
+  setShowUtc(on) {
+    globalThis.localStorage?.setItem('studio-show-utc', on ? '1' : '0');
+    set({ showUtc: on });
+  },
   clearFinishedJobs() {
     const now = Date.now();
     globalThis.localStorage?.setItem('studio-jobs-cleared-at', String(now));

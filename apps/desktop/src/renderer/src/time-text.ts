@@ -15,8 +15,13 @@ export function formatWhen(at: string | number | Date, opts: { utc?: boolean } =
   });
 }
 
-export function formatTime(at: string | number | Date): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+export function formatTime(at: string | number | Date, opts: { utc?: boolean } = {}): string {
+  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', ...(opts.utc ? { timeZone: 'UTC' } : {}) });
+}
+
+/** "Sun, Nov 29, 06:30 PM", plus "(17:30 UTC)" when the creator asked to see UTC too. */
+export function formatWhenMaybeUtc(at: string | number | Date, showUtc: boolean): string {
+  return showUtc && TIME_ZONE !== 'UTC' ? `${formatWhen(at)} (${formatTime(at, { utc: true })} UTC)` : formatWhen(at);
 }
 
 /** The value of an <input type="datetime-local"> for a moment, in local time. */
