@@ -100,7 +100,7 @@ async function concatenated(ladder: string, file: string): Promise<void> {
   await appendFile(file, '');
 }
 
-/** BENCH_CPU_PROFILE=<dir>: CPU profiles of the server (this process) and the studio during round 1's job. */
+/** BENCH_CPU_PROFILE=<dir>: CPU profiles of the server (this process) and the studio during the last round's job. */
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 
 async function profiled<T>(name: string, enabled: boolean, fn: () => Promise<T>): Promise<T> {
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
   const putDir = join(root, 'put');
   await mkdir(putDir);
   let puts = 0;
-  // BENCH_TRACE=1: the server's requests during round 1's job (time by method, time with none in flight).
+  // BENCH_TRACE=1: the server's requests during the last round's job (time by method, time with none in flight).
   let trace: Array<{ method: string; start: number; end: number }> | null = null;
   http.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'PUT' && req.url?.startsWith('/bench/put/')) {
@@ -242,8 +242,8 @@ async function main(): Promise<void> {
       const jobId = s1.queue.enqueue('upload', { itemId, payload: { itemId } }).id;
       await s1.close();
       const cpu0 = process.cpuUsage();
-      if (i === 0 && process.env.BENCH_TRACE) trace = [];
-      await profiled('server-job', i === 0, () => jobsRun(dataDir1, i === 0));
+      if (i === REPEATS - 1 && process.env.BENCH_TRACE) trace = [];
+      await profiled('server-job', i === REPEATS - 1, () => jobsRun(dataDir1, i === REPEATS - 1));
       if (trace) {
         printTrace(trace);
         trace = null;
