@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { nodeEd25519, signJson } from '@fanz/core/node';
 import { toBase64Url, type KeyPair } from '@fanz/core';
 import type { ServerConfig } from '../src/config.js';
+import { payoutView } from '../src/finance/payout-service.js';
 import { api, register, startServer, type Account, type Running, type Storage } from './helpers.js';
 
 export const FAST_MONEY: ServerConfig['money'] = {
@@ -60,4 +61,18 @@ export function requestPayout(url: string, creator: Account, device: Device, bod
 export async function newParties(url: string): Promise<{ creator: Account; fan: Account }> {
   const [creator, fan] = await Promise.all([register(url, 'creator'), register(url, 'fan')]);
   return { creator, fan };
+}
+
+/**
+ * The payout once its processor has answered: a request is answered when the hold commits (status
+ * `requested`) and the processor is called after that, so tests wait for the final state.
+ */
+export async function settledPayout(srv: Running, payoutId: string): Promise<ReturnType<typeof payoutView>> {
+  for (let i = 0; i < 500; i++) {
+    const row = (await srv.server.db.query<{ status: string }>('SELECT status FROM payouts WHERE id = $1', [payoutId]))[0];
+    if (row && row.status !== 'requested' && row.status !== 'processing') break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const full = await srv.server.db.query<Parameters<typeof payoutView>[0]>('SELECT * FROM payouts WHERE id = $1', [payoutId]);
+  return payoutView(full[0]!);
 }

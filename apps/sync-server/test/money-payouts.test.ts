@@ -5,7 +5,7 @@ import { signJson } from '@fanz/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLedger } from '../src/finance/ledger.js';
 import { BACKENDS, api, makeStorage, pgSkipReason, register, type Account, type Running, type Storage } from './helpers.js';
-import { bearer, freshPayout, newParties, pay, registerDevice, requestPayout, startMoneyServer, type Device } from './money-helpers.js';
+import { bearer, freshPayout, newParties, pay, registerDevice, requestPayout, settledPayout, startMoneyServer, type Device } from './money-helpers.js';
 
 async function available(srv: Running, creator: Account): Promise<number> {
   const res = await api(srv.url, 'GET', '/api/v1/finance/balance', undefined, bearer(creator));
@@ -71,7 +71,9 @@ describe.each(BACKENDS)('payouts on %s', (backend) => {
     const before = await available(srv, creator);
     const res = await requestPayout(srv.url, creator, device, { amount: { amount: 125000, currency: 'USD' }, method: 'paxum', schedule: 'immediate' });
     expect(res.status).toBe(201);
-    const p = res.body.data;
+    // Answered once the hold committed; the processor is called after that.
+    expect(res.body.data.status).toBe('requested');
+    const p = await settledPayout(srv, res.body.data.payout_id);
     expect(p).toMatchObject({
       status: 'completed',
       transaction_fee: { amount: 1250, currency: 'USD' },
@@ -94,8 +96,9 @@ describe.each(BACKENDS)('payouts on %s', (backend) => {
     const before = await available(srv, creator);
     const res = await requestPayout(srv.url, creator, device, { amount: { amount: 1023, currency: 'USD' }, method: 'bank_transfer', schedule: 'immediate' });
     expect(res.status).toBe(201);
-    expect(res.body.data.status).toBe('failed');
-    expect(res.body.data.failure_reason).toMatch(/rejects/);
+    const p = await settledPayout(srv, res.body.data.payout_id);
+    expect(p.status).toBe('failed');
+    expect(p.failure_reason).toMatch(/rejects/);
     expect(await available(srv, creator)).toBe(before);
   });
 

@@ -17,6 +17,14 @@ export interface PayoutScheduleOptions {
   pollMs: number;
 }
 
+export interface PayoutDriveOptions {
+  /** How often open payouts whose next attempt is due are looked for. */
+  pollMs: number;
+  /** Wait after the first transient processor failure; doubles per failure up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
 export interface MoneyOptions {
   paymentRetry: RetryOptions;
   /** How long a request waits for another request with the same Idempotency-Key to finish. */
@@ -34,6 +42,8 @@ export interface MoneyOptions {
   renewals: RenewalOptions;
   /** Standing payout schedules (payout-schedules.ts). */
   payoutSchedules: PayoutScheduleOptions;
+  /** Re-driving open payouts through their processor (payout-driver.ts). */
+  payoutDrive: PayoutDriveOptions;
 }
 
 export const DEFAULT_MONEY_OPTIONS: MoneyOptions = {
@@ -49,11 +59,13 @@ export const DEFAULT_MONEY_OPTIONS: MoneyOptions = {
   renewals: { pollMs: 60_000, retryDelaysMs: [1, 2, 4].map((d) => d * 24 * 3600_000), leaseMs: 5 * 60_000 },
   paymentIntentTtlMs: 15 * 60_000,
   payoutSchedules: { pollMs: 60_000 },
+  payoutDrive: { pollMs: 5_000, retryBaseMs: 5_000, retryMaxMs: 15 * 60_000 },
 };
 
 /** Options as given in ServerConfig: any subset, nested groups too. */
-export type MoneyOptionsInput = Partial<Omit<MoneyOptions, 'paymentRetry' | 'webhooks' | 'renewals' | 'payoutSchedules'>> & {
+export type MoneyOptionsInput = Partial<Omit<MoneyOptions, 'paymentRetry' | 'webhooks' | 'renewals' | 'payoutSchedules' | 'payoutDrive'>> & {
   payoutSchedules?: Partial<PayoutScheduleOptions>;
+  payoutDrive?: Partial<PayoutDriveOptions>;
   paymentRetry?: Partial<RetryOptions>;
   webhooks?: Partial<WebhookDispatchOptions>;
   renewals?: Partial<RenewalOptions>;

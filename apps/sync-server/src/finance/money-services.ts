@@ -24,6 +24,7 @@ import { IdempotencyStore } from './idempotency.js';
 import { MediaGrantSigner } from './media-grants.js';
 import { PaymentIntentSweeper } from './payment-intents.js';
 import { PaymentService } from './payment-service.js';
+import { PayoutDriver } from './payout-driver.js';
 import { PayoutService } from './payout-service.js';
 import { PayoutSchedules } from './payout-schedules.js';
 import { SubscriptionRenewals } from './subscription-renewals.js';
@@ -75,6 +76,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
     webhooks: { ...DEFAULT_MONEY_OPTIONS.webhooks, ...deps.options?.webhooks },
     renewals: { ...DEFAULT_MONEY_OPTIONS.renewals, ...deps.options?.renewals },
     payoutSchedules: { ...DEFAULT_MONEY_OPTIONS.payoutSchedules, ...deps.options?.payoutSchedules },
+    payoutDrive: { ...DEFAULT_MONEY_OPTIONS.payoutDrive, ...deps.options?.payoutDrive },
   };
   const { db } = deps;
   const log = new TransparencyLog(db, await loadLogKey(db));
@@ -108,7 +110,9 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
     idempotency,
     deps.logger.child({ component: 'payouts' }),
     onCommitted,
+    options.payoutDrive,
   );
+  const payoutDriver = new PayoutDriver(payouts, deps.logger.child({ component: 'payout-driver' }), options.payoutDrive);
   const renewals = new SubscriptionRenewals(db, log, gateway, deps.logger.child({ component: 'renewals' }), onCommitted, options.renewals);
   const payoutSchedules = new PayoutSchedules(db, payouts, deps.logger.child({ component: 'payout-schedules' }), onCommitted, options.payoutSchedules);
   webhooks.start();
@@ -124,8 +128,8 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
   sweep();
   const sweepTimer = setInterval(sweep, Math.max(500, Math.floor(options.paymentIntentTtlMs / 4)));
   sweepTimer.unref();
-  // Payouts a crash left half-way are finished in the background, not before the server answers.
-  void payouts.resumeOpen().catch((err) => deps.logger.error({ err }, 'resuming open payouts failed'));
+  // Payouts a crash or an unreachable processor left open are re-driven in the background (first pass now).
+  payoutDriver.start();
   return {
     log,
     gateway,
@@ -154,6 +158,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
       clearInterval(sweepTimer);
       await renewals.stop();
       await payoutSchedules.stop();
+      await payoutDriver.stop();
       await webhooks.stop();
     },
   };

@@ -3,7 +3,7 @@
 // row (primary key schedule + period, so a period pays out at most once across instances and restarts),
 // the payout hold and the advance of next_run_at commit together. The amount is a per-period maximum: the
 // payout is min(amount, available balance); with nothing available the period is recorded as skipped.
-// A payout held here is driven through its processor right after the commit, or by resumeOpen after a crash.
+// A payout held here is driven through its processor right after the commit, or by the payout driver later.
 import { newId, type Money } from '@fanz/core';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';

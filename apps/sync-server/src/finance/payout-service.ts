@@ -4,6 +4,8 @@
 // under a row lock on the earnings account (after the log_state lock every money transaction takes first),
 // so concurrent requests can never overdraw. Completion splits in-transit money into the settled payout
 // (net) and the processor's 1% fee; failure returns it to earnings.
+// The request is answered once the hold commits; the processor is called after that, in the background,
+// and a transient failure schedules the next attempt with exponential backoff (payout-driver.ts re-drives).
 import { randomBytes } from 'node:crypto';
 import { payoutFee, newId, type Money } from '@fanz/core';
 import { verifyJson } from '@fanz/core/node';
@@ -92,7 +94,11 @@ export class PayoutService {
     private readonly idempotency: IdempotencyStore,
     private readonly logger: Logger,
     private readonly onCommitted: (queuedDeliveries: number) => void,
+    private readonly retry: { retryBaseMs: number; retryMaxMs: number },
   ) {}
+
+  /** Drives in progress in this process, so the request's kick and the timer do not call the processor together. */
+  private readonly driving = new Map<string, Promise<PayoutRow>>();
 
   /** Checks the device signature; returns the key id. 401 INVALID_SIGNATURE otherwise. */
   async verifySignature(creatorId: string, req: SignedRequest): Promise<string> {
@@ -160,7 +166,14 @@ export class PayoutService {
       return deliveries;
     });
     this.onCommitted(queued);
-    return payoutView(await this.drive(payoutId));
+    const held = (await this.db.query<PayoutRow>('SELECT * FROM payouts WHERE id = $1', [payoutId]))[0]!;
+    this.kick(payoutId);
+    return payoutView(held);
+  }
+
+  /** Drives a payout in the background; a failure is logged and left to the timer (the hold is committed). */
+  kick(payoutId: string): void {
+    void this.drive(payoutId).catch((err: unknown) => this.logger.error({ err, payout: payoutId }, 'driving a payout failed; will retry'));
   }
 
   /** Records the signed request's nonce as used, in the caller's transaction; 409 NONCE_REUSED when it was. */
@@ -240,7 +253,15 @@ export class PayoutService {
   }
 
   /** Moves a requested/processing payout through its processor to completed or failed. Safe to repeat. */
-  async drive(payoutId: string): Promise<PayoutRow> {
+  drive(payoutId: string): Promise<PayoutRow> {
+    const running = this.driving.get(payoutId);
+    if (running) return running;
+    const run = this.driveOnce(payoutId).finally(() => this.driving.delete(payoutId));
+    this.driving.set(payoutId, run);
+    return run;
+  }
+
+  private async driveOnce(payoutId: string): Promise<PayoutRow> {
     await this.db.query(`UPDATE payouts SET status = 'processing', updated_at = now() WHERE id = $1 AND status = 'requested'`, [payoutId]);
     const p = (await this.db.query<PayoutRow>('SELECT * FROM payouts WHERE id = $1', [payoutId]))[0]!;
     if (p.status !== 'processing') return p;
@@ -249,8 +270,15 @@ export class PayoutService {
       .catch((err: Error) => ({ ok: false as const, reason: `processor error: ${err.message}`, transient: true }));
     if (!result.ok && 'transient' in result) {
       // Outcome unknown: stay in processing; the next recovery pass asks the (idempotent) processor again.
-      this.logger.warn({ payout: payoutId, reason: result.reason }, 'payout processor call failed; will retry');
-      return p;
+      const rows = await this.db.query<PayoutRow & { drive_attempts: number; next_drive_at: Date | string }>(
+        `UPDATE payouts SET drive_attempts = drive_attempts + 1,
+                next_drive_at = now() + (LEAST($2::float8 * power(2, drive_attempts), $3::float8) * interval '1 millisecond'), updated_at = now()
+          WHERE id = $1 AND status = 'processing' RETURNING *`,
+        [payoutId, this.retry.retryBaseMs, this.retry.retryMaxMs],
+      );
+      const next = rows[0] ? new Date(rows[0].next_drive_at).toISOString() : null;
+      this.logger.warn({ payout: payoutId, reason: result.reason, attempts: rows[0]?.drive_attempts, next }, 'payout processor call failed; will retry');
+      return rows[0] ?? p;
     }
     const FINISHED_ELSEWHERE = Symbol('finished elsewhere');
     const queued = await this.db.transaction(async (tx) => {
@@ -308,9 +336,15 @@ export class PayoutService {
     return (await this.db.query<PayoutRow>('SELECT * FROM payouts WHERE id = $1', [payoutId]))[0]!;
   }
 
-  /** Re-drives payouts left open by a crash or an unreachable processor (run at start-up). */
-  async resumeOpen(): Promise<number> {
-    const open = await this.db.query<{ id: string }>(`SELECT id FROM payouts WHERE status IN ('requested', 'processing') ORDER BY created_at`);
+  /**
+   * Re-drives open payouts whose next attempt is due (left open by a crash, an unreachable processor or a
+   * request whose background drive failed); returns how many were driven. payout-driver.ts calls it on a timer.
+   */
+  async driveDue(limit = 100): Promise<number> {
+    const open = await this.db.query<{ id: string }>(
+      `SELECT id FROM payouts WHERE status IN ('requested', 'processing') AND next_drive_at <= now() ORDER BY next_drive_at LIMIT $1`,
+      [limit],
+    );
     for (const p of open) await this.drive(p.id);
     return open.length;
   }
