@@ -280,6 +280,16 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await sunset.focus();
   await page.keyboard.press('Alt+ArrowRight');
   await expect(dayOf(next).getByTestId('calendar-event')).toContainText('Sunset walk');
+  // Week view: hour slots; a drop on a slot takes that hour (keeping the minutes); undo puts it back.
+  await page.getByRole('button', { name: 'Week', exact: true }).click();
+  const keyOf = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const slot = page.locator(`[data-slot="${keyOf(next)}T20"]`);
+  await checkScreen(page, 'schedule-week');
+  await sunset.dragTo(slot);
+  await expect(slot.getByTestId('calendar-event')).toContainText(/(20:30|08:30 PM) Sunset walk/);
+  await page.getByTestId('schedule-undo').click();
+  await expect(page.locator(`[data-slot="${keyOf(next)}T18"]`).getByTestId('calendar-event')).toContainText(/(18:30|06:30 PM) Sunset walk/);
+  await page.getByTestId('schedule-month').click();
   await expect(page.getByTestId('draft-item')).toHaveText('Behind the scenes');
   await page.getByTestId('draft-item').dragTo(dayOf(after));
   await expect(dayOf(after).getByTestId('calendar-event')).toContainText(/(18:00|06:00 PM) Behind the scenes/);

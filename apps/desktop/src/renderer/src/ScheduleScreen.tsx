@@ -1,7 +1,7 @@
 // The release calendar (week or month) in the creator's time zone. Scheduled posts move by dragging onto
 // another day or with Alt+Arrow keys (same time of day), drafts are dragged in from the tray (18:00 local),
 // and the last move can be undone. The backend refuses times in the past; that is said in words.
-import { useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import type { Post } from '@fanz/core';
 import { useStudio } from './store';
 import { formError } from './errors';
@@ -9,6 +9,9 @@ import { TIME_ZONE, formatTime, formatWhen, formatWhenMaybeUtc } from './time-te
 import { DRAFT_DROP_HOUR, addDays, dayKey, daysFor, onDay, startOfDay } from './calendar-days';
 
 const DAY = 86_400_000;
+/** Height of an hour slot in the week view (px). */
+const SLOT_H = 26;
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
 
 interface Move {
   post: Post;
@@ -52,13 +55,23 @@ export function ScheduleScreen() {
       setError(formError(err).message ?? 'The move could not be undone.');
     }
   };
-  const drop = (e: DragEvent, day: Date) => {
+  /** A drop on a day keeps the time of day; a drop on an hour slot (week view) takes that hour. */
+  const drop = (e: DragEvent, day: Date, hour?: number) => {
     e.preventDefault();
+    e.stopPropagation();
     const p = posts.find((x) => x.id === e.dataTransfer.getData('text/post-id'));
     if (!p) return;
-    if (p.status === 'scheduled' && p.scheduledAt) void move(p, onDay(day, new Date(p.scheduledAt)));
-    else if (p.status === 'draft') void move(p, new Date(day.getFullYear(), day.getMonth(), day.getDate(), DRAFT_DROP_HOUR, 0));
+    const on = (h: number, m: number) => new Date(day.getFullYear(), day.getMonth(), day.getDate(), h, m);
+    if (p.status === 'scheduled' && p.scheduledAt) {
+      const old = new Date(p.scheduledAt);
+      void move(p, hour === undefined ? onDay(day, old) : on(hour, old.getMinutes()));
+    } else if (p.status === 'draft') void move(p, on(hour ?? DRAFT_DROP_HOUR, 0));
   };
+  const weekScroller = useRef<HTMLDivElement>(null);
+  // The week opens at the morning, as calendars do; the night hours are a scroll away.
+  useEffect(() => {
+    if (view === 'week' && weekScroller.current) weekScroller.current.scrollTop = 8 * SLOT_H;
+  }, [view]);
   const keyMove = (e: KeyboardEvent, p: Post) => {
     if (!e.altKey || p.status !== 'scheduled' || !p.scheduledAt) return;
     const step = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 }[e.key];
@@ -67,6 +80,22 @@ export function ScheduleScreen() {
     const to = addDays(new Date(p.scheduledAt), step);
     void move(p, to).then(() => setAnchor(to));
   };
+  const renderEvent = (p: Post) => (
+    <button
+      type="button"
+      key={p.id}
+      className={`event ${p.status}`}
+      draggable={p.status === 'scheduled'}
+      onDragStart={(e) => e.dataTransfer.setData('text/post-id', p.id)}
+      onClick={() => editPost(p.id)}
+      onKeyDown={(e) => keyMove(e, p)}
+      aria-label={`${p.title || 'Untitled post'}, ${p.status === 'scheduled' ? 'scheduled' : 'published'} ${formatWhen(at(p))}${p.status === 'scheduled' ? '. Alt+arrow keys move it' : ''}`}
+      data-testid="calendar-event"
+    >
+      <span className="time">{formatTime(at(p))}</span>
+      {showUtc && TIME_ZONE !== 'UTC' ? <span className="muted small"> {formatTime(at(p), { utc: true })} UTC</span> : null} {p.title || 'Untitled post'}
+    </button>
+  );
   const shift = (dir: number) =>
     setAnchor((a) => (view === 'week' ? new Date(a.getTime() + dir * 7 * DAY) : new Date(a.getFullYear(), a.getMonth() + dir, 1)));
 
@@ -101,7 +130,7 @@ export function ScheduleScreen() {
         </div>
       ) : null}
       <div className="schedule-body">
-        <div className={`calendar ${view}`}>
+        <div className={`calendar ${view}`} ref={weekScroller}>
           {days.map((d) => {
             const items = timed.filter((p) => startOfDay(at(p)).getTime() === d.getTime()).sort((a, b) => at(a).getTime() - at(b).getTime());
             const past = d.getTime() + DAY <= Date.now();
@@ -109,22 +138,22 @@ export function ScheduleScreen() {
             return (
               <div key={d.toISOString()} data-date={dayKey(d)} className={`day ${past ? 'past' : ''} ${other ? 'other-month' : ''}`} onDragOver={(e) => e.preventDefault()} onDrop={(e) => drop(e, d)} data-testid="calendar-day">
                 <div className="day-head">{d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })}</div>
-                {items.map((p) => (
-                  <button
-                    type="button"
-                    key={p.id}
-                    className={`event ${p.status}`}
-                    draggable={p.status === 'scheduled'}
-                    onDragStart={(e) => e.dataTransfer.setData('text/post-id', p.id)}
-                    onClick={() => editPost(p.id)}
-                    onKeyDown={(e) => keyMove(e, p)}
-                    aria-label={`${p.title || 'Untitled post'}, ${p.status === 'scheduled' ? 'scheduled' : 'published'} ${formatWhen(at(p))}${p.status === 'scheduled' ? '. Alt+arrow keys move it' : ''}`}
-                    data-testid="calendar-event"
-                  >
-                    <span className="time">{formatTime(at(p))}</span>
-                    {showUtc && TIME_ZONE !== 'UTC' ? <span className="muted small"> {formatTime(at(p), { utc: true })} UTC</span> : null} {p.title || 'Untitled post'}
-                  </button>
-                ))}
+                {view === 'week' ? (
+                  HOURS.map((h) => (
+                    <div
+                      key={h}
+                      className="slot"
+                      data-slot={`${dayKey(d)}T${String(h).padStart(2, '0')}`}
+                      onDragOver={(e) => e.preventDefault()}
+                      onDrop={(e) => drop(e, d, h)}
+                    >
+                      {days[0] === d ? <span className="slot-hour">{formatTime(new Date(2000, 0, 1, h))}</span> : null}
+                      {items.filter((p) => at(p).getHours() === h).map(renderEvent)}
+                    </div>
+                  ))
+                ) : (
+                  items.map(renderEvent)
+                )}
               </div>
             );
           })}
