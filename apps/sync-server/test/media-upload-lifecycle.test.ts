@@ -2,7 +2,8 @@
 // arrive stays honest when a PATCH is cut off mid-body and resumed, and when the server restarts between
 // PATCHes (the hash is rebuilt from the stored prefix, so different bytes after the restart are refused
 // with 422 and the right ones verify); and an upload abandoned for RESERVATION_DAYS loses its bytes to the
-// sweep while a fresh unfinished upload and a stored file stay.
+// sweep while a fresh unfinished upload and a stored file stay; the creator's usage follows stores and
+// replacements.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -107,7 +108,7 @@ describe('tus upload lifecycle', () => {
     const badUrl = bad.replace(/^http:\/\/[^/]+/, srv.url);
 
     const other = Buffer.from(bytes.subarray(half));
-    other[other.length - 1] ^= 0xff;
+    other[other.length - 1] = other[other.length - 1]! ^ 0xff;
     const refused = await patch(badUrl, creator.accessToken, half, other);
     expect(refused.status).toBe(422);
     expect(refused.body.error.message).toMatch(/sha256 mismatch/);
@@ -129,9 +130,9 @@ describe('tus upload lifecycle', () => {
     expect(existsSync(join(dir, id(abandoned)))).toBe(true);
 
     // Created 8 days ago, as far as the server knows (the stored file too: it must survive).
-    await srv.server.db.query(`UPDATE media_uploads SET created_at = now() - interval '8 days' WHERE upload_id = ANY($1::text[])`, [
-      [id(abandoned), id(finished)],
-    ]);
+    for (const u of [abandoned, finished]) {
+      await srv.server.db.query(`UPDATE media_uploads SET created_at = now() - interval '8 days' WHERE upload_id = $1`, [id(u)]);
+    }
     expect(await srv.server.media.sweepAbandonedUploads()).toBe(1);
     expect(await srv.server.media.sweepAbandonedUploads()).toBe(0);
 
@@ -148,5 +149,12 @@ describe('tus upload lifecycle', () => {
     // The abandoned upload no longer counts against the quota either (it is terminated).
     const rows = await srv.server.db.query<{ status: string }>('SELECT status FROM media_uploads WHERE upload_id = $1', [id(abandoned)]);
     expect(rows[0]!.status).toBe('terminated');
+    const MiB = 1024 * 1024;
+    // Stored: 3 MiB teaser + 2 MiB segment (earlier tests) + this preview; reserved: the fresh upload.
+    expect(await srv.server.media.queries.usage(creator.id)).toBe(3 * MiB + 2 * MiB + bytes.length + bytes.length);
+    // Replacing the preview with a smaller file moves the stored total by the difference.
+    const smaller = randomBytes(1000);
+    expect((await patch(await create(srv.url, creator.accessToken, mediaId, 'preview_blur.jpg', smaller), creator.accessToken, 0, smaller)).status).toBe(204);
+    expect(await srv.server.media.queries.usage(creator.id)).toBe(3 * MiB + 2 * MiB + smaller.length + bytes.length);
   });
 });

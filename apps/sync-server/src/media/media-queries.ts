@@ -33,8 +33,11 @@ export interface UploadRow {
   status: 'uploading' | 'stored' | 'rejected' | 'terminated';
 }
 
-/** A creator's ($1) used bytes: stored files + uploads in flight that still reserve their length. */
-const USAGE_SQL = `COALESCE((SELECT sum(f.size) FROM media_files f JOIN media_objects o ON o.id = f.media_id WHERE o.creator_id = $1), 0)
+/**
+ * A creator's ($1) used bytes: stored files (the running total in media_usage, migration 0520) + uploads in
+ * flight that still reserve their length.
+ */
+const USAGE_SQL = `COALESCE((SELECT stored_bytes FROM media_usage WHERE creator_id = $1), 0)
             + COALESCE((SELECT sum(size) FROM media_uploads
                          WHERE creator_id = $1 AND status = 'uploading' AND created_at > now() - make_interval(days => ${RESERVATION_DAYS})), 0)`;
 
@@ -120,18 +123,26 @@ export class MediaQueries {
   /**
    * Records a verified upload as the media's file at its path; returns the storage key it replaced, if any.
    * One statement (atomic by itself): the CTEs share one snapshot, so `old` is the row before the upsert.
+   * The creator's media_usage moves by the new size minus the replaced file's. (Two uploads of one path
+   * finishing at the same moment both add their size, so usage errs high by one file, never low.)
    */
   async storeUpload(u: UploadRow, contentType: string): Promise<string | null> {
     const rows = await this.db.query<{ storage_key: string | null }>(
-      `WITH old AS (SELECT storage_key FROM media_files WHERE media_id = $1 AND path = $2 FOR UPDATE),
+      `WITH old AS (SELECT storage_key, size FROM media_files WHERE media_id = $1 AND path = $2 FOR UPDATE),
             file AS (
               INSERT INTO media_files (media_id, path, sha256, size, content_type, storage_key) VALUES ($1, $2, $3, $4, $5, $6)
               ON CONFLICT (media_id, path) DO UPDATE SET sha256 = EXCLUDED.sha256, size = EXCLUDED.size,
                 content_type = EXCLUDED.content_type, storage_key = EXCLUDED.storage_key, created_at = now()
               RETURNING 1),
             up AS (UPDATE media_uploads SET status = 'stored', finished_at = now() WHERE upload_id = $6 RETURNING 1),
-            obj AS (UPDATE media_objects SET updated_at = now() WHERE id = $1 RETURNING 1)
-       SELECT (SELECT storage_key FROM old) AS storage_key, (SELECT count(*) FROM file) + (SELECT count(*) FROM up) + (SELECT count(*) FROM obj) AS n`,
+            obj AS (UPDATE media_objects SET updated_at = now() WHERE id = $1 RETURNING creator_id),
+            usage AS (
+              INSERT INTO media_usage (creator_id, stored_bytes)
+              SELECT creator_id, $4::bigint - COALESCE((SELECT size FROM old), 0) FROM obj
+              ON CONFLICT (creator_id) DO UPDATE SET stored_bytes = media_usage.stored_bytes + EXCLUDED.stored_bytes
+              RETURNING 1)
+       SELECT (SELECT storage_key FROM old) AS storage_key,
+              (SELECT count(*) FROM file) + (SELECT count(*) FROM up) + (SELECT count(*) FROM obj) + (SELECT count(*) FROM usage) AS n`,
       [u.mediaId, u.path, u.sha256, u.size, contentType, u.uploadId],
     );
     const prev = rows[0]?.storage_key;
