@@ -10,9 +10,9 @@ import type { Job } from './services/jobs/queue.js';
 import { itemExtras, itemOutputFile, itemView, listLibrary, registerQualityFunction } from './library-view.js';
 import { CatalogService } from './services/catalog/catalog-service.js';
 import type { SecretBox } from './services/catalog/account-store.js';
-import { callServer } from './services/catalog/server-client.js';
 import { verifyLog, type LogVerification } from './services/catalog/log-verifier.js';
 import { requestPayout } from './services/catalog/payout-request.js';
+import { readFinance } from './services/catalog/finance-client.js';
 import { getProfile, saveProfile, uploadAvatar, type ProfileDeps } from './services/profile/creator-profile.js';
 import { LedgerService } from './services/ledger/ledger-service.js';
 import { publishCheck } from './services/scoring/publish-check.js';
@@ -258,14 +258,11 @@ export function openBackend(o: BackendOptions): StudioBackend {
     },
     async earnings() {
       const session = catalog.session();
-      const none = { balance: null, payouts: [], log: null, logError: null };
+      const none = { balance: null, payouts: [], payoutsError: null, log: null, logError: null };
       if (!session.signedIn || !session.serverUrl) return { available: false, reason: 'sign in to see earnings', ...none };
       try {
         const token = await catalog.getAccessToken();
-        const balance = await callServer(session.serverUrl, 'GET', '/api/v1/finance/balance', { accessToken: token });
-        const listed = (await callServer(session.serverUrl, 'GET', '/api/v1/finance/payouts', { accessToken: token }).catch(() => null)) as {
-          payouts?: unknown[];
-        } | null;
+        const finance = await readFinance(session.serverUrl, token);
         let log = null;
         let logError: string | null = null;
         try {
@@ -274,7 +271,7 @@ export function openBackend(o: BackendOptions): StudioBackend {
         } catch (err) {
           logError = (err as Error).message;
         }
-        return { available: true, reason: null, balance, payouts: listed?.payouts ?? [], log, logError };
+        return { available: true, reason: null, ...finance, log, logError };
       } catch (err) {
         return { available: false, reason: (err as Error).message, ...none };
       }

@@ -2,7 +2,7 @@
 // preload) and a WebSocket to the browser-mode host. Both validate every call with `apiInputSchemas` at the
 // receiving end, so the renderer is never trusted. This module is pure TypeScript (no Node, no DOM).
 import { z } from 'zod';
-import { moneySchema, positiveMoneySchema, type Post, type Tier } from '@fanz/core';
+import { PAYOUT_METHODS, moneySchema, positiveMoneySchema, type Balance, type Payout, type PayoutStatus, type Post, type Tier } from '@fanz/core';
 
 export const signInSchema = z.strictObject({
   serverUrl: z.url({ protocol: /^https?$/, message: 'server URL must start with http:// or https://' }),
@@ -44,7 +44,6 @@ export const libraryQuerySchema = z.strictObject({
 });
 export type LibraryQuery = z.input<typeof libraryQuerySchema>;
 
-export const PAYOUT_METHODS = ['paxum', 'bank_transfer'] as const;
 /** A payout the creator asks for; the amount is a positive integer in minor units (the UI parses "12.50"). */
 export const payoutRequestSchema = z.strictObject({
   amount: positiveMoneySchema,
@@ -214,8 +213,12 @@ export interface Earnings {
   available: boolean;
   /** Why earnings are unavailable (offline, not signed in, the server has no finance routes). */
   reason: string | null;
-  balance: unknown;
-  payouts: unknown[];
+  /** GET /api/v1/finance/balance, parsed with core's balanceSchema (the wire format). */
+  balance: Balance | null;
+  /** GET /api/v1/finance/payouts, parsed with core's payoutSchema. */
+  payouts: Payout[];
+  /** Why the payout list could not be read (shown instead of "No payouts yet"); null when it was. */
+  payoutsError: string | null;
   /** The transparency log checked on this machine (null when it could not be reached). */
   log: {
     treeSize: number;
@@ -231,7 +234,7 @@ export interface Earnings {
 /** A payout the server accepted, and the device-ledger entry that attests this device signed it. */
 export interface PayoutReceipt {
   payoutId: string;
-  status: 'requested' | 'processing' | 'completed' | 'failed';
+  status: PayoutStatus;
   amount: { amount: number; currency: string };
   transactionFee: { amount: number; currency: string };
   netAmount: { amount: number; currency: string };

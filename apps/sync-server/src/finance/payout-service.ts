@@ -7,7 +7,7 @@
 // The request is answered once the hold commits; the processor is called after that, in the background,
 // and a transient failure schedules the next attempt with exponential backoff (payout-driver.ts re-drives).
 import { randomBytes } from 'node:crypto';
-import { payoutFee, newId, type Money } from '@fanz/core';
+import { payoutFee, newId, type Balance, type Money, type Payout, type PayoutSchedule } from '@fanz/core';
 import { verifyJson } from '@fanz/core/node';
 import type { Logger } from 'pino';
 import type { Database, Queryable } from '../db/database.js';
@@ -37,9 +37,9 @@ interface PayoutRow {
 
 const m = (amount: number | string, currency: string): Money => ({ amount: Number(amount), currency }) as Money;
 
-export function payoutView(r: PayoutRow) {
+export function payoutView(r: PayoutRow): Payout {
   return {
-    payout_id: r.id,
+    payout_id: r.id as Payout['payout_id'],
     status: r.status,
     amount: m(r.amount, r.currency),
     transaction_fee: m(r.fee, r.currency),
@@ -67,7 +67,7 @@ export interface ScheduleRow {
   created_at: Date | string;
 }
 
-export function scheduleView(r: ScheduleRow) {
+export function scheduleView(r: ScheduleRow): PayoutSchedule {
   return {
     schedule_id: r.id,
     schedule: r.every,
@@ -349,12 +349,12 @@ export class PayoutService {
     return open.length;
   }
 
-  async list(creatorId: string): Promise<ReturnType<typeof payoutView>[]> {
+  async list(creatorId: string): Promise<Payout[]> {
     const rows = await this.db.query<PayoutRow>('SELECT * FROM payouts WHERE creator_id = $1 ORDER BY created_at DESC LIMIT 200', [creatorId]);
     return rows.map(payoutView);
   }
 
-  async balance(creatorId: string) {
+  async balance(creatorId: string): Promise<Balance> {
     const rows = await this.db.query<{ kind: string; currency: string; balance: string | number }>(
       `SELECT kind, currency, balance FROM ledger_accounts WHERE owner_id = $1 AND kind IN ('creator_earnings', 'payouts_in_transit', 'payouts_settled')`,
       [creatorId],
@@ -367,7 +367,7 @@ export class PayoutService {
     const balances = [...currencies].sort().map((cur) => {
       const get = (kind: string) => Number(rows.find((r) => r.kind === kind && r.currency === cur)?.balance ?? 0);
       return {
-        currency: cur,
+        currency: cur as Money['currency'],
         available: m(get('creator_earnings'), cur),
         pending: m(get('payouts_in_transit'), cur),
         paidOut: m(get('payouts_settled'), cur),

@@ -5,9 +5,9 @@
 // backoff. Processors are idempotent on the
 // payout's reference number, so re-driving a payout after a crash cannot pay twice.
 import { randomBytes } from 'node:crypto';
-import type { Money } from '@fanz/core';
+import type { Money, PayoutMethod } from '@fanz/core';
 
-export type PayoutMethod = 'paxum' | 'bank_transfer';
+export type { PayoutMethod };
 
 export interface PayoutInstruction {
   reference: string;

@@ -1,7 +1,7 @@
 // /api/v1/finance: a creator's balance and payouts. Payout requests must carry a device signature.
 import { z } from 'zod';
 import { idempotencyKeyFrom } from '../finance/idempotency.js';
-import { balanceResultSchema, payoutBodySchema, payoutResultSchema, scheduleResultSchema } from '../finance/payout-schemas.js';
+import { balanceSchema, payoutRequestSchema, payoutScheduleSchema, payoutSchema } from '@fanz/core';
 import type { PayoutSchedules } from '../finance/payout-schedules.js';
 import type { PayoutService } from '../finance/payout-service.js';
 import { ApiError } from '../errors.js';
@@ -18,7 +18,7 @@ export function financeRoutes(routes: RouteTable, payouts: PayoutService, schedu
     summary: "The calling creator's standing payout schedules (weekly, monthly)",
     tag: 'finance',
     access: 'creator',
-    response: z.object({ schedules: z.array(scheduleResultSchema) }),
+    response: z.object({ schedules: z.array(payoutScheduleSchema) }),
     handler: async ({ user }) => ({ schedules: await schedules.list(user.id) }),
   });
   routes.add({
@@ -27,7 +27,7 @@ export function financeRoutes(routes: RouteTable, payouts: PayoutService, schedu
     summary: 'Stop a standing payout schedule (payouts already requested go on)',
     tag: 'finance',
     access: 'creator',
-    response: scheduleResultSchema,
+    response: payoutScheduleSchema,
     handler: async ({ user, req }) => {
       const p = scheduleParams.safeParse(req.params);
       if (!p.success) throw new ApiError('VALIDATION_ERROR', 'The schedule id in the URL is not valid.', { param: 'id' });
@@ -40,7 +40,7 @@ export function financeRoutes(routes: RouteTable, payouts: PayoutService, schedu
     summary: "The calling creator's balance: available, in transit, paid out, lifetime earnings",
     tag: 'finance',
     access: 'creator',
-    response: balanceResultSchema,
+    response: balanceSchema,
     handler: async ({ user }) => payouts.balance(user.id),
   });
   routes.add({
@@ -49,8 +49,8 @@ export function financeRoutes(routes: RouteTable, payouts: PayoutService, schedu
     summary: 'Request a payout now (schedule "immediate") or set up a standing weekly/monthly one (body signed by a registered device key: fanz-key-id, fanz-signature)',
     tag: 'finance',
     access: 'creator',
-    body: payoutBodySchema,
-    response: z.union([payoutResultSchema, scheduleResultSchema]),
+    body: payoutRequestSchema,
+    response: z.union([payoutSchema, payoutScheduleSchema]),
     status: 201,
     handler: async ({ body, user, req }) =>
       payouts.request(
@@ -66,7 +66,7 @@ export function financeRoutes(routes: RouteTable, payouts: PayoutService, schedu
     summary: "The calling creator's payouts, newest first",
     tag: 'finance',
     access: 'creator',
-    response: z.object({ payouts: z.array(payoutResultSchema) }),
+    response: z.object({ payouts: z.array(payoutSchema) }),
     handler: async ({ user }) => ({ payouts: await payouts.list(user.id) }),
   });
 }

@@ -62,8 +62,11 @@ describe('domain schemas', () => {
     expect(paymentRequestSchema.safeParse({ tip: { creatorId, amount: { amount: 500, currency: 'USD' } }, paymentMethod }).success).toBe(true);
     expect(paymentRequestSchema.safeParse({ postId: newId('post'), subscriptionId: newId('tier'), paymentMethod }).success).toBe(false);
     expect(paymentRequestSchema.safeParse({ tip: { creatorId, amount: { amount: -5, currency: 'USD' } }, paymentMethod }).success).toBe(false);
-    expect(payoutRequestSchema.safeParse({ amount: { amount: 125000, currency: 'USD' }, method: 'paxum', schedule: 'immediate' }).success).toBe(true);
-    expect(payoutRequestSchema.safeParse({ amount: { amount: 125000, currency: 'USD' }, method: 'cash', schedule: 'immediate' }).success).toBe(false);
+    const signed = { nonce: 'n0nce-0123456789abcdef', timestamp: now };
+    expect(payoutRequestSchema.safeParse({ amount: { amount: 125000, currency: 'USD' }, method: 'paxum', schedule: 'immediate', ...signed }).success).toBe(true);
+    expect(payoutRequestSchema.safeParse({ amount: { amount: 125000, currency: 'USD' }, method: 'paxum', schedule: 'weekly', ...signed }).success).toBe(true);
+    expect(payoutRequestSchema.safeParse({ amount: { amount: 125000, currency: 'USD' }, method: 'cash', schedule: 'immediate', ...signed }).success).toBe(false);
+    expect(payoutRequestSchema.safeParse({ amount: { amount: 125000, currency: 'USD' }, method: 'paxum', schedule: 'immediate' }).success).toBe(false);
   });
 
   it('validate webhook endpoints and events', () => {

@@ -2,8 +2,8 @@
 // "verified" badge per statement line means its inclusion proof checks out against a signed tree head
 // that is consistent with every head this device saw before.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { formatMoneyLocale, moneySchema, payoutFee, type CurrencyCode } from '@fanz/core';
-import { PAYOUT_METHODS, PAYOUT_OUTCOME_UNKNOWN, StudioApiError, type PayoutReceipt } from '../../shared/studio-api';
+import { PAYOUT_METHODS, formatMoneyLocale, moneySchema, payoutFee, type Balance, type CurrencyCode } from '@fanz/core';
+import { PAYOUT_OUTCOME_UNKNOWN, StudioApiError, type PayoutReceipt } from '../../shared/studio-api';
 import { formError } from './errors';
 import { useStudio } from './store';
 import { BALANCE_TEXT, PAYOUT_METHOD_TEXT, earningsByKind, entryText } from './earnings-text';
@@ -16,9 +16,8 @@ function money(v: unknown): string | null {
 }
 
 /** The currency of the available balance (USD when the server names none). */
-function payoutCurrency(balance: Record<string, unknown>): CurrencyCode {
-  const m = moneySchema.safeParse(balance.available);
-  return m.success ? m.data.currency : 'USD';
+function payoutCurrency(balance: Balance | null): CurrencyCode {
+  return balance?.available.currency ?? 'USD';
 }
 
 function summary(entry: Record<string, unknown>): { what: string; amount: string; when: string } {
@@ -130,16 +129,16 @@ export function EarningsScreen() {
       </section>
     );
   }
-  const balance = (earnings.balance ?? {}) as Record<string, unknown>;
+  const balance = earnings.balance;
   const log = earnings.log;
   const byKind = earningsByKind(log?.entries ?? [], payoutCurrency(balance));
   const maxKind = Math.max(0, ...byKind.map((k) => k.net));
-  const availableMinor = moneySchema.safeParse(balance.available).success ? (balance.available as { amount: number }).amount : 0;
+  const availableMinor = balance?.available.amount ?? 0;
   return (
     <section className="panel" data-testid="earnings">
       <h2>Earnings</h2>
       <dl className="balance">
-        {Object.entries(balance)
+        {Object.entries(balance ?? {})
           .filter(([k, v]) => BALANCE_TEXT[k] && money(v) !== null)
           .map(([k, v]) => (
             <div key={k}>
@@ -193,23 +192,24 @@ export function EarningsScreen() {
       {log?.truncated ? <p className="muted">Only the latest 5,000 log entries were checked.</p> : null}
       <h3>Payouts</h3>
       <PayoutForm currency={payoutCurrency(balance)} available={availableMinor} onDone={refreshEarnings} />
-      {earnings.payouts.length === 0 ? (
+      {earnings.payoutsError ? (
+        <p className="badge-bad" role="alert" data-testid="payouts-error">
+          {earnings.payoutsError.charAt(0).toUpperCase() + earnings.payoutsError.slice(1)}.
+        </p>
+      ) : earnings.payouts.length === 0 ? (
         <p className="muted">No payouts yet.</p>
       ) : (
         <table className="jobs">
           <tbody>
-            {earnings.payouts.map((p, i) => {
-              const po = p as Record<string, unknown>;
-              return (
-                <tr key={String(po.payout_id ?? i)} data-testid="payout-row">
-                  <td>{typeof po.created_at === 'string' || typeof po.created_at === 'number' ? formatWhen(po.created_at) : ''}</td>
-                  <td>{money(po.amount)}</td>
-                  <td>fee {money(po.transaction_fee)}</td>
-                  <td>{String(po.status ?? '')}</td>
-                  <td>{PAYOUT_METHOD_TEXT[String(po.method)] ?? ''}</td>
-                </tr>
-              );
-            })}
+            {earnings.payouts.map((po) => (
+              <tr key={po.payout_id} data-testid="payout-row">
+                <td>{formatWhen(po.created_at)}</td>
+                <td>{formatMoneyLocale(po.amount)}</td>
+                <td>fee {formatMoneyLocale(po.transaction_fee)}</td>
+                <td>{po.status}</td>
+                <td>{PAYOUT_METHOD_TEXT[po.method] ?? ''}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
       )}

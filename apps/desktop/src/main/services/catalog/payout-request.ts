@@ -8,7 +8,7 @@
 // known: a retry after a lost reply resends exactly that request, which the server answers from its stored
 // response instead of paying a second time.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { canonicalJson, fromBase64Url, type Money } from '@fanz/core';
+import { canonicalJson, fromBase64Url, payoutSchema, type Money } from '@fanz/core';
 import { signJson } from '@fanz/core/node';
 import { z } from 'zod';
 import { PAYOUT_OUTCOME_UNKNOWN, StudioApiError, payoutRequestSchema, type PayoutReceipt, type PayoutRequestInput } from '../../../shared/studio-api.js';
@@ -19,16 +19,6 @@ import { callServer } from './server-client.js';
 export const PAYOUTS_PATH = '/api/v1/finance/payouts';
 
 const moneyOut = z.object({ amount: z.number().int(), currency: z.string() });
-// What the desktop relies on from the server's answer (DESIGN.md finance routes).
-const payoutResult = z.object({
-  payout_id: z.string().min(1),
-  status: z.enum(['requested', 'processing', 'completed', 'failed']),
-  amount: moneyOut,
-  transaction_fee: moneyOut,
-  net_amount: moneyOut,
-  tracking: z.object({ reference_number: z.string() }),
-  failure_reason: z.string().nullable().optional(),
-});
 
 /** One submission's signed request, kept while its outcome is unknown. */
 interface PendingPayout {
@@ -138,7 +128,7 @@ export async function requestPayout(deps: PayoutRequestDeps, input: PayoutReques
     throw err instanceof StudioApiError ? explain(err, body.amount) : err;
   }
   pending.delete(submissionId);
-  const result = payoutResult.safeParse(data);
+  const result = payoutSchema.safeParse(data);
   if (!result.success) throw new StudioApiError('BAD_SERVER_RESPONSE', 'the server accepted the payout but its answer is not a payout; check Earnings');
   const p = result.data;
   // The head before this entry: the request is chained to everything this device attested before it.
