@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeClip } from '../clip.js';
-import { tipCreator } from '../server-copy.js';
+import { serverPosts, tipCreator } from '../server-copy.js';
 import { freePort, startServer, startStudio, tempDir, type Proc } from '../processes.js';
 import { resolveBinaries } from '../../src/main/services/media/binaries.js';
 
@@ -70,6 +70,14 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   const creator = { email: `first-${suffix}@example.test`, password: 'correct horse battery', username: `first_${suffix}` };
   await page.goto(studio.url);
 
+  // Before signing in: a draft can already be written; it stays on this computer, scheduling waits for the account.
+  await page.getByTestId('nav-posts').click();
+  await expect(page.getByTestId('post-signed-out')).toContainText('join your account when you sign in');
+  await page.getByTestId('post-title').fill('Backstage notes');
+  await page.getByTestId('post-save').click();
+  await expect(page.getByTestId('post-notice')).toHaveText('Saved');
+  await expect(page.getByTestId('post-schedule')).toBeDisabled();
+
   // Sign-up: the rules are on screen before submitting; an empty form gets one message per field, next to it.
   await page.getByTestId('nav-account').click();
   await page.getByTestId('signin-mode').click();
@@ -92,7 +100,8 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await expect(page.getByTestId('account-user')).toHaveText(creator.username);
 
   // First run: the checklist says what to set up; the public profile (bio, avatar) is the first step.
-  await expect(page.getByTestId('getting-started-count')).toHaveText('0 of 5 done');
+  // The draft written before signing in is now the account's ("Write a post" is done).
+  await expect(page.getByTestId('getting-started-count')).toHaveText('1 of 5 done');
   await page.getByTestId('profile-bio').fill('Beaches at golden hour.');
   await page.getByTestId('profile-save').click();
   await expect(page.getByTestId('profile-notice')).toHaveText('Profile saved');
@@ -112,14 +121,17 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await expect(page.getByTestId('tier-row')).toContainText('Supporter · $4.99 a month');
   const me = (await (
     await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: creator.email, password: creator.password }) })
-  ).json()) as { data: { user: { id: string } } };
+  ).json()) as { data: { user: { id: string }; accessToken: string } };
   await expect
     .poll(async () => {
       const c = (await (await fetch(`${server.url}/api/v1/catalog?creatorId=${me.data.user.id}`)).json()) as { data?: { tiers: Array<{ name: string; price: { amount: number } }> } };
       return c.data?.tiers.map((t) => [t.name, t.price.amount]);
     })
     .toEqual([['Supporter', 499]]);
-  await expect(page.getByTestId('getting-started-count')).toHaveText('2 of 5 done');
+  await expect(page.getByTestId('getting-started-count')).toHaveText('3 of 5 done');
+  await expect
+    .poll(async () => (await serverPosts(server.url, { ...creator, id: me.data.user.id, accessToken: me.data.accessToken })).map((p) => [p.title, p.status]))
+    .toEqual([['Backstage notes', 'draft']]);
   await expect(page.getByTestId('start-tier')).toHaveAttribute('data-done', 'true');
   await page.locator('.account-wrap').evaluate((e) => e.scrollTo(0, 0));
   await page.setViewportSize({ width: 1280, height: 1000 });
@@ -290,10 +302,10 @@ test('a new creator signs up, imports, plays, prices, previews and schedules a p
   await page.getByTestId('schedule-undo').click();
   await expect(page.locator(`[data-slot="${keyOf(next)}T18"]`).getByTestId('calendar-event')).toContainText(/(18:30|06:30 PM) Sunset walk/);
   await page.getByTestId('schedule-month').click();
-  await expect(page.getByTestId('draft-item')).toHaveText('Behind the scenes');
-  await page.getByTestId('draft-item').dragTo(dayOf(after));
+  await expect(page.getByTestId('draft-item')).toHaveCount(2);
+  await page.getByTestId('draft-item').filter({ hasText: 'Behind the scenes' }).dragTo(dayOf(after));
   await expect(dayOf(after).getByTestId('calendar-event')).toContainText(/(18:00|06:00 PM) Behind the scenes/);
-  await expect(page.getByTestId('drafts-tray')).toContainText('No drafts waiting.');
+  await expect(page.getByTestId('draft-item')).toHaveText('Backstage notes');
   await expect(page.getByTestId('schedule')).toContainText('Times are your time (America/New_York)');
   await page.getByTestId('schedule-show-utc').check();
   await expect(dayOf(next).getByTestId('calendar-event')).toContainText(/(06:30 PM|18:30) (10|11):30 PM UTC|(22|23):30 UTC/);

@@ -94,7 +94,11 @@ describe('browser-mode host', () => {
     const session = await call(ws!, 1, 'session');
     expect(session.result).toMatchObject({ signedIn: false, mode: 'browser', secretStorage: 'file' });
     expect((await call(ws!, 2, 'nope')).error).toMatchObject({ code: 'UNKNOWN_METHOD' });
-    expect((await call(ws!, 3, 'postSave', { title: 'x', visibility: 'free' })).error).toMatchObject({ code: 'NOT_SIGNED_IN' });
+    // Drafts can be written before signing in (kept locally); scheduling them needs the account.
+    const draft = (await call(ws!, 3, 'postSave', { title: 'x', visibility: 'free' })).result as { id: string; status: string };
+    expect(draft.status).toBe('draft');
+    expect((await call(ws!, 6, 'postSchedule', { id: draft.id, at: new Date(Date.now() + 3600_000).toISOString() })).error).toMatchObject({ code: 'NOT_SIGNED_IN' });
+    expect((await call(ws!, 7, 'postPublish', { id: draft.id })).error).toMatchObject({ code: 'NOT_SIGNED_IN' });
     const signIn = await call(ws!, 4, 'signIn', { serverUrl: 'http://127.0.0.1:9', email: 'a@example.test', password: 'pw' });
     expect(signIn.error).toMatchObject({ code: 'SERVER_UNREACHABLE' });
     const lib = (await call(ws!, 5, 'libraryList', { text: '' })).result as { items: unknown[]; total: number };

@@ -242,6 +242,7 @@ export function openBackend(o: BackendOptions): StudioBackend {
       return post;
     },
     async postPublish({ id }) {
+      if (!catalog.session().signedIn) throw new StudioApiError('NOT_SIGNED_IN', 'sign in to publish; your drafts stay on this computer until then');
       return pendingPublishes.request(id);
     },
     async postUnschedule({ id }) {

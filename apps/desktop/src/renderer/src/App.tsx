@@ -23,7 +23,8 @@ export function App() {
   useEffect(() => init(), [init]);
   if (fatal) return <div className="fatal" role="alert">{fatal}</div>;
   const active = jobs.filter((j) => j.state === 'running' || j.state === 'queued').length;
-  const needsAccount = session !== null && !session.signedIn && (screen === 'posts' || screen === 'schedule' || screen === 'earnings');
+  // Drafts can be written before signing in (they stay on this computer); the calendar and earnings need the account.
+  const needsAccount = session !== null && !session.signedIn && (screen === 'schedule' || screen === 'earnings');
   return (
     <div className="shell">
       <header className="topbar">

@@ -39,6 +39,7 @@ export function PostEditor({ post, onSaved }: { post: Post | null; onSaved: (id:
   const client = useStudio((s) => s.client)!;
   const posts = useStudio((s) => s.posts);
   const showUtc = useStudio((s) => s.showUtc);
+  const signedIn = useStudio((s) => s.session?.signedIn ?? false);
   const usual = usualCurrency(posts);
   const blank = emptyForm(usual ?? 'USD');
   const [form, setForm] = useState<PostForm>(post ? fromPost(post) : blank);
@@ -126,6 +127,11 @@ export function PostEditor({ post, onSaved }: { post: Post | null; onSaved: (id:
     <div className="editor-wrap">
       <form className="editor" onSubmit={(e) => void save(e)} data-testid="post-editor" noValidate>
         <h2>{post ? 'Edit post' : 'New post'}</h2>
+        {!signedIn ? (
+          <p className="notice" data-testid="post-signed-out">
+            You are not signed in: drafts are kept on this computer and join your account when you sign in (Account). Scheduling and publishing need the account.
+          </p>
+        ) : null}
         <Field name="title" label="Title" error={f.title} hint={`${form.title.length} of 200 characters`}>
           {(a) => <input {...a} data-testid="post-title" value={form.title} onChange={(e) => set('title', e.target.value)} />}
         </Field>
@@ -190,7 +196,7 @@ export function PostEditor({ post, onSaved }: { post: Post | null; onSaved: (id:
             <Field name="scheduledAt" label={`Date and time (your time, ${TIME_ZONE})`} error={f.scheduledAt}>
               {(a) => <input {...a} type="datetime-local" data-testid="post-schedule-at" value={form.scheduleAt} onChange={(e) => set('scheduleAt', e.target.value)} />}
             </Field>
-            <button type="button" data-testid="post-schedule" onClick={(e) => void save(e, 'schedule')}>
+            <button type="button" data-testid="post-schedule" disabled={!signedIn} onClick={(e) => void save(e, 'schedule')}>
               Save and schedule
             </button>
             {post?.status === 'scheduled' ? (
@@ -230,7 +236,7 @@ export function PostEditor({ post, onSaved }: { post: Post | null; onSaved: (id:
             Save
           </button>
           {post?.status !== 'published' ? (
-            <button type="button" data-testid="post-publish" onClick={(e) => void save(e, 'publish')}>
+            <button type="button" data-testid="post-publish" disabled={!signedIn} onClick={(e) => void save(e, 'publish')}>
               Save and publish now
             </button>
           ) : null}

@@ -22,7 +22,9 @@ import {
   updatePost,
   type Post,
   type PostInput,
+  catalogOwner,
 } from '@fanz/core';
+import { LOCAL_DRAFTS_DOC, localOwner, moveDrafts } from './local-drafts.js';
 import type { Db } from '../library/db.js';
 import {
   StudioApiError,
@@ -95,6 +97,7 @@ export class CatalogService extends EventEmitter {
     this.store = new CatalogStore(o.db);
     const account = this.accounts.get();
     if (account) this.openCatalog(account);
+    else this.openLocalCatalog();
   }
 
   // ---- account ----
@@ -148,10 +151,20 @@ export class CatalogService extends EventEmitter {
       );
       account.deviceSecretKey = toBase64Url(pair.secretKey);
     }
+    // Drafts written before signing in come along into the account's catalog.
+    const local = this.catalog && this.catalog.sync === null ? this.catalog : null;
+    const localDoc = local ? Y.encodeStateAsUpdate(local.doc) : null;
     this.closeCatalog();
     this.accounts.save(account);
     this.accessToken = auth.accessToken;
     this.openCatalog(account);
+    if (localDoc) {
+      const from = new Y.Doc();
+      Y.applyUpdate(from, localDoc);
+      moveDrafts(from, this.catalog!.doc, account.userId);
+      from.destroy();
+      this.store.clear(LOCAL_DRAFTS_DOC);
+    }
     this.emit('session');
     return this.session();
   }
@@ -160,6 +173,7 @@ export class CatalogService extends EventEmitter {
     this.closeCatalog();
     this.accounts.clear();
     this.accessToken = null;
+    this.openLocalCatalog();
     this.emit('session');
     this.emit('sync');
     return this.session();
@@ -190,6 +204,21 @@ export class CatalogService extends EventEmitter {
   }
 
   // ---- the catalog document ----
+
+  /** Signed out: drafts go to a local document (never synced) until sign-in moves them into the account's. */
+  private openLocalCatalog(): void {
+    const name = LOCAL_DRAFTS_DOC;
+    const doc = new Y.Doc();
+    this.store.load(name, doc, FROM_STORE);
+    const open: OpenCatalog = { name, doc, sync: null, sinceCompact: this.store.logLength(name) };
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === FROM_STORE) return;
+      this.store.append(name, update, false);
+      this.emit('posts');
+    });
+    initCatalogDoc(doc, localOwner(doc));
+    this.catalog = open;
+  }
 
   private openCatalog(account: Account): void {
     const name = catalogDocName(account.userId);
@@ -244,7 +273,7 @@ export class CatalogService extends EventEmitter {
 
   syncStatus(): SyncStatus {
     const c = this.catalog;
-    if (!c) return { state: 'signed-out', lastSyncedAt: null, pendingChanges: 0, detail: null };
+    if (!c || !c.sync) return { state: 'signed-out', lastSyncedAt: null, pendingChanges: 0, detail: null };
     const book = this.store.bookkeeping(c.name);
     const state = c.sync?.state ?? 'offline';
     return {
@@ -298,7 +327,7 @@ export class CatalogService extends EventEmitter {
       }
       const post: PostInput = {
         id: newId('post'),
-        creatorId: this.accounts.get()!.userId,
+        creatorId: catalogOwner(c.doc) ?? this.accounts.get()!.userId,
         ...fields,
         status: 'draft',
         createdAt: now.toISOString(),
@@ -310,8 +339,15 @@ export class CatalogService extends EventEmitter {
     }
   }
 
-  schedule(id: string, at: string, now = new Date()): Post {
+  /** Scheduling and publishing need the account: drafts before sign-in stay on this device. */
+  private requireAccountCatalog(): OpenCatalog {
     const c = this.requireCatalog();
+    if (!c.sync) throw new StudioApiError('NOT_SIGNED_IN', 'sign in to schedule or publish; your drafts stay on this computer until then');
+    return c;
+  }
+
+  schedule(id: string, at: string, now = new Date()): Post {
+    const c = this.requireAccountCatalog();
     const when = new Date(at);
     if (Number.isNaN(when.getTime())) {
       throw new StudioApiError('VALIDATION_ERROR', `"${at.slice(0, 64)}" is not a date and time`, { fields: { scheduledAt: 'enter a date and time' } });
@@ -331,7 +367,7 @@ export class CatalogService extends EventEmitter {
 
   /** Publishes a post now. Callers upload its media first, so fans never see a post whose media is missing. */
   publish(id: string, now = new Date()): Post {
-    const c = this.requireCatalog();
+    const c = this.requireAccountCatalog();
     if (!getPost(c.doc, id)) throw new StudioApiError('NOT_FOUND', `no post ${id}`);
     try {
       return publishPost(c.doc, id, now);

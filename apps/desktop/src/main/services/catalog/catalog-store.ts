@@ -120,4 +120,11 @@ export class CatalogStore {
       )
       .run(name, at);
   }
+
+  /** Forgets a document entirely (its log, snapshot and bookkeeping). */
+  clear(name: string): void {
+    this.db.transaction(() => {
+      for (const t of ['catalog_updates', 'catalog_snapshots', 'catalog_sync_state']) this.db.prepare(`DELETE FROM ${t} WHERE doc_name = ?`).run(name);
+    })();
+  }
 }
