@@ -31,6 +31,9 @@ export const ID_PREFIXES = {
   refund: 'ref',
   upload: 'upl',
   request: 'req',
+  payoutSchedule: 'psch',
+  mediaGrant: 'grant',
+  playbackSession: 'pbs',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

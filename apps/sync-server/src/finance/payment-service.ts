@@ -8,7 +8,6 @@ import type { Logger } from 'pino';
 import type { Database, Queryable } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import type { AuthUser } from '../auth/auth-service.js';
-import { newId as newServerId } from '../ids.js';
 import type { GatewayNotification } from '../payments/gateway-notifications.js';
 import type { PaymentGateway, ChargeResult } from '../payments/payment-gateway.js';
 import { withRetries, type RetryOptions } from '../payments/retry.js';
@@ -243,7 +242,7 @@ export class PaymentService {
       await enableRenewal(tx, { id: subId, fanId: user.id, creatorId: p.creatorId, cardToken, amount: p.amount, period: p.tier.interval });
     }
     if (p.kind === 'pay_per_view') {
-      const grantId = newServerId('grant');
+      const grantId = newId('grant');
       const expiresAt = Date.now() + this.d.options.grantTtlMs;
       await tx.query(
         `INSERT INTO media_access_grants (id, fan_id, creator_id, post_id, payment_id, expires_at, download_limit) VALUES ($1, $2, $3, $4, $5, $6, $7)`,

@@ -12,7 +12,6 @@ import { verifyJson } from '@fanz/core/node';
 import type { Logger } from 'pino';
 import type { Database, Queryable } from '../db/database.js';
 import { ApiError } from '../errors.js';
-import { newId as newServerId } from '../ids.js';
 import type { PayoutMethod, PayoutProcessor } from '../payments/payout-processor.js';
 import type { TransparencyLog } from '../transparency-log/transparency-log.js';
 import { enqueueWebhookEvent } from '../webhooks/webhook-events.js';
@@ -238,7 +237,7 @@ export class PayoutService {
 
   /** A standing weekly/monthly schedule, signed once by the device; the scheduler runs it (payout-schedules.ts). */
   private async createSchedule(creatorId: string, body: PayoutBody, keyId: string, signature: string, rawBody: unknown, owned: OwnedKey | undefined) {
-    const scheduleId = newServerId('psch');
+    const scheduleId = newId('psch');
     const row = await this.db.transaction(async (tx) => {
       await this.useNonce(tx, keyId, body, scheduleId);
       const rows = await tx.query<ScheduleRow>(
