@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '@fanz/core';
 import { api, makeStorage, register, startServer, type Account, type Running, type Storage } from './helpers.js';
 import { sha256 } from './media-helpers.js';
+import type { FileMediaStorage } from '../src/media/media-storage.js';
 
 const TUS = { 'tus-resumable': '1.0.0' };
 
@@ -144,6 +145,9 @@ describe('tus upload lifecycle', () => {
     expect(late.body.error.message).toMatch(/terminated; start a new one/);
 
     expect(await head(fresh, creator.accessToken)).toEqual({ status: 200, offset: 1000 });
+    // Running hashes are held only for uploads in flight: here the fresh one.
+    const hashes = (srv.server.media.storage as FileMediaStorage).hashes;
+    expect(hashes.size).toBe(1);
     expect(existsSync(join(dir, id(finished)))).toBe(true);
     expect(await storedFiles(srv.url, creator, mediaId)).toEqual([{ path: 'preview_blur.jpg', sha256: sha256(bytes), size: bytes.length }]);
     // The abandoned upload no longer counts against the quota either (it is terminated).
@@ -156,5 +160,10 @@ describe('tus upload lifecycle', () => {
     const smaller = randomBytes(1000);
     expect((await patch(await create(srv.url, creator.accessToken, mediaId, 'preview_blur.jpg', smaller), creator.accessToken, 0, smaller)).status).toBe(204);
     expect(await srv.server.media.queries.usage(creator.id)).toBe(3 * MiB + 2 * MiB + smaller.length + bytes.length);
+    // The owner deletes the fresh upload (tus termination): its bytes, reservation and running hash go.
+    const del = await fetch(fresh, { method: 'DELETE', headers: { ...TUS, authorization: `Bearer ${creator.accessToken}` } });
+    expect(del.status).toBe(204);
+    expect(hashes.size).toBe(0);
+    expect(existsSync(join(dir, id(fresh)))).toBe(false);
   });
 });

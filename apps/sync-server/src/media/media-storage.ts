@@ -65,6 +65,12 @@ class HashingFileStore extends FileStore {
   override write(readable: Readable, id: string, offset: number): Promise<number> {
     return this.hashes.write(readable, id, offset, (source) => super.write(source, id, offset));
   }
+
+  /** Also reached by tus itself (a DELETE of an upload in flight). */
+  override remove(id: string): Promise<void> {
+    this.hashes.forget(id);
+    return super.remove(id);
+  }
 }
 
 export class FileMediaStorage implements MediaStorage {

@@ -25,6 +25,12 @@ export class PartRecordingS3Store extends S3Store {
     return this.hashes.write(readable, id, offset, (source) => super.write(source, id, offset));
   }
 
+  /** Also reached by tus itself (a DELETE of an upload in flight). */
+  override remove(id: string): Promise<void> {
+    this.hashes.forget(id);
+    return super.remove(id);
+  }
+
   protected override async uploadPart(metadata: MetadataValue, readStream: Readable | Buffer, partNumber: number): Promise<string> {
     const size = Buffer.isBuffer(readStream) ? readStream.length : (await stat((readStream as Readable & { path: string }).path)).size;
     const etag = await super.uploadPart(metadata, readStream as never, partNumber);
