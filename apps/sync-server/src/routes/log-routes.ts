@@ -11,6 +11,8 @@ import type { TransparencyLog } from '../transparency-log/transparency-log.js';
 
 const index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const MAX_RANGE = 1000;
+/** Proofs per batch request: a page of a creator's own entries fits in a URL of about 8 KB. */
+const MAX_BATCH = 500;
 const hashes = z.array(z.string());
 
 export function logRoutes(routes: RouteTable, deps: { log: TransparencyLog; auth: AuthService }): void {
@@ -70,6 +72,28 @@ export function logRoutes(routes: RouteTable, deps: { log: TransparencyLog; auth
     handler: async ({ query }) => {
       const p = await log.inclusionProof(query.index, query.treeSize);
       return { index: query.index, treeSize: query.treeSize, leafHash: toBase64(p.leafHash), proof: p.proof.map(toBase64) };
+    },
+  });
+  routes.add({
+    method: 'GET',
+    url: '/api/v1/log/proofs/inclusion-batch',
+    summary: `Inclusion proofs of up to ${MAX_BATCH} entries (comma-separated \`indexes\`) in the tree of size \`treeSize\`: one round trip per page of a verifier`,
+    tag: 'log',
+    access: 'public',
+    query: z.strictObject({
+      treeSize: index,
+      indexes: z
+        .string()
+        .regex(new RegExp(`^\\d{1,15}(,\\d{1,15}){0,${MAX_BATCH - 1}}$`), { message: `indexes: 1-${MAX_BATCH} comma-separated entry indexes` }),
+    }),
+    response: z.object({ treeSize: z.int(), proofs: z.array(z.object({ index: z.int(), leafHash: z.string(), proof: hashes })) }),
+    handler: async ({ query }) => {
+      const proofs = [];
+      for (const i of new Set(query.indexes.split(',').map(Number))) {
+        const p = await log.inclusionProof(i, query.treeSize);
+        proofs.push({ index: i, leafHash: toBase64(p.leafHash), proof: p.proof.map(toBase64) });
+      }
+      return { treeSize: query.treeSize, proofs };
     },
   });
   routes.add({

@@ -1,8 +1,12 @@
 // The earnings proofs against the real sync server (PGlite): a tip's log entry verifies on this machine,
-// and a server that rewrites or shrinks its log after this device saw it is caught.
+// and a server that rewrites or shrinks its log after this device saw it is caught; the log key is pinned
+// on first use and a change refused; inclusion proofs come one batch per page.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateKeyPair, toBase64Url } from '@fanz/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../../sync-server/src/config.js';
 import { buildServer, type FanzServer } from '../../../../../sync-server/src/server.js';
@@ -68,5 +72,67 @@ describe('verifyLog', () => {
     const shrunk = await verifyLog(db, url, creator.accessToken);
     expect(shrunk.headVerified).toBe(false);
     expect(shrunk.reason).toContain('shrank');
+  });
+});
+
+describe('verifyLog: pinned key and batched proofs', () => {
+  it("pins the log's public key on first use and refuses a head signed with another key, loudly", async () => {
+    const fresh = openDb(join(dir, 'studio-pin'));
+    try {
+      const first = await verifyLog(fresh, url, creator.accessToken);
+      expect(first.headVerified).toBe(true);
+      const pinned = fresh.prepare('SELECT public_key FROM studio_log_keys WHERE server_url = ?').pluck().get(url) as string;
+      expect(pinned).toBe(server.money.log.publicKeyBase64Url);
+      // The device had pinned another key: the server's (real, correctly signed) head must not be accepted.
+      const other = toBase64Url(generateKeyPair().publicKey);
+      fresh.prepare('UPDATE studio_log_keys SET public_key = ? WHERE server_url = ?').run(other, url);
+      const changed = await verifyLog(fresh, url, creator.accessToken);
+      expect(changed).toMatchObject({ headVerified: false, entries: [] });
+      expect(changed.reason).toContain("the log's public key changed");
+      expect(changed.reason).toContain(other);
+      expect(changed.reason).toContain(pinned);
+      // The pin is kept as it was: a changed key is never silently re-pinned.
+      expect(fresh.prepare('SELECT public_key FROM studio_log_keys WHERE server_url = ?').pluck().get(url)).toBe(other);
+    } finally {
+      fresh.close();
+    }
+  });
+
+  it('fetches inclusion proofs per page, not per entry', async () => {
+    const fan = await register('fan');
+    for (let i = 0; i < 12; i++) {
+      const paid = await post(
+        '/api/v1/payments',
+        { tip: { creatorId: creator.id, amount: { amount: 100 + i, currency: 'USD' } }, paymentMethod: { type: 'test_card', cardToken: 'tok_visa_success' } },
+        { authorization: `Bearer ${fan.accessToken}`, 'idempotency-key': `batch-tip-${i}` },
+      );
+      expect(paid.status).toBe(201);
+    }
+    // A proxy in front of the server counts the requests of one verification (after a first one pinned the key).
+    const paths: string[] = [];
+    const t = new URL(url);
+    const proxy = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      req.pipe(request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      }));
+    });
+    const via = await new Promise<string>((r) => proxy.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`)));
+    let v: Awaited<ReturnType<typeof verifyLog>>;
+    try {
+      expect((await verifyLog(db, via, creator.accessToken)).headVerified).toBe(true);
+      paths.length = 0;
+      v = await verifyLog(db, via, creator.accessToken);
+    } finally {
+      await new Promise((r) => proxy.close(r));
+    }
+    expect(v.headVerified).toBe(true);
+    expect(v.entries.length).toBeGreaterThanOrEqual(13);
+    expect(v.entries.every((e) => e.verified)).toBe(true);
+    const proofCalls = paths.filter((p) => p.startsWith('/api/v1/log/proofs/inclusion'));
+    expect(proofCalls).toHaveLength(1);
+    // Nor is the key fetched again once pinned.
+    expect(paths.filter((p) => p.startsWith('/api/v1/log/public-key'))).toHaveLength(0);
   });
 });
