@@ -34,6 +34,7 @@ export const ID_PREFIXES = {
   payoutSchedule: 'psch',
   mediaGrant: 'grant',
   playbackSession: 'pbs',
+  apiKey: 'apk',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
