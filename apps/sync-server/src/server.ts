@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { installApiKeys } from './api-keys/api-key-feature.js';
 import { installAuthRateLimit } from './auth/auth-rate-limit.js';
 import { AuthService } from './auth/auth-service.js';
 import { TokenSigner } from './auth/tokens.js';
@@ -30,6 +31,8 @@ import { createMediaFeature, type MediaFeature } from './media/media-feature.js'
 import { creatorRoutes } from './creators/creator-routes.js';
 import { fanLibraryRoutes } from './fan-library/fan-library-routes.js';
 import { DEFAULT_FAN_WEB_DIR, serveFanWeb } from './fan-web/static-site.js';
+import { updateRoutes } from './updates/update-routes.js';
+import { updatesRoot } from './updates/release-layout.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -151,7 +154,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       origin: config.corsOrigins,
       methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
       allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'fanz-key-id', 'fanz-signature'],
-      exposedHeaders: ['x-request-id', 'retry-after'],
+      exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
       maxAge: 600,
     });
 
@@ -161,6 +164,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const routes = new RouteTable(app, auth);
     authRoutes(routes, auth);
     deviceRoutes(routes, db);
+    await installApiKeys(app, routes, { db, apiKeyPerHour: config.apiKeyRateLimitPerHour, userPerHour: config.apiKeyUserRateLimitPerHour });
     const money = await createMoneyServices({
       db,
       docs,
@@ -178,6 +182,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     });
     await creatorRoutes(app, routes, { db, auth });
     fanLibraryRoutes(routes, { db, catalog: money.catalog });
+    // The desktop app's update channel, read from what `npm run release` wrote (updates/release-cli.ts).
+    updateRoutes(app, updatesRoot(config.dataDir));
     await serveFanWeb(app, { dir: options.fanWebDir ?? DEFAULT_FAN_WEB_DIR, log });
     opsRoutes(app, {
       db,
