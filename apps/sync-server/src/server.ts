@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { installApiKeys } from './api-keys/api-key-feature.js';
 import { installAuthRateLimit } from './auth/auth-rate-limit.js';
 import { AuthService } from './auth/auth-service.js';
 import { TokenSigner } from './auth/tokens.js';
@@ -154,7 +153,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       origin: config.corsOrigins,
       methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
       allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'fanz-key-id', 'fanz-signature'],
-      exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
       maxAge: 600,
     });
 
@@ -164,7 +163,6 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const routes = new RouteTable(app, auth);
     authRoutes(routes, auth);
     deviceRoutes(routes, db);
-    await installApiKeys(app, routes, { db, apiKeyPerHour: config.apiKeyRateLimitPerHour, userPerHour: config.apiKeyUserRateLimitPerHour });
     const money = await createMoneyServices({
       db,
       docs,
