@@ -35,6 +35,7 @@ export const ID_PREFIXES = {
   mediaGrant: 'grant',
   playbackSession: 'pbs',
   apiKey: 'apk',
+  apiKey: 'apk',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
