@@ -37,6 +37,10 @@ export interface ServerConfig {
   /** Per-IP request limit on /api/v1/auth/* (@fastify/rate-limit); 0 turns it off. */
   authRateLimitMax: number;
   authRateLimitWindowMs: number;
+  /** Requests per hour one API key may make (issue 17); 0 turns the limit off. */
+  apiKeyRateLimitPerHour: number;
+  /** Requests per hour all API keys of one creator may make together; 0 turns it off. */
+  apiKeyUserRateLimitPerHour: number;
   /** Password hashes (scrypt, 128 MiB each) computed at once; others wait in a queue of passwordHashQueue. */
   passwordHashConcurrency: number;
   passwordHashQueue: number;
@@ -151,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     loginBackoffMaxMs: int(env.LOGIN_BACKOFF_MAX_MS, 15 * 60 * 1000, 'LOGIN_BACKOFF_MAX_MS'),
     authRateLimitMax: int(env.AUTH_RATE_LIMIT_MAX, 120, 'AUTH_RATE_LIMIT_MAX'),
     authRateLimitWindowMs: int(env.AUTH_RATE_LIMIT_WINDOW_MS, 60_000, 'AUTH_RATE_LIMIT_WINDOW_MS'),
+    apiKeyRateLimitPerHour: int(env.API_KEY_RATE_LIMIT_PER_HOUR, 1000, 'API_KEY_RATE_LIMIT_PER_HOUR'),
+    apiKeyUserRateLimitPerHour: int(env.API_KEY_USER_RATE_LIMIT_PER_HOUR, 5000, 'API_KEY_USER_RATE_LIMIT_PER_HOUR'),
     passwordHashConcurrency: Math.max(1, int(env.PASSWORD_HASH_CONCURRENCY, 2, 'PASSWORD_HASH_CONCURRENCY')),
     passwordHashQueue: int(env.PASSWORD_HASH_QUEUE, 64, 'PASSWORD_HASH_QUEUE'),
     passwordHashPerIp: Math.max(1, int(env.PASSWORD_HASH_PER_IP, 8, 'PASSWORD_HASH_PER_IP')),

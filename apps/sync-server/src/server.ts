@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { installApiKeys } from './api-keys/api-key-feature.js';
 import { installAuthRateLimit } from './auth/auth-rate-limit.js';
 import { AuthService } from './auth/auth-service.js';
 import { TokenSigner } from './auth/tokens.js';
@@ -153,7 +154,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       origin: config.corsOrigins,
       methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
       allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'fanz-key-id', 'fanz-signature'],
-      exposedHeaders: ['x-request-id', 'retry-after'],
+      exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
       maxAge: 600,
     });
 
@@ -163,6 +164,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const routes = new RouteTable(app, auth);
     authRoutes(routes, auth);
     deviceRoutes(routes, db);
+    await installApiKeys(app, routes, { db, apiKeyPerHour: config.apiKeyRateLimitPerHour, userPerHour: config.apiKeyUserRateLimitPerHour });
     const money = await createMoneyServices({
       db,
       docs,

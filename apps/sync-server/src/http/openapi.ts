@@ -1,6 +1,7 @@
 // Builds the OpenAPI 3.0 document from the route table's zod schemas (zod 4's z.toJSONSchema), wrapping
 // each response schema in the success envelope and listing the error envelope for failures.
 import { z } from 'zod';
+import { API_KEY_SCOPES, routeKeyScope } from '../api-keys/scopes.js';
 import type { RouteSpec } from './routes.js';
 
 const errorEnvelope = {
@@ -49,7 +50,11 @@ export function buildOpenApi(specs: RouteSpec[], version: string): Record<string
         default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };
-    if (spec.access !== 'public') op.security = [{ bearer: [] }];
+    // x-fanz-scope: the scope an API key needs here, or "none" when keys are refused (issue 17).
+    const keyScope = routeKeyScope(spec);
+    op['x-fanz-scope'] = keyScope;
+    if (spec.access !== 'public') op.security = keyScope === 'none' ? [{ bearer: [] }] : [{ bearer: [] }, { apiKey: [] }];
+    else if (keyScope !== 'none') op.security = [{}, { apiKey: [] }];
     if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: schema(spec.body, 'input') } } };
     if (spec.query) {
       const q = schema(spec.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
@@ -67,7 +72,15 @@ export function buildOpenApi(specs: RouteSpec[], version: string): Record<string
     info: { title: 'FANZ Studio sync server', version },
     servers: [{ url: '/' }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'fanz_sk_...',
+          description: `A creator's API key. Each operation's x-fanz-scope names the scope the key needs (one of ${API_KEY_SCOPES.join(', ')}), or "none" when keys are refused. Limited per key per hour; answers carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset, refusals 429 with Retry-After.`,
+        },
+      },
       schemas: { Error: errorEnvelope },
     },
     paths,

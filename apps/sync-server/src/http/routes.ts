@@ -3,6 +3,8 @@
 // feed the OpenAPI document, so the document cannot drift from what the server accepts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { KeyCaller } from '../api-keys/api-key-service.js';
+import { API_KEY_PREFIX, routeKeyScope, type RouteKeyScope } from '../api-keys/scopes.js';
 import type { AuthService, AuthUser } from '../auth/auth-service.js';
 import { ApiError } from '../errors.js';
 import { ok } from './envelope.js';
@@ -15,6 +17,8 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType 
   summary: string;
   tag: string;
   access: Access;
+  /** The scope an API key needs here, or 'none' when keys are refused; unset: api-keys/scopes.ts decides. */
+  apiKey?: RouteKeyScope;
   body?: B;
   query?: Q;
   response: z.ZodType;
@@ -44,8 +48,19 @@ export function bearerToken(req: FastifyRequest): string | undefined {
   return m[1];
 }
 
+/** How the table checks `Bearer fanz_sk_...` (api-keys/api-key-feature.ts installs it). */
+export interface ApiKeyGate {
+  authenticate(secret: string): Promise<KeyCaller>;
+  /** Counts the request against the key's limits; throws 429 past them. */
+  countRequest(req: FastifyRequest, reply: FastifyReply, caller: KeyCaller): Promise<void>;
+}
+
 export class RouteTable {
   readonly specs: RouteSpec[] = [];
+  private apiKeys: ApiKeyGate | null = null;
+  useApiKeys(gate: ApiKeyGate): void {
+    this.apiKeys = gate;
+  }
   constructor(
     private readonly app: FastifyInstance,
     private readonly auth: AuthService,
@@ -58,8 +73,20 @@ export class RouteTable {
       url: spec.url,
       handler: async (req, reply) => {
         let user: AuthUser | null = null;
-        if (spec.access !== 'public') {
+        if (req.headers.authorization?.slice(7).trimStart().startsWith(API_KEY_PREFIX)) {
+          const token = bearerToken(req)!;
+          if (!this.apiKeys) throw new ApiError('UNAUTHENTICATED', 'API keys are not accepted by this server.');
+          const caller = await this.apiKeys.authenticate(token);
+          await this.apiKeys.countRequest(req, reply, caller);
+          const scope = routeKeyScope(spec);
+          if (scope === 'none') throw new ApiError('FORBIDDEN', `API keys cannot call ${spec.method} ${spec.url}; sign in to the studio for it.`, { apiKeyScope: 'none' });
+          if (!caller.scopes.includes(scope)) throw new ApiError('FORBIDDEN', `This API key lacks the scope ${scope} that ${spec.method} ${spec.url} needs.`, { requiredScope: scope });
+          // Public routes answer a key's request as they answer anyone (no caller), after the checks above.
+          if (spec.access !== 'public') user = caller.user;
+        } else if (spec.access !== 'public') {
           user = await this.auth.authenticate(bearerToken(req));
+        }
+        if (user && spec.access !== 'public') {
           if (spec.access !== 'user' && user.role !== spec.access) {
             throw new ApiError('FORBIDDEN', `Only ${spec.access}s may call ${spec.method} ${spec.url}.`);
           }
