@@ -35,7 +35,6 @@ export const ID_PREFIXES = {
   mediaGrant: 'grant',
   playbackSession: 'pbs',
   apiKey: 'apk',
-  apiKey: 'apk',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
