@@ -15,6 +15,7 @@ import { requestPayout } from './services/catalog/payout-request.js';
 import { readFinance } from './services/catalog/finance-client.js';
 import { getProfile, saveProfile, uploadAvatar, type ProfileDeps } from './services/profile/creator-profile.js';
 import { LedgerService } from './services/ledger/ledger-service.js';
+import { attestLedgerHead } from './services/ledger/ledger-attestation.js';
 import { publishCheck } from './services/scoring/publish-check.js';
 import { attachPublishing, catalogKindOf } from './services/publish/publishing.js';
 import { MEDIA_PROCESS, mediaDir } from './services/jobs/media-process.js';
@@ -99,6 +100,15 @@ export function openBackend(o: BackendOptions): StudioBackend {
   catalog.on('posts', () => events.emit('event', { type: 'posts' }));
   catalog.on('session', () => events.emit('event', { type: 'session' }));
   catalog.on('sync', () => events.emit('event', { type: 'sync', status: catalog.syncStatus() }));
+  // At each sync the ledger head is attested in the server's log, so a cut tail is caught later (ledger
+  // verify). A failure is kept for the log line and retried at the next sync; one attestation at a time.
+  let attesting: Promise<unknown> | null = null;
+  catalog.on('sync', () => {
+    if (attesting || catalog.syncStatus().state !== 'synced') return;
+    attesting = attestLedgerHead(studio.db, catalog, ledger)
+      .catch((err: unknown) => console.warn(`ledger head not attested (retried at the next sync): ${(err as Error).message}`))
+      .finally(() => (attesting = null));
+  });
   studio.queue.on('change', () => {
     events.emit('event', { type: 'jobs' });
     events.emit('event', { type: 'library' });

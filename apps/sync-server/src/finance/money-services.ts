@@ -24,6 +24,8 @@ import { IdempotencyStore } from './idempotency.js';
 import { MediaGrantSigner } from './media-grants.js';
 import { PaymentIntentSweeper } from './payment-intents.js';
 import { PaymentService } from './payment-service.js';
+import { LedgerAttestations } from '../ledger-attestations/ledger-attestations.js';
+import { ledgerAttestationRoutes } from '../ledger-attestations/ledger-attestation-routes.js';
 import { PayoutDriver } from './payout-driver.js';
 import { PayoutService } from './payout-service.js';
 import { PayoutSchedules } from './payout-schedules.js';
@@ -150,6 +152,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
       paymentRoutes(table, payments, gateway.notificationSecret);
       accessRoutes(table, { db, grants });
       financeRoutes(table, payouts, payoutSchedules);
+      ledgerAttestationRoutes(table, new LedgerAttestations(db, log, payouts));
       logRoutes(table, { log, auth });
       webhookRoutes(table, db, addressPolicy);
     },

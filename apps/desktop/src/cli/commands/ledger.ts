@@ -6,6 +6,7 @@ import { intOption } from '../options.js';
 import { AccountStore, fileSecretBox } from '../../main/services/catalog/account-store.js';
 import { LedgerError } from '../../main/services/ledger/ledger-errors.js';
 import { LEDGER_KINDS, LedgerService } from '../../main/services/ledger/ledger-service.js';
+import { verifyAgainstAttestation } from '../../main/services/ledger/ledger-attestation.js';
 import type { LedgerEntry } from '@fanz/core';
 
 /** `ledger verify` found a bad entry. Distinct from FAILED so scripts can tell tampering from a crash. */
@@ -20,13 +21,19 @@ function entryLine(e: LedgerEntry): string {
 
 function verify(ctx: CommandContext): number {
   const studio = ctx.studio();
-  const r = new LedgerService(studio.db).verify();
-  ctx.out.result(r, () =>
-    r.ok
-      ? `ledger ok: ${r.entries} entr${r.entries === 1 ? 'y' : 'ies'} verify${r.headHash ? ` (head ${r.headHash})` : ''}`
-      : `ledger INVALID at position ${r.firstBad!.position}${r.firstBad!.seq === null ? '' : ` (seq ${r.firstBad!.seq})`}: ${r.firstBad!.problem}: ${r.firstBad!.reason}`,
+  const ledger = new LedgerService(studio.db);
+  const r = ledger.verify();
+  // A chain that verifies can still have lost its tail: compare with the last head attested in a server's log.
+  const a = r.ok ? verifyAgainstAttestation(studio.db, ledger) : null;
+  const ok = r.ok && (a?.ok ?? true);
+  ctx.out.result({ ...r, ok, attested: a?.attested ?? null, attestationProblem: a?.problem ?? null }, () =>
+    !r.ok
+      ? `ledger INVALID at position ${r.firstBad!.position}${r.firstBad!.seq === null ? '' : ` (seq ${r.firstBad!.seq})`}: ${r.firstBad!.problem}: ${r.firstBad!.reason}`
+      : a && !a.ok
+        ? `ledger INVALID: ${a.problem}`
+        : `ledger ok: ${r.entries} entr${r.entries === 1 ? 'y' : 'ies'} verify${r.headHash ? ` (head ${r.headHash})` : ''}${a?.attested ? `; attested head #${a.attested.seq} present` : ''}`,
   );
-  return r.ok ? EXIT.OK : LEDGER_INVALID;
+  return ok ? EXIT.OK : LEDGER_INVALID;
 }
 
 function list(ctx: CommandContext): number {
