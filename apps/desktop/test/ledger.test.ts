@@ -75,7 +75,7 @@ describe('ledger service', () => {
 
     const r = await cliVerify();
     expect(r.code).toBe(EXIT.OK);
-    expect(r.doc).toEqual({ ok: true, entries: 5, headHash: v.headHash });
+    expect(r.doc).toEqual({ ok: true, entries: 5, headHash: v.headHash, attested: null, attestationProblem: null });
   });
 
   it('keeps one local key across restarts and records it by keyId', () => {
