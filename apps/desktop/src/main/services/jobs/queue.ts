@@ -405,34 +405,41 @@ export class JobQueue extends EventEmitter {
     this.running.set(job.id, { controller, promise });
   }
 
+  // Every write here is fenced by this worker's owner token: if the job was found orphaned and re-claimed
+  // while this run stalled, the other worker owns it now and this late outcome changes nothing.
   private settleFailure(job: Job, handler: JobHandler | undefined, err: unknown, aborted: boolean): void {
     const now = Date.now();
+    const token = this.token;
     const userCancelled = this.isCancelRequested(job.id);
     if (aborted && this.stopping && !userCancelled) {
       this.db
         .prepare(
           `UPDATE jobs SET state = 'queued', attempts = max(0, attempts - 1), owner_pid = NULL, owner_token = NULL, progress = 0,
-           eta_s = NULL, stage = NULL, error = 'interrupted by shutdown; will resume', updated_at = ? WHERE id = ?`,
+           eta_s = NULL, stage = NULL, error = 'interrupted by shutdown; will resume', updated_at = ? WHERE id = ? AND owner_token = ?`,
         )
-        .run(now, job.id);
+        .run(now, job.id, token);
       return;
     }
     const cancelled = aborted || (err instanceof MediaError && err.code === 'CANCELLED') || userCancelled;
     if (cancelled) {
-      this.db.prepare(`UPDATE jobs SET state = 'cancelled', error = NULL, finished_at = ?, updated_at = ? WHERE id = ?`).run(now, now, job.id);
-      handler?.onCancelled?.(job);
+      const done = this.db
+        .prepare(`UPDATE jobs SET state = 'cancelled', error = NULL, finished_at = ?, updated_at = ? WHERE id = ? AND owner_token = ?`)
+        .run(now, now, job.id, token);
+      if (done.changes === 1) handler?.onCancelled?.(job);
       return;
     }
     const reason = errorMessage(err);
     if (isTransient(err) && job.attempts < job.maxAttempts) {
       const delay = this.opts.retryBaseMs * 2 ** (job.attempts - 1);
       this.db
-        .prepare(`UPDATE jobs SET state = 'queued', error = ?, run_after = ?, owner_pid = NULL, owner_token = NULL, updated_at = ? WHERE id = ?`)
-        .run(`attempt ${job.attempts} failed, retrying: ${reason}`, now + delay, now, job.id);
+        .prepare(`UPDATE jobs SET state = 'queued', error = ?, run_after = ?, owner_pid = NULL, owner_token = NULL, updated_at = ? WHERE id = ? AND owner_token = ?`)
+        .run(`attempt ${job.attempts} failed, retrying: ${reason}`, now + delay, now, job.id, token);
       return;
     }
-    this.db.prepare(`UPDATE jobs SET state = 'failed', error = ?, finished_at = ?, updated_at = ? WHERE id = ?`).run(reason, now, now, job.id);
-    handler?.onFailed?.(job, reason);
+    const failed = this.db
+      .prepare(`UPDATE jobs SET state = 'failed', error = ?, finished_at = ?, updated_at = ? WHERE id = ? AND owner_token = ?`)
+      .run(reason, now, now, job.id, token);
+    if (failed.changes === 1) handler?.onFailed?.(job, reason);
   }
 
   private isCancelRequested(id: string): boolean {
