@@ -4,9 +4,9 @@
 import { isAbsolute, join, relative } from 'node:path';
 import { isUploadablePath } from './services/publish/output-manifest.js';
 import type { Studio } from './services/studio.js';
-import type { MediaItem } from './services/library/library.js';
+import { decodeCursor, encodeCursor, ftsQuery, type MediaItem } from './services/library/library.js';
 import { qualityScoreOrNull } from './services/scoring/quality-score.js';
-import type { ContentLabelView, LibraryItemView, LibraryPage, LibraryQuery } from '../shared/studio-api.js';
+import { StudioApiError, type ContentLabelView, type LibraryItemView, type LibraryPage, type LibraryQuery } from '../shared/studio-api.js';
 
 /** SQL function so the quality filter means the same number the cards show. */
 export function registerQualityFunction(studio: Studio): void {
@@ -88,38 +88,64 @@ export function itemView(i: MediaItem, x: Extras | undefined): LibraryItemView {
   };
 }
 
+/**
+ * One page of the library: every filter (type, status, content label, quality, text) is SQL before the
+ * LIMIT, newest first, paged by a (created_at, id) cursor; `total` counts what matches the filters.
+ */
 export function listLibrary(studio: Studio, q: LibraryQuery): LibraryPage {
   const text = (q.text ?? '').trim();
   const limit = q.limit ?? 200;
-  let items: MediaItem[];
-  let nextCursor: string | null = null;
-  if (q.label || q.minQuality !== undefined) {
-    // Score filters: one query over the scores table (no cursor; the newest matches, up to the limit).
-    const ids = studio.db
-      .prepare(
-        `SELECT m.id FROM media_items m
-         WHERE (@label IS NULL OR EXISTS (SELECT 1 FROM scores s WHERE s.item_id = m.id AND s.model = 'content-label' AND s.label = @label AND s.score = 1))
-           AND (@minq IS NULL OR ${QUALITY_OF('m')} >= @minq)
-         ORDER BY m.created_at DESC, m.id DESC LIMIT @limit`,
-      )
-      .pluck()
-      .all({ label: q.label ?? null, minq: q.minQuality ?? null, limit }) as string[];
-    items = ids.map((id) => studio.lib.getItem(id)).filter((i): i is MediaItem => i !== null);
-    if (text) {
-      const hits = new Set(studio.lib.search(text, 10_000).map((i) => i.id));
-      items = items.filter((i) => hits.has(i.id));
-    }
-  } else if (text) {
-    items = studio.lib.search(text, limit);
-  } else {
-    const page = studio.lib.list({ limit, cursor: q.cursor ?? null, ...(q.kind ? { kind: q.kind } : {}) });
-    items = page.items;
-    nextCursor = page.nextCursor;
+  const where: string[] = [];
+  const args: Record<string, string | number> = {};
+  if (q.kind) {
+    where.push('m.kind = @kind');
+    args.kind = q.kind;
   }
-  if (q.kind) items = items.filter((i) => i.kind === q.kind);
-  if (q.status) items = items.filter((i) => i.status === q.status);
+  if (q.status) {
+    where.push('m.status = @status');
+    args.status = q.status;
+  }
+  if (q.label) {
+    where.push(`EXISTS (SELECT 1 FROM scores s WHERE s.item_id = m.id AND s.model = 'content-label' AND s.label = @label AND s.score = 1)`);
+    args.label = q.label;
+  }
+  if (q.minQuality !== undefined) {
+    where.push(`${QUALITY_OF('m')} >= @minq`);
+    args.minq = q.minQuality;
+  }
+  if (text) {
+    const fts = ftsQuery(text);
+    if (!fts) return { items: [], nextCursor: null, total: 0 };
+    where.push('m.rowid IN (SELECT rowid FROM media_fts WHERE media_fts MATCH @fts)');
+    args.fts = fts;
+  }
+  const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = studio.db.prepare(`SELECT count(*) FROM media_items m ${filter}`).pluck().get(args) as number;
+  const paged = [...where];
+  if (q.cursor) {
+    let c: { createdAt: number; id: string };
+    try {
+      c = decodeCursor(q.cursor);
+    } catch {
+      throw new StudioApiError('VALIDATION_ERROR', 'cursor: not a cursor from a previous page; load the list again');
+    }
+    // Row-value comparison lets SQLite seek the (created_at, id) index instead of scanning.
+    paged.push('(m.created_at, m.id) < (@cAt, @cId)');
+    args.cAt = c.createdAt;
+    args.cId = c.id;
+  }
+  const rows = studio.db
+    .prepare(`SELECT m.id, m.created_at FROM media_items m ${paged.length ? `WHERE ${paged.join(' AND ')}` : ''} ORDER BY m.created_at DESC, m.id DESC LIMIT @limit`)
+    .all({ ...args, limit: limit + 1 }) as Array<{ id: string; created_at: number }>;
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
+  const items = shown.map((r) => studio.lib.getItem(r.id)).filter((i): i is MediaItem => i !== null);
   const extras = itemExtras(studio, items.map((i) => i.id));
-  return { items: items.map((i) => itemView(i, extras.get(i.id))), nextCursor, total: studio.lib.count() };
+  return {
+    items: items.map((i) => itemView(i, extras.get(i.id))),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+    total,
+  };
 }
 
 /**

@@ -59,6 +59,40 @@ describe('libraryList filters', () => {
   });
 });
 
+describe('libraryList pages (issue 14 item 12)', () => {
+  it('filters in SQL before the limit, pages filtered results by cursor, and counts what matches', async () => {
+    // 12 more videos, 4 of them failed: a status filter must find all 4 however the page falls.
+    for (let i = 0; i < 12; i++) {
+      const item = backend.studio.lib.insertItem({ kind: 'video', path: `/nowhere/clip${i}`, fileName: `clip${i}`, title: `clip ${i}`, contentHash: `hash-clip${i}`, sizeBytes: 10, mtimeMs: 0 });
+      if (i % 3 === 0) backend.studio.lib.setStatus(item.id, 'failed', 'bad file');
+    }
+    const failed = await backend.api.libraryList({ status: 'failed', limit: 3 });
+    expect(failed.total).toBe(4);
+    expect(failed.items).toHaveLength(3);
+    expect(failed.nextCursor).not.toBeNull();
+    const rest = await backend.api.libraryList({ status: 'failed', limit: 3, cursor: failed.nextCursor });
+    expect(rest.items).toHaveLength(1);
+    expect(rest.nextCursor).toBeNull();
+    expect(new Set([...failed.items, ...rest.items].map((i) => i.title))).toEqual(new Set(['clip 0', 'clip 3', 'clip 6', 'clip 9']));
+    expect([...failed.items, ...rest.items].every((i) => i.status === 'failed')).toBe(true);
+
+    // Text and kind filters page and count the same way; the total is the filtered count, not the library's.
+    const clips: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof backend.api.libraryList>> = await backend.api.libraryList({ text: 'clip', kind: 'video', limit: 5, cursor });
+      expect(page.total).toBe(12);
+      clips.push(...page.items.map((i) => i.title));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(clips).toHaveLength(12);
+    expect(new Set(clips).size).toBe(12);
+    expect((await backend.api.libraryList({ kind: 'photo' })).total).toBe(1);
+    expect((await backend.api.libraryList({})).total).toBe(15);
+    await expect(backend.api.libraryList({ cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+  });
+});
+
 describe('library views', () => {
   it('shows the quality score and label on each item, and the unblurred picture as its thumbnail', async () => {
     const items = (await backend.api.libraryList({})).items;

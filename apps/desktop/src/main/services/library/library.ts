@@ -119,11 +119,11 @@ export function ftsQuery(text: string): string | null {
   return words.slice(0, 16).map((w) => `"${w.replace(/"/g, '""')}"*`).join(' AND ');
 }
 
-function encodeCursor(createdAt: number, id: string): string {
+export function encodeCursor(createdAt: number, id: string): string {
   return Buffer.from(`${createdAt}:${id}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
+export function decodeCursor(cursor: string): { createdAt: number; id: string } {
   const [ts, id] = Buffer.from(cursor, 'base64url').toString().split(':');
   const createdAt = Number(ts);
   if (!Number.isFinite(createdAt) || !id) throw new Error('invalid cursor');
