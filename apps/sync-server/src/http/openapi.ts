@@ -56,15 +56,25 @@ export function buildOpenApi(specs: RouteSpec[], version: string): Record<string
     if (spec.access !== 'public') op.security = keyScope === 'none' ? [{ bearer: [] }] : [{ bearer: [] }, { apiKey: [] }];
     else if (keyScope !== 'none') op.security = [{}, { apiKey: [] }];
     if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: schema(spec.body, 'input') } } };
+    // Path parameters (`:id` in the route) are strings checked by the handler; declared so clients can type them.
+    const parameters: Record<string, unknown>[] = [...spec.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
     if (spec.query) {
       const q = schema(spec.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
-      op.parameters = Object.entries(q.properties ?? {}).map(([name, s]) => ({
-        name,
-        in: 'query',
-        required: q.required?.includes(name) ?? false,
-        schema: s,
-      }));
+      parameters.push(
+        ...Object.entries(q.properties ?? {}).map(([name, s]) => ({
+          name,
+          in: 'query',
+          required: q.required?.includes(name) ?? false,
+          schema: s,
+        })),
+      );
     }
+    if (parameters.length) op.parameters = parameters;
     (paths[path] ??= {})[spec.method.toLowerCase()] = op;
   }
   return {
