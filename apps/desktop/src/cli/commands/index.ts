@@ -10,5 +10,6 @@ import { publishCommand } from './publish.js';
 import { scoreCommand } from './score.js';
 import { searchCommand } from './search.js';
 import { transcodeCommand } from './transcode.js';
+import { updateCommand } from './update.js';
 
-export const commands: Command[] = [importCommand, listCommand, searchCommand, transcodeCommand, jobsCommand, infoCommand, scoreCommand, ledgerCommand, loginCommand, publishCommand];
+export const commands: Command[] = [importCommand, listCommand, searchCommand, transcodeCommand, jobsCommand, infoCommand, scoreCommand, ledgerCommand, loginCommand, publishCommand, updateCommand];
