@@ -12,6 +12,7 @@ import { runRelease } from '../../sync-server/src/updates/release-cli.js';
 import { layout, updatesRoot } from '../../sync-server/src/updates/release-layout.js';
 import { checkForUpdate, describeUpdate, UpdateCheckError, type UpdateCheckOptions } from '../src/main/services/updates/update-check.js';
 import { UpdateStateFile } from '../src/main/services/updates/update-state.js';
+import { saveUpdateSettings, updateStatus } from '../src/main/services/updates/update-status.js';
 import { runCli } from './helpers/cli.js';
 
 let dir: string;
@@ -125,6 +126,21 @@ describe('studio update check', () => {
     const none = await runCli(['update', 'check', '--server', base, '--channel', 'alpha', '--data-dir', studioDir()], env);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no release is published on alpha');
+  });
+
+  it('Account screen status: the verified line with notes on the chosen channel, the reason when refused', async () => {
+    const dataDir = studioDir();
+    expect((await updateStatus(dataDir, null, env)).line).toContain('Sign in');
+    // Stable (latest) has no release on this server yet.
+    const stable = await updateStatus(dataDir, base, env);
+    expect(stable).toMatchObject({ state: 'refused', settings: { channel: 'stable', autoDownload: false } });
+    expect(stable.line).toContain('no release is published on latest');
+    saveUpdateSettings(dataDir, { channel: 'beta', autoDownload: true });
+    const beta = await updateStatus(dataDir, base, env);
+    expect(beta).toMatchObject({ state: 'available', line: 'update available: 1.1.0 (verified)', notes: 'Faster uploads.', settings: { channel: 'beta', autoDownload: true } });
+    const wrongKey = await updateStatus(dataDir, base, { FANZ_UPDATE_PUBLIC_KEY: generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' }).subarray(12).toString('base64') });
+    expect(wrongKey.state).toBe('refused');
+    expect(wrongKey.line).toContain('does not verify');
   });
 
   it('refuses a feed whose signature is missing, and says so', async () => {

@@ -9,6 +9,7 @@ import { openStudio, type Studio } from './services/studio.js';
 import type { Job } from './services/jobs/queue.js';
 import { itemExtras, itemOutputFile, itemView, listLibrary, registerQualityFunction } from './library-view.js';
 import { CatalogService } from './services/catalog/catalog-service.js';
+import { saveUpdateSettings, updateStatus } from './services/updates/update-status.js';
 import type { SecretBox } from './services/catalog/account-store.js';
 import { verifyLog, type LogVerification } from './services/catalog/log-verifier.js';
 import { requestPayout } from './services/catalog/payout-request.js';
@@ -174,6 +175,13 @@ export function openBackend(o: BackendOptions): StudioBackend {
   };
 
   const api: StudioApi = {
+    async updateStatus() {
+      return updateStatus(studio.dataDir, catalog.session().serverUrl);
+    },
+    async updateSettingsSave(p) {
+      saveUpdateSettings(studio.dataDir, p);
+      return updateStatus(studio.dataDir, catalog.session().serverUrl);
+    },
     async session() {
       return catalog.session();
     },

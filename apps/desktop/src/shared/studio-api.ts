@@ -97,7 +97,26 @@ export type TierDraft = z.input<typeof tierDraftSchema>;
 const idParam = z.strictObject({ id: z.string().min(1).max(64) });
 
 /** Input schema of every API method (z.undefined() = no argument). */
+export const updateSettingsSchema = z.strictObject({
+  channel: z.enum(['stable', 'beta']).optional(),
+  autoDownload: z.boolean().optional(),
+});
+
+/** The update channel as the Account screen shows it (main/services/updates/update-status.ts). */
+export interface UpdateStatusView {
+  current: string;
+  /** available: a verified newer release; current: verified, nothing newer; refused: no verified feed; unknown: not signed in. */
+  state: 'available' | 'current' | 'refused' | 'unknown';
+  /** e.g. "update available: 1.2.0 (verified)", or the reason a feed was refused. */
+  line: string;
+  latest: string | null;
+  notes: string | null;
+  settings: { channel: 'stable' | 'beta'; autoDownload: boolean };
+}
+
 export const apiInputSchemas = {
+  updateStatus: z.undefined(),
+  updateSettingsSave: updateSettingsSchema,
   session: z.undefined(),
   signIn: signInSchema,
   register: registerSchema,
@@ -264,6 +283,8 @@ export type StudioEvent =
   | { type: 'session' };
 
 export interface StudioApi {
+  updateStatus(): Promise<UpdateStatusView>;
+  updateSettingsSave(p: z.input<typeof updateSettingsSchema>): Promise<UpdateStatusView>;
   session(): Promise<SessionInfo>;
   signIn(input: z.input<typeof signInSchema>): Promise<SessionInfo>;
   register(input: z.input<typeof registerSchema>): Promise<SessionInfo>;

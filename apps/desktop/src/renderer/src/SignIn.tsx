@@ -7,6 +7,7 @@ import { Field } from './FormField';
 import { ProfileSection } from './ProfileSection';
 import { TiersSection } from './TiersSection';
 import { GettingStarted } from './GettingStarted';
+import { UpdateSection } from './UpdateSection';
 
 const FIELDS = ['serverUrl', 'email', 'password', 'username', 'displayName'];
 
@@ -39,6 +40,7 @@ export function SignIn() {
         </section>
         {session.user?.role === 'creator' && <ProfileSection />}
         {session.user?.role === 'creator' && <TiersSection />}
+        <UpdateSection />
       </div>
     );
   }

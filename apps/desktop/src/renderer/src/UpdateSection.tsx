@@ -1,0 +1,61 @@
+// Account screen: the update channel. Shows the verified check's line ("update available: 1.2.0 (verified)")
+// with the release notes, or why no feed could be trusted, and the channel / automatic download settings.
+import { useEffect, useState } from 'react';
+import type { UpdateStatusView } from '../../shared/studio-api';
+import { useStudio } from './store';
+
+export function UpdateSection() {
+  const client = useStudio((s) => s.client)!;
+  const [status, setStatus] = useState<UpdateStatusView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const run = (p: Promise<UpdateStatusView>) => {
+    setBusy(true);
+    setError(null);
+    p.then(setStatus, (err: Error) => setError(`Could not check for updates: ${err.message}`)).finally(() => setBusy(false));
+  };
+  useEffect(() => run(client.api.updateStatus()), [client]);
+
+  return (
+    <section className="panel narrow" data-testid="updates" aria-busy={busy}>
+      <h2>Updates</h2>
+      {status ? <p className="muted">Installed version {status.current}.</p> : null}
+      {busy ? <p role="status">Checking the update channel…</p> : null}
+      {error ? <p role="alert" className="error">{error}</p> : null}
+      {status && !busy ? (
+        <p role="status" data-testid="update-line" className={status.state === 'refused' ? 'error' : undefined}>
+          {status.line}
+        </p>
+      ) : null}
+      {status?.notes && status.state === 'available' ? <p data-testid="update-notes">{status.notes}</p> : null}
+      {status ? (
+        <>
+          <label>
+            Channel{' '}
+            <select
+              value={status.settings.channel}
+              disabled={busy}
+              onChange={(e) => run(client.api.updateSettingsSave({ channel: e.target.value as 'stable' | 'beta' }))}
+            >
+              <option value="stable">Stable</option>
+              <option value="beta">Beta</option>
+            </select>
+          </label>{' '}
+          <label>
+            <input
+              type="checkbox"
+              checked={status.settings.autoDownload}
+              disabled={busy}
+              onChange={(e) => run(client.api.updateSettingsSave({ autoDownload: e.target.checked }))}
+            />{' '}
+            Download updates automatically
+          </label>{' '}
+          <button disabled={busy} onClick={() => run(client.api.updateStatus())}>
+            Check now
+          </button>
+        </>
+      ) : null}
+    </section>
+  );
+}
