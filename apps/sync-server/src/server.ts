@@ -111,7 +111,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       loadedDocs: () => docs?.loadedCount ?? 0,
       pool: () => db.poolStats(),
     });
-    docs = new DocManager(new DocStore(db), log.child({ component: 'sync' }), {
+    // One document store (one group-commit queue) for sync, catalog reads, media, money and the scheduler.
+    const store = new DocStore(db);
+    docs = new DocManager(store, log.child({ component: 'sync' }), {
       idleMs: config.syncDocIdleMs,
       compactEvery: config.syncCompactEvery,
       onPersisted: (n, seconds) => {
@@ -168,6 +170,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const money = await createMoneyServices({
       db,
       docs,
+      store,
       logger: log.child({ component: 'money' }),
       options: config.money,
       webhookAllowPrivate: config.webhookAllowPrivate,
@@ -175,9 +178,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       onChargeVoided: (outcome) => metrics.paymentsChargesVoided.inc({ outcome }),
     });
     money.routes(routes, auth);
-    catalogRoutes(routes, new DocStore(db));
+    catalogRoutes(routes, store);
     const media = await createMediaFeature({
-      app, routes, auth, db, store: new DocStore(db), dataDir: config.dataDir, config: config.media,
+      app, routes, auth, db, store, dataDir: config.dataDir, config: config.media,
       onReady: async (creatorId, mediaId, kind) => void (await money.emitEvent(creatorId, 'content.uploaded', { mediaId, kind })),
     });
     await creatorRoutes(app, routes, { db, auth });
@@ -204,7 +207,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     });
     endpoint.attach(app.server);
     await app.ready();
-    const scheduler = new PostScheduler({ db, store: new DocStore(db), docs, log: log.child({ component: 'scheduler' }) });
+    const scheduler = new PostScheduler({ db, store, docs, log: log.child({ component: 'scheduler' }) });
     scheduler.start();
 
     const sync = endpoint;

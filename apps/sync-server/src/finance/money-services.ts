@@ -58,6 +58,8 @@ export interface MoneyServices {
 export interface MoneyDeps {
   db: Database;
   docs: DocManager;
+  /** The server's one document store (its group-commit queue); a new one when absent (tests). */
+  store?: DocStore;
   logger: Logger;
   options?: MoneyOptionsInput;
   /** Defaults to the test gateway. */
@@ -86,7 +88,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
   const grants = await MediaGrantSigner.open(db);
   const gateway = deps.gateway ?? new TestGateway({ stateFile: deps.gatewayStateFile });
   const idempotency = new IdempotencyStore(db, { waitMs: options.idempotencyWaitMs, staleMs: options.idempotencyStaleMs });
-  const catalog = new CatalogReader(db, new DocStore(db));
+  const catalog = new CatalogReader(db, deps.store ?? new DocStore(db));
   const addressPolicy = { allowLoopback: deps.webhookAllowPrivate ?? false };
   const webhooks = new WebhookDispatcher(db, deps.logger.child({ component: 'webhooks' }), options.webhooks, addressPolicy);
   // Only a commit that queued deliveries needs a dispatch pass now (the poll catches anything else).
