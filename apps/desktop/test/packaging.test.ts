@@ -23,7 +23,7 @@ const APP = join(ROOT, config.directories.app);
 
 /** electron-builder's glob subset used here: `**` any depth, `*` within one segment. */
 function globToRegExp(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '(?:.*/)?');
+  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?/g, '@GLOBSTAR@').replace(/\*/g, '[^/]*').replace(/@GLOBSTAR@/g, '(?:.*/)?');
   return new RegExp(`^${re.replace(/\(\?:\.\*\/\)\?$/, '.*')}$`);
 }
 const unpacked = (path: string) => config.asarUnpack.some((g) => globToRegExp(g).test(path));

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { generateReleaseKey, loadReleaseKey } from './release-keys.js';
 import { isChannel, isPlatform, isSemver, updatesRoot, type Channel } from './release-layout.js';
-import { ReleaseError, ReleaseStore } from './release-store.js';
+import { ReleaseStore } from './release-store.js';
 
 export const USAGE = `usage: release <command> [options]
   publish --channel latest|beta|alpha --version X.Y.Z --platform linux|mac|win --file PATH
