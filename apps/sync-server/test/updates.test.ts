@@ -93,7 +93,7 @@ describe('release CLI and update feeds', () => {
     const sig = await (await fetch(`${base}/updates/beta/beta-linux.yml.sig`)).text();
     expect(sigOk(bytes, sig, publicKey)).toBe(true);
     const flipped = Buffer.from(bytes);
-    flipped[5] ^= 1;
+    flipped[5] = flipped[5]! ^ 1;
     expect(sigOk(flipped, sig, publicKey)).toBe(false);
     expect((await (await fetch(`${base}/updates/public-key`)).text()).trim()).toBe(publicKey);
   });
