@@ -132,7 +132,7 @@ export async function requestPayout(deps: PayoutRequestDeps, input: PayoutReques
   if (!result.success) throw new StudioApiError('BAD_SERVER_RESPONSE', 'the server accepted the payout but its answer is not a payout; check Earnings');
   const p = result.data;
   // The head before this entry: the request is chained to everything this device attested before it.
-  const ledgerHead = deps.ledger.verify().headHash;
+  const ledgerHead = deps.ledger.head()?.hash ?? null;
   const entry = deps.ledger.append('payout.requested', {
     serverUrl: account.serverUrl,
     payoutId: p.payout_id,

@@ -5,12 +5,12 @@
 // Each append is one IMMEDIATE transaction that re-reads the chain head after taking the write lock, so two
 // processes (app + CLI) appending at once serialize instead of forking the chain; seq is UNIQUE as a backstop.
 // A crash mid-append leaves either the whole entry or nothing (SQLite's journal).
-import { canonicalJson, checkLedger, createLedgerEntry, type LedgerEntry, type LedgerProblem } from '@fanz/core';
+import { canonicalJson, checkLedger, createLedgerEntry, ledgerEntryHash, type LedgerEntry, type LedgerProblem } from '@fanz/core';
 import { nodeEd25519 } from '@fanz/core/node';
 import type { Ed25519 } from '@fanz/core';
 import type { Db } from '../library/db.js';
 import type { SecretBox } from '../catalog/account-store.js';
-import { ensureLedgerSchema, type LedgerRow } from './ledger-schema.js';
+import type { LedgerRow } from './ledger-schema.js';
 import { loadPublicKeys, plainBox, resolveSigningKey, type AccountReader } from './ledger-keys.js';
 import { LedgerError } from './ledger-errors.js';
 
@@ -75,7 +75,6 @@ export class LedgerService {
     this.box = o.box ?? plainBox;
     this.accounts = o.accounts ?? null;
     this.now = o.now ?? Date.now;
-    ensureLedgerSchema(db);
   }
 
   /**
@@ -135,6 +134,17 @@ export class LedgerService {
 
   count(): number {
     return this.db.prepare('SELECT count(*) FROM ledger_entries').pluck().get() as number;
+  }
+
+  /**
+   * The last stored entry's seq and hash, read directly (no signature checks; verify() is the full check).
+   * What a payout request is chained to.
+   */
+  head(): { seq: number; hash: string } | null {
+    const row = this.db.prepare('SELECT * FROM ledger_entries ORDER BY pos DESC LIMIT 1').get() as LedgerRow | undefined;
+    if (!row) return null;
+    const entry = rowToEntry(row);
+    return { seq: entry.seq, hash: ledgerEntryHash(entry) };
   }
 
   /** The most recent entries, newest first. */
