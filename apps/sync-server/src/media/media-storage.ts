@@ -3,7 +3,7 @@
 // which one is in use. The storage key of a file is its tus upload id, so a finished upload is served in
 // place, never copied.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DeleteObjectsCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -72,6 +72,13 @@ class HashingFileStore extends FileStore {
     return super.remove(id);
   }
 }
+
+// FileStore creates its directory with an async callback that throws out of band on failure (seen as an
+// unhandled error when a test removes its temp dir right after a fast start and stop). Its method is
+// private in the typings, so it is replaced on our subclass: created synchronously, once, at server start.
+(HashingFileStore.prototype as unknown as { checkOrCreateDirectory(this: FileStore): void }).checkOrCreateDirectory = function () {
+  mkdirSync(this.directory, { recursive: true });
+};
 
 export class FileMediaStorage implements MediaStorage {
   readonly kind = 'file' as const;
