@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as SdkModule from '../src/index.js';
 import { apiKey, party, startFanz } from './server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -55,7 +56,7 @@ describe.skipIf(!!skip)('@fanz/sdk in Chromium', () => {
     await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
     const result = await page.evaluate(
       async ({ url, key, username, secret, body, ts, sig }) => {
-        const { FanzSDK, FanzError } = (globalThis as unknown as { Fanz: typeof import('../src/index.js') }).Fanz;
+        const { FanzSDK, FanzError } = (globalThis as unknown as { Fanz: SdkModule }).Fanz;
         const sdk = new FanzSDK({ apiKey: key, baseUrl: url, webhookSecret: secret });
         const profile = await sdk.creators.get(username);
         const err = await sdk.payments.balance().catch((e: unknown) => e);
