@@ -40,4 +40,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PASSWORD_HASH_QUEUE: '-3' })).toThrow(/PASSWORD_HASH_QUEUE/);
     expect(() => loadConfig({ RENEWAL_POLL_MS: 'soon' })).toThrow(/RENEWAL_POLL_MS/);
   });
+
+  it('reads the API key limits (1000 per key and 5000 per creator an hour by default; 0 turns one off)', () => {
+    expect(loadConfig({})).toMatchObject({ apiKeyRateLimitPerHour: 1000, apiKeyUserRateLimitPerHour: 5000 });
+    expect(loadConfig({ API_KEY_RATE_LIMIT_PER_HOUR: '50', API_KEY_USER_RATE_LIMIT_PER_HOUR: '0' })).toMatchObject({ apiKeyRateLimitPerHour: 50, apiKeyUserRateLimitPerHour: 0 });
+    expect(() => loadConfig({ API_KEY_RATE_LIMIT_PER_HOUR: 'lots' })).toThrow(/API_KEY_RATE_LIMIT_PER_HOUR/);
+    expect(() => loadConfig({ API_KEY_USER_RATE_LIMIT_PER_HOUR: '-1' })).toThrow(/API_KEY_USER_RATE_LIMIT_PER_HOUR/);
+  });
 });
