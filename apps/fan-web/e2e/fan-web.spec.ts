@@ -97,10 +97,11 @@ test('the creator sets display name, bio and avatar in the studio Account screen
   await page.getByTestId('profile-bio').fill('Sunsets, long walks and the sea. New clips every week.');
   await page.getByTestId('profile-save').click();
   await expect(page.getByTestId('profile-notice')).toHaveText('Profile saved');
-  // A file that is not an image is refused with a clear message; a PNG is accepted.
+  // A file that is not an image is refused with a clear message, once, next to its field; a PNG is accepted.
   await page.getByTestId('profile-avatar-path').fill(fileURLToPath(import.meta.url));
   await page.getByTestId('profile-avatar-upload').click();
-  await expect(page.getByTestId('profile-error')).toContainText('PNG, JPEG or WebP');
+  await expect(page.getByTestId('error-path')).toContainText('PNG, JPEG or WebP');
+  await expect(page.getByTestId('profile-avatar-path')).toHaveAttribute('aria-invalid', 'true');
   await page.getByTestId('profile-avatar-path').fill(makeAvatar(tempDir('fan-avatar')));
   await page.getByTestId('profile-avatar-upload').click();
   await expect(page.getByTestId('profile-notice')).toHaveText('Avatar uploaded');
