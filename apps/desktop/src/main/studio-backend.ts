@@ -15,6 +15,7 @@ import { verifyLog, type LogVerification } from './services/catalog/log-verifier
 import { requestPayout } from './services/catalog/payout-request.js';
 import { readFinance } from './services/catalog/finance-client.js';
 import { getProfile, saveProfile, uploadAvatar, type ProfileDeps } from './services/profile/creator-profile.js';
+import { createApiKey, listApiKeys, revokeApiKey } from './services/api-keys/api-keys.js';
 import { LedgerService } from './services/ledger/ledger-service.js';
 import { attestLedgerHead } from './services/ledger/ledger-attestation.js';
 import { publishCheck } from './services/scoring/publish-check.js';
@@ -315,6 +316,16 @@ export function openBackend(o: BackendOptions): StudioBackend {
     },
     async avatarUpload({ path }) {
       return uploadAvatar(profileDeps(), path);
+    },
+    // API keys live on the server too; the same signed-in session (creator token) manages them.
+    async apiKeysList() {
+      return listApiKeys(profileDeps());
+    },
+    async apiKeyCreate(input) {
+      return createApiKey(profileDeps(), { name: input.name, scopes: input.scopes, expiresAt: input.expiresAt });
+    },
+    async apiKeyRevoke({ id }) {
+      return revokeApiKey(profileDeps(), id);
     },
   };
 

@@ -83,6 +83,31 @@ export interface CreatorProfile {
   pageUrl: string;
 }
 
+/** Integration API keys (Account screen): what each scope lets a key do, in words for the creator. */
+export const API_KEY_SCOPES = ['read:catalog', 'read:analytics', 'write:content', 'write:vr', 'read:finance', 'manage:webhooks'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+export const apiKeyCreateSchema = z.strictObject({
+  name: z.string().trim().min(1, 'enter a name for the key').max(100, 'use at most 100 characters'),
+  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, 'choose at least one permission'),
+  /** ISO date-time with offset; must be in the future (the server checks too). */
+  expiresAt: z.iso
+    .datetime({ offset: true, message: 'enter a valid date' })
+    .refine((v) => Date.parse(v) > Date.now(), 'choose a date in the future')
+    .optional(),
+});
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  scopes: ApiKeyScope[];
+  /** The secret's last 4 characters, to tell keys apart. */
+  hint: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+/** Only the create answer carries the secret; the server never shows it again. */
+export type ApiKeyCreated = ApiKeyView & { secret: string };
+
 /** A subscription tier as the studio edits it (offline, in the catalog document). */
 export const tierDraftSchema = z.strictObject({
   id: z.string().max(64).optional(),
@@ -144,6 +169,9 @@ export const apiInputSchemas = {
   profileGet: z.undefined(),
   profileSave: profileSaveSchema,
   avatarUpload: avatarUploadSchema,
+  apiKeysList: z.undefined(),
+  apiKeyCreate: apiKeyCreateSchema,
+  apiKeyRevoke: idParam,
 } as const;
 
 export type ApiMethod = keyof typeof apiInputSchemas;
@@ -319,6 +347,9 @@ export interface StudioApi {
   profileGet(): Promise<CreatorProfile>;
   profileSave(p: z.input<typeof profileSaveSchema>): Promise<CreatorProfile>;
   avatarUpload(p: { path: string }): Promise<CreatorProfile>;
+  apiKeysList(): Promise<ApiKeyView[]>;
+  apiKeyCreate(p: z.input<typeof apiKeyCreateSchema>): Promise<ApiKeyCreated>;
+  apiKeyRevoke(p: { id: string }): Promise<ApiKeyView>;
 }
 
 export type UploadedFile = { name: string; path: string } | { name: string; error: string };

@@ -29,7 +29,7 @@ export function syncUrl(serverUrl: string): string {
 
 export async function callServer(
   serverUrl: string,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   o: {
     body?: unknown;
