@@ -84,6 +84,9 @@ function asApiError(err: unknown): unknown {
   return err;
 }
 
+/** Refresh refusals that mean the session is over (401s of the auth routes), not a passing failure. */
+const SESSION_REFUSED = new Set(['UNAUTHENTICATED', 'TOKEN_EXPIRED', 'TOKEN_REUSED', 'UNAUTHORIZED']);
+
 export class CatalogService extends EventEmitter {
   readonly accounts: AccountStore;
   private readonly store: CatalogStore;
@@ -191,9 +194,11 @@ export class CatalogService extends EventEmitter {
         this.accessToken = r.accessToken;
         return r.accessToken;
       } catch (err) {
-        if (err instanceof StudioApiError && err.code === 'UNAUTHORIZED') {
-          // The server revoked this session: the local catalog stays, but the user must sign in again.
-          this.emit('session');
+        if (err instanceof StudioApiError && SESSION_REFUSED.has(err.code)) {
+          // The server revoked or expired this session: say so (signed out), never "signed in" with a dead
+          // token. The account's catalog stays in the local database; drafts go on locally until sign-in.
+          this.signOut();
+          throw new StudioApiError('SESSION_ENDED', `the server ended this session (${err.message}); sign in again, your drafts stay on this computer`);
         }
         throw err;
       }
