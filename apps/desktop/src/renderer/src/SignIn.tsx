@@ -5,6 +5,7 @@ import { useStudio } from './store';
 import { formError, type FormError } from './errors';
 import { Field } from './FormField';
 import { ProfileSection } from './ProfileSection';
+import { ApiKeysSection } from './ApiKeysSection';
 import { TiersSection } from './TiersSection';
 import { GettingStarted } from './GettingStarted';
 import { UpdateSection } from './UpdateSection';
@@ -39,6 +40,7 @@ export function SignIn() {
           <button onClick={() => void client.api.signOut().then(refreshSession)}>Sign out</button>
         </section>
         {session.user?.role === 'creator' && <ProfileSection />}
+        {session.user?.role === 'creator' && <ApiKeysSection />}
         {session.user?.role === 'creator' && <TiersSection />}
         <UpdateSection />
       </div>
