@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../sync-server/src/config.js';
 import { buildServer, type FanzServer } from '../../sync-server/src/server.js';
 import { runRelease } from '../../sync-server/src/updates/release-cli.js';
-import { layout, updatesRoot } from '../../sync-server/src/updates/release-layout.js';
+import { FileReleaseFiles } from '../../sync-server/src/updates/release-files.js';
+import { layout, packSignedFeed, unpackSignedFeed } from '../../sync-server/src/updates/release-layout.js';
 import { checkForUpdate, describeUpdate, UpdateCheckError, type UpdateCheckOptions } from '../src/main/services/updates/update-check.js';
 import { UpdateStateFile } from '../src/main/services/updates/update-state.js';
 import { saveUpdateSettings, updateStatus } from '../src/main/services/updates/update-status.js';
@@ -144,7 +145,10 @@ describe('studio update check', () => {
   });
 
   it('refuses a feed whose signature is missing, and says so', async () => {
-    rmSync(`${layout.feed(updatesRoot(join(dir, 'server')), 'beta', 'linux', 'current')}.sig`);
+    // A host that serves the feed but lost (or stripped) its signature.
+    const files = new FileReleaseFiles(join(dir, 'server', 'updates'));
+    const key = layout.feed('beta', 'linux', 'current');
+    await files.put(key, packSignedFeed('', unpackSignedFeed((await files.get(key))!).feed));
     const err = await refusal(check({ dataDir: studioDir() }));
     expect(err.code).toBe('NO_SIGNATURE');
     expect(err.reason).toContain('the feed has no signature');

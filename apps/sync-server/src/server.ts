@@ -32,7 +32,7 @@ import { creatorRoutes } from './creators/creator-routes.js';
 import { fanLibraryRoutes } from './fan-library/fan-library-routes.js';
 import { DEFAULT_FAN_WEB_DIR, serveFanWeb } from './fan-web/static-site.js';
 import { updateRoutes } from './updates/update-routes.js';
-import { updatesRoot } from './updates/release-layout.js';
+import { openReleaseFiles } from './updates/release-files.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -185,8 +185,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     });
     await creatorRoutes(app, routes, { db, auth });
     fanLibraryRoutes(routes, { db, catalog: money.catalog });
-    // The desktop app's update channel, read from what `npm run release` wrote (updates/release-cli.ts).
-    updateRoutes(app, updatesRoot(config.dataDir));
+    // The desktop app's update channel, read from what `npm run release` wrote
+    // (updates/release-cli.ts) into <dataDir>/updates or the media S3 bucket.
+    updateRoutes(app, openReleaseFiles(config.dataDir, config.media?.s3));
     await serveFanWeb(app, { dir: options.fanWebDir ?? DEFAULT_FAN_WEB_DIR, log });
     opsRoutes(app, {
       db,

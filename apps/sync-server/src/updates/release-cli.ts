@@ -1,12 +1,13 @@
 // `npm run -s release -- <publish|staging|pull|keygen> ...`: the operator's tool for the update channel.
-// It writes the same `<dataDir>/updates` folder the server reads (FANZ_DATA_DIR, or --data-dir), signs
+// It writes the storage the server reads (MEDIA_S3_* bucket, else FANZ_DATA_DIR or --data-dir), signs
 // every feed with the operator key and prints one JSON line per result. Exit 0 ok, 1 refused, 2 usage.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { generateReleaseKey, loadReleaseKey } from './release-keys.js';
-import { isChannel, isPlatform, isSemver, updatesRoot, type Channel } from './release-layout.js';
+import { openReleaseFiles } from './release-files.js';
+import { isChannel, isPlatform, isSemver, type Channel } from './release-layout.js';
 import { ReleaseStore } from './release-store.js';
 
 export const USAGE = `usage: release <command> [options]
@@ -63,8 +64,10 @@ export async function runRelease(argv: string[], env: NodeJS.ProcessEnv = proces
   if (!['publish', 'staging', 'pull'].includes(command ?? '')) throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   const channel = channelOf(values);
   const version = versionOf(values);
-  const dataDir = values['data-dir'] ? pathArg(env, values['data-dir']) : loadConfig(env).dataDir;
-  const store = new ReleaseStore(updatesRoot(dataDir), loadReleaseKey(values.key && pathArg(env, values.key), env));
+  // The same storage the server reads: the S3 bucket of the media settings, else <dataDir>/updates.
+  const config = loadConfig(env);
+  const dataDir = values['data-dir'] ? pathArg(env, values['data-dir']) : config.dataDir;
+  const store = new ReleaseStore(openReleaseFiles(dataDir, config.media?.s3), loadReleaseKey(values.key && pathArg(env, values.key), env));
   if (command === 'publish') {
     const platform = need(values, 'platform');
     if (!isPlatform(platform)) throw new UsageError(`unknown platform "${platform}" (linux, mac or win)`);

@@ -1,7 +1,6 @@
 // Names and places of the update channel: which channels and platforms exist, electron-updater's feed file
-// names (latest-linux.yml, beta-mac.yml, beta.yml for Windows ...), and the on-disk layout under
-// `<dataDir>/updates`. Shared by the release CLI (writer) and the server routes (reader), so both agree.
-import { join } from 'node:path';
+// names (latest-linux.yml, beta-mac.yml, beta.yml for Windows ...), and the object keys inside
+// the storage (release-files.ts). Shared by the release CLI (writer) and the server routes (reader), so both agree.
 
 export const CHANNELS = ['latest', 'beta', 'alpha'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -39,19 +38,27 @@ export function isSafeFileName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/.test(name) && !name.includes('..');
 }
 
-export function updatesRoot(dataDir: string): string {
-  return join(dataDir, 'updates');
-}
-
+/**
+ * Object keys inside the release storage (release-files.ts). A feed object holds the base64 signature on
+ * its first line and the exact feed bytes after it, so the two are always replaced together.
+ */
 export const layout = {
-  channelDir: (root: string, channel: Channel) => join(root, channel),
-  manifest: (root: string, channel: Channel) => join(root, channel, 'releases.json'),
-  artifact: (root: string, channel: Channel, name: string) => {
+  manifest: (channel: Channel) => `${channel}/releases.json`,
+  artifact: (channel: Channel, name: string) => {
     if (!isSafeFileName(name)) throw new Error(`unsafe artifact name "${name.slice(0, 60)}"`);
-    return join(root, channel, 'files', name);
+    return `${channel}/files/${name}`;
   },
   /** `which`: the current feed, or the one served to staging ids outside the rollout. */
-  feed: (root: string, channel: Channel, platform: Platform, which: 'current' | 'previous') =>
-    join(root, channel, 'feeds', `${feedName(channel, platform)}${which === 'previous' ? '.previous' : ''}`),
-  publicKey: (root: string) => join(root, 'public-key'),
+  feed: (channel: Channel, platform: Platform, which: 'current' | 'previous') =>
+    `${channel}/feeds/${feedName(channel, platform)}${which === 'previous' ? '.previous' : ''}`,
+  publicKey: () => 'public-key',
 };
+
+export function packSignedFeed(signature: string, feed: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${signature}\n`), feed]);
+}
+
+export function unpackSignedFeed(stored: Buffer): { signature: string; feed: Buffer } {
+  const nl = stored.indexOf(10);
+  return { signature: stored.subarray(0, nl).toString('utf8').trim(), feed: stored.subarray(nl + 1) };
+}

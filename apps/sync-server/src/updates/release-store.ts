@@ -1,13 +1,12 @@
-// The release CLI's writes: artifacts copied into `<dataDir>/updates/<channel>/files`, the channel's
-// manifest (releases.json) and, after every change, the signed feeds the server serves. Every file is
-// written to a temporary name and renamed, so a server reading at the same moment sees the old or the new
-// file, never half of one; the server reads feeds per request, so a release is live without a restart.
+// The release CLI's writes: artifacts copied into the release storage (release-files.ts), the channel's
+// manifest (releases.json) and, after every change, the signed feeds the server serves. The server reads
+// them per request, so a release is live without a restart.
 import { createHash, type KeyObject } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { renderFeed, type FeedRelease } from './feed-yaml.js';
-import { layout, PLATFORMS, type Channel, type Platform, isSafeFileName } from './release-layout.js';
+import type { ReleaseFiles } from './release-files.js';
+import { layout, packSignedFeed, PLATFORMS, type Channel, type Platform, isSafeFileName } from './release-layout.js';
 import { publicKeyBase64, signBytes } from './release-keys.js';
 import { compareSemver } from './semver-order.js';
 
@@ -21,13 +20,6 @@ interface Manifest {
 }
 
 export class ReleaseError extends Error {}
-
-async function writeAtomic(path: string, data: string | Buffer, mode?: number): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data, mode ? { mode } : undefined);
-  await rename(tmp, path);
-}
 
 async function hashFile(path: string): Promise<{ sha512: string; size: number }> {
   const h = createHash('sha512');
@@ -46,17 +38,13 @@ function normaliseSha512(s: string): string {
 
 export class ReleaseStore {
   constructor(
-    readonly root: string,
+    readonly files: ReleaseFiles,
     private readonly key: KeyObject,
   ) {}
 
   private async manifest(channel: Channel): Promise<Manifest> {
-    try {
-      return JSON.parse(await readFile(layout.manifest(this.root, channel), 'utf8')) as Manifest;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { sequence: 0, releases: [] };
-      throw err;
-    }
+    const raw = await this.files.get(layout.manifest(channel));
+    return raw ? (JSON.parse(raw.toString('utf8')) as Manifest) : { sequence: 0, releases: [] };
   }
 
   async publish(input: {
@@ -75,16 +63,11 @@ export class ReleaseStore {
     }
     const clash = m.releases.find((r) => r.file === name && r.sha512 !== sha512);
     if (clash) throw new ReleaseError(`another artifact named ${name} (version ${clash.version}) is already on ${input.channel}; rename the file`);
-    await mkdir(dirname(layout.artifact(this.root, input.channel, name)), { recursive: true });
-    const dest = layout.artifact(this.root, input.channel, name);
-    await copyFile(input.file, `${dest}.tmp`);
-    await rename(`${dest}.tmp`, dest);
+    await this.files.putFile(layout.artifact(input.channel, name), input.file);
     let blockMapSize: number | undefined;
     if (input.blockmap) {
-      const bm = layout.artifact(this.root, input.channel, `${name}.blockmap`);
-      await copyFile(input.blockmap, `${bm}.tmp`);
-      await rename(`${bm}.tmp`, bm);
-      blockMapSize = (await hashFile(bm)).size;
+      await this.files.putFile(layout.artifact(input.channel, `${name}.blockmap`), input.blockmap);
+      blockMapSize = (await hashFile(input.blockmap)).size;
     }
     const release: StoredRelease = {
       platform: input.platform, version: input.version, file: name, sha512, size, blockMapSize,
@@ -116,8 +99,8 @@ export class ReleaseStore {
   /** Manifest, then every platform's signed feeds (current and the one for ids outside the rollout). */
   private async save(channel: Channel, m: Manifest): Promise<void> {
     m.sequence += 1;
-    await writeAtomic(layout.manifest(this.root, channel), JSON.stringify(m, null, 2));
-    await writeAtomic(layout.publicKey(this.root), `${publicKeyBase64(this.key)}\n`);
+    await this.files.put(layout.manifest(channel), Buffer.from(JSON.stringify(m, null, 2)));
+    await this.files.put(layout.publicKey(), Buffer.from(`${publicKeyBase64(this.key)}\n`));
     for (const platform of PLATFORMS) {
       const live = m.releases.filter((r) => r.platform === platform && !r.pulled).sort((a, b) => compareSemver(b.version, a.version));
       await this.writeFeed(channel, platform, 'current', m.sequence, live[0]);
@@ -126,16 +109,9 @@ export class ReleaseStore {
   }
 
   private async writeFeed(channel: Channel, platform: Platform, which: 'current' | 'previous', sequence: number, r: StoredRelease | undefined) {
-    const path = layout.feed(this.root, channel, platform, which);
-    if (!r) {
-      await rm(`${path}.sig`, { force: true });
-      await rm(path, { force: true });
-      return;
-    }
+    const key = layout.feed(channel, platform, which);
+    if (!r) return this.files.remove(key);
     const bytes = Buffer.from(renderFeed(channel, platform, sequence, r));
-    // Signature first: a reader that sees the new feed finds its signature already there.
-    await writeAtomic(`${path}.sig.next`, signBytes(this.key, bytes));
-    await writeAtomic(path, bytes);
-    await rename(`${path}.sig.next`, `${path}.sig`);
+    await this.files.put(key, packSignedFeed(signBytes(this.key, bytes), bytes));
   }
 }

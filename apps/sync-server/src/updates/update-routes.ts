@@ -1,55 +1,39 @@
 // The update channel over HTTP: electron-updater's generic-provider feeds (GET /updates/:channel/<feed>.yml),
 // their detached signatures (<feed>.sig), the artifacts (Range, multi-range, strong ETags) and the
-// operator's public key. Files are read per request from what the release CLI wrote, so a release is
+// operator's public key. Objects are read per request from what the release CLI wrote (folder or S3), so a release is
 // served the moment it is published. Staged rollouts are also decided here: a client whose
 // x-user-staging-id falls outside the rollout gets the previous release's signed feed.
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
 import { parseRanges, type Range } from './byte-ranges.js';
-import { isChannel, isSafeFileName, layout, platformOfFeed, CHANNELS, type Channel, type Platform } from './release-layout.js';
+import type { ReleaseFiles } from './release-files.js';
+import { isChannel, isSafeFileName, layout, platformOfFeed, unpackSignedFeed, CHANNELS, type Channel, type Platform } from './release-layout.js';
 import { isStagingMatch } from './staging.js';
 
 const params = z.object({ channel: z.string().max(40), file: z.string().max(240) });
 const stagingHeader = z.string().max(64).optional();
 
-async function readIfExists(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
-/** The feed (and signature) this request gets: the current one, or the previous for ids outside the rollout. */
-async function chooseFeed(root: string, channel: Channel, platform: Platform, stagingId: string | undefined) {
-  const current = await readIfExists(layout.feed(root, channel, platform, 'current'));
+/** The signed feed this request gets: the current one, or the previous for ids outside the rollout. */
+async function chooseFeed(files: ReleaseFiles, channel: Channel, platform: Platform, stagingId: string | undefined) {
+  const current = await files.get(layout.feed(channel, platform, 'current'));
   if (!current) return null;
+  const cur = unpackSignedFeed(current);
   if (stagingId) {
-    const pct = /^stagingPercentage: (\d+)$/m.exec(current.toString('utf8'));
+    const pct = /^stagingPercentage: (\d+)$/m.exec(cur.feed.toString('utf8'));
     if (pct && !isStagingMatch(stagingId, Number(pct[1]))) {
-      const previous = await readIfExists(layout.feed(root, channel, platform, 'previous'));
-      if (previous) return { which: 'previous' as const, bytes: previous };
+      const previous = await files.get(layout.feed(channel, platform, 'previous'));
+      if (previous) return unpackSignedFeed(previous);
     }
   }
-  return { which: 'current' as const, bytes: current };
+  return cur;
 }
 
-async function sendArtifact(req: FastifyRequest, reply: FastifyReply, path: string): Promise<FastifyReply> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch {
-    throw new ApiError('NOT_FOUND', 'No such release file on this channel.');
-  }
-  const size = info.size;
-  // Artifacts are immutable once published (a name cannot be reused for other bytes), so size + mtime
-  // identify the bytes: a strong validator.
-  const etag = `"${size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}"`;
+async function sendArtifact(req: FastifyRequest, reply: FastifyReply, files: ReleaseFiles, key: string): Promise<FastifyReply> {
+  const info = await files.stat(key);
+  if (!info) throw new ApiError('NOT_FOUND', 'No such release file on this channel.');
+  const { size, etag } = info;
   const ifRange = req.headers['if-range'];
   const ranges = parseRanges(ifRange && ifRange !== etag ? undefined : req.headers.range, size);
   if (ranges === 'unsatisfiable') {
@@ -61,12 +45,12 @@ async function sendArtifact(req: FastifyRequest, reply: FastifyReply, path: stri
   const head = req.method === 'HEAD';
   if (!ranges) {
     reply.status(200).header('content-type', 'application/octet-stream').header('content-length', size);
-    return reply.send(head ? undefined : createReadStream(path));
+    return reply.send(head ? undefined : await files.read(key));
   }
   if (ranges.length === 1) {
     const r = ranges[0]!;
     reply.status(206).header('content-type', 'application/octet-stream').header('content-range', `bytes ${r.start}-${r.end}/${size}`).header('content-length', r.end - r.start + 1);
-    return reply.send(head ? undefined : createReadStream(path, r));
+    return reply.send(head ? undefined : await files.read(key, r));
   }
   const boundary = `fanz-${Math.random().toString(16).slice(2)}${Date.now().toString(16)}`;
   const partHead = (r: Range) => Buffer.from(`\r\n--${boundary}\r\ncontent-type: application/octet-stream\r\ncontent-range: bytes ${r.start}-${r.end}/${size}\r\n\r\n`);
@@ -79,7 +63,7 @@ async function sendArtifact(req: FastifyRequest, reply: FastifyReply, path: stri
     try {
       for (const r of ranges) {
         body.write(partHead(r));
-        for await (const chunk of createReadStream(path, r)) if (!body.write(chunk)) await new Promise((ok) => body.once('drain', ok));
+        for await (const chunk of await files.read(key, r)) if (!body.write(chunk)) await new Promise((ok) => body.once('drain', ok));
       }
       body.end(tail);
     } catch (err) {
@@ -89,9 +73,9 @@ async function sendArtifact(req: FastifyRequest, reply: FastifyReply, path: stri
   return reply.send(body);
 }
 
-export function updateRoutes(app: FastifyInstance, root: string): void {
+export function updateRoutes(app: FastifyInstance, files: ReleaseFiles): void {
   app.get('/updates/public-key', async (_req, reply) => {
-    const key = await readIfExists(layout.publicKey(root));
+    const key = await files.get(layout.publicKey());
     if (!key) throw new ApiError('NOT_FOUND', 'No release has been published on this server yet, so there is no release key.');
     return reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-cache').send(key);
   });
@@ -111,14 +95,14 @@ export function updateRoutes(app: FastifyInstance, root: string): void {
         const platform = platformOfFeed(channel, feedFile);
         if (!platform) throw new ApiError('NOT_FOUND', `No feed "${feedFile}" on channel ${channel}: use ${channel}-linux.yml, ${channel}-mac.yml or ${channel}.yml (Windows).`, { reason: 'unknown_platform' });
         const staging = stagingHeader.safeParse(req.headers['x-user-staging-id']);
-        const chosen = await chooseFeed(root, channel, platform, staging.success ? staging.data : undefined);
+        const chosen = await chooseFeed(files, channel, platform, staging.success ? staging.data : undefined);
         if (!chosen) throw new ApiError('NOT_FOUND', `No release is published on ${channel} for ${platform}.`, { reason: 'no_release' });
-        const bytes = sig ? await readIfExists(`${layout.feed(root, channel, platform, chosen.which)}.sig`) : chosen.bytes;
-        if (!bytes) throw new ApiError('NOT_FOUND', 'The feed has no signature yet; retry in a moment.', { reason: 'no_signature' });
+        if (sig && !chosen.signature) throw new ApiError('NOT_FOUND', 'This feed has no signature.', { reason: 'no_signature' });
+        const bytes = sig ? Buffer.from(chosen.signature) : chosen.feed;
         reply.header('cache-control', 'no-cache').header('vary', 'x-user-staging-id');
         return reply.header('content-type', sig ? 'text/plain; charset=utf-8' : 'text/yaml; charset=utf-8').send(bytes);
       }
-      return sendArtifact(req, reply, layout.artifact(root, channel, file));
+      return sendArtifact(req, reply, files, layout.artifact(channel, file));
     },
   });
 }
