@@ -100,7 +100,10 @@ test('a creator creates a read:catalog key, sees its secret once, uses it, and r
   await axeClean(page);
   const shot = process.env.FANZ_UPDATE_SCREENSHOTS === '1' ? join(screenshotsDir, 'account-api-keys.png') : test.info().outputPath('account-api-keys.png');
   mkdirSync(join(shot, '..'), { recursive: true });
+  // Tall enough that the whole section is in view: no scrolling under the sticky header for the picture.
+  await page.setViewportSize({ width: 1280, height: 2400 });
   await section.screenshot({ path: shot });
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // The key works where its scope allows and nowhere else.
   const profile = await withKey(secret, `/api/v1/creators/${username}`);

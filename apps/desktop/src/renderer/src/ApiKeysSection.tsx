@@ -176,11 +176,10 @@ export function ApiKeysSection() {
                 onChange={(e) => toggle(s, e.target.checked)}
                 aria-describedby={`scope-${s}-explain`}
                 data-testid={`api-key-scope-${s}`}
-              />{' '}
+              />
               <label htmlFor={`scope-${s}`}>{SCOPE_TEXT[s].label}</label>
               <span id={`scope-${s}-explain`} className="muted small">
-                {' '}
-                — {SCOPE_TEXT[s].explain}
+                {SCOPE_TEXT[s].explain}
               </span>
             </div>
           ))}
@@ -217,7 +216,7 @@ export function ApiKeysSection() {
       ) : keys.length === 0 ? (
         <p data-testid="api-keys-empty">No API keys yet.</p>
       ) : (
-        <table className="jobs" aria-labelledby="api-keys-list-title" data-testid="api-keys-list">
+        <table className="jobs key-list" aria-labelledby="api-keys-list-title" data-testid="api-keys-list">
           <thead>
             <tr>
               <th scope="col">Name</th>
