@@ -316,8 +316,8 @@ test("the fan's tip shows up in the creator's studio Earnings screen", async ({ 
   await page.getByTestId('nav-earnings').click();
   await expect(page.getByTestId('log-badge')).toContainText('verified ·');
   // Exactly one tip of 7.00 (the retried submission did not charge twice), proven on this machine.
-  await expect(page.getByTestId('statement-row').filter({ hasText: '7.00 USD' })).toHaveCount(1);
-  await expect(page.getByTestId('statement-row').filter({ hasText: '7.00 USD' })).toContainText('verified');
+  await expect(page.getByTestId('statement-row').filter({ hasText: '$7.00' })).toHaveCount(1);
+  await expect(page.getByTestId('statement-row').filter({ hasText: '$7.00' })).toContainText('verified');
 });
 
 test('the access token is refreshed a minute before it expires, without a failed request first', async ({ browser }) => {
