@@ -150,6 +150,11 @@ export function openBackend(o: BackendOptions): StudioBackend {
     if (!session.signedIn || !session.serverUrl) throw new StudioApiError('NOT_SIGNED_IN', 'sign in to edit your public profile');
     return { serverUrl: session.serverUrl, accessToken: () => catalog.getAccessToken() };
   };
+  const apiKeysDeps = (): ProfileDeps => {
+    const session = catalog.session();
+    if (!session.signedIn || !session.serverUrl) throw new StudioApiError('NOT_SIGNED_IN', 'sign in to manage your API keys');
+    return { serverUrl: session.serverUrl, accessToken: () => catalog.getAccessToken() };
+  };
 
   const itemDetail = async (id: string): Promise<LibraryItemDetail> => {
     const item = studio.lib.getItem(id);
@@ -319,13 +324,13 @@ export function openBackend(o: BackendOptions): StudioBackend {
     },
     // API keys live on the server too; the same signed-in session (creator token) manages them.
     async apiKeysList() {
-      return listApiKeys(profileDeps());
+      return listApiKeys(apiKeysDeps());
     },
     async apiKeyCreate(input) {
-      return createApiKey(profileDeps(), { name: input.name, scopes: input.scopes, expiresAt: input.expiresAt });
+      return createApiKey(apiKeysDeps(), { name: input.name, scopes: input.scopes, expiresAt: input.expiresAt });
     },
     async apiKeyRevoke({ id }) {
-      return revokeApiKey(profileDeps(), id);
+      return revokeApiKey(apiKeysDeps(), id);
     },
   };
 
