@@ -9,13 +9,25 @@ export function UpdateSection() {
   const [status, setStatus] = useState<UpdateStatusView | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The choice shows at once; the check that follows (which can take seconds) confirms it.
+  const [settings, setSettings] = useState<UpdateStatusView['settings'] | null>(null);
 
   const run = (p: Promise<UpdateStatusView>) => {
     setBusy(true);
     setError(null);
-    p.then(setStatus, (err: Error) => setError(`Could not check for updates: ${err.message}`)).finally(() => setBusy(false));
+    p.then(
+      (st) => {
+        setStatus(st);
+        setSettings(st.settings);
+      },
+      (err: Error) => setError(`Could not check for updates: ${err.message}`),
+    ).finally(() => setBusy(false));
   };
   useEffect(() => run(client.api.updateStatus()), [client]);
+  const save = (change: Partial<UpdateStatusView['settings']>) => {
+    setSettings((cur) => (cur ? { ...cur, ...change } : cur));
+    run(client.api.updateSettingsSave(change));
+  };
 
   return (
     <section className="panel narrow" data-testid="updates" aria-busy={busy}>
@@ -29,14 +41,13 @@ export function UpdateSection() {
         </p>
       ) : null}
       {status?.notes && status.state === 'available' ? <p data-testid="update-notes">{status.notes}</p> : null}
-      {status ? (
+      {settings ? (
         <>
           <label>
             Channel{' '}
             <select
-              value={status.settings.channel}
-              disabled={busy}
-              onChange={(e) => run(client.api.updateSettingsSave({ channel: e.target.value as 'stable' | 'beta' }))}
+              value={settings.channel}
+              onChange={(e) => save({ channel: e.target.value as 'stable' | 'beta' })}
             >
               <option value="stable">Stable</option>
               <option value="beta">Beta</option>
@@ -45,9 +56,8 @@ export function UpdateSection() {
           <label>
             <input
               type="checkbox"
-              checked={status.settings.autoDownload}
-              disabled={busy}
-              onChange={(e) => run(client.api.updateSettingsSave({ autoDownload: e.target.checked }))}
+              checked={settings.autoDownload}
+              onChange={(e) => save({ autoDownload: e.target.checked })}
             />{' '}
             Download updates automatically
           </label>{' '}
