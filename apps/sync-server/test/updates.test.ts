@@ -7,12 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { buildServer, type FanzServer } from '../src/server.js';
 import { runRelease } from '../src/updates/release-cli.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+// The YAML parser electron-updater itself uses (js-yaml's load), to read feeds as a stock client does.
+const { load: loadYaml } = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
 let dir: string;
 let server: FanzServer;
 let base: string;
@@ -90,6 +93,10 @@ describe('release CLI and update feeds', () => {
     expect(text).toContain(`files:\n  - url: "FANZ-Studio-1.0.0.AppImage"\n    sha512: "${sha512}"\n    size: 300000\n`);
     expect(text).toMatch(/^releaseDate: "\d{4}-\d\d-\d\dT/m);
     expect(text).toMatch(/^channel: beta$/m);
+    expect(loadYaml(text)).toEqual({
+      version: '1.0.0', files: [{ url: 'FANZ-Studio-1.0.0.AppImage', sha512, size: 300000 }], path: 'FANZ-Studio-1.0.0.AppImage', sha512,
+      releaseDate: expect.any(String), channel: 'beta', platform: 'linux', feedSequence: 1,
+    });
     const sig = await (await fetch(`${base}/updates/beta/beta-linux.yml.sig`)).text();
     expect(sigOk(bytes, sig, publicKey)).toBe(true);
     const flipped = Buffer.from(bytes);
