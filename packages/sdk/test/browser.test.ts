@@ -56,7 +56,7 @@ describe.skipIf(!!skip)('@fanz/sdk in Chromium', () => {
     await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
     const result = await page.evaluate(
       async ({ url, key, username, secret, body, ts, sig }) => {
-        const { FanzSDK, FanzError } = (globalThis as unknown as { Fanz: SdkModule }).Fanz;
+        const { FanzSDK, FanzError } = (globalThis as unknown as { Fanz: typeof SdkModule }).Fanz;
         const sdk = new FanzSDK({ apiKey: key, baseUrl: url, webhookSecret: secret });
         const profile = await sdk.creators.get(username);
         const err = await sdk.payments.balance().catch((e: unknown) => e);
