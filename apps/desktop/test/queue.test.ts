@@ -54,6 +54,26 @@ describe('job queue', () => {
     expect(defaultConcurrency()).toBe(Math.max(1, availableParallelism() - 1));
   });
 
+  it('persists the last progress of a burst, even when nothing is reported after it', async () => {
+    const q = newQueue({ concurrency: 1 });
+    const hold = deferred();
+    q.register('burst', {
+      async run({ progress }) {
+        progress(1, null, 'first');
+        // Within the 250 ms throttle, then silence: the last figure must still reach the database.
+        progress(40, 3, 'second');
+        progress(55, 2, 'last of the burst');
+        await hold.promise;
+      },
+    });
+    const job = q.enqueue('burst');
+    q.start();
+    const stored = () => db.prepare('SELECT progress, stage FROM jobs WHERE id = ?').get(job.id) as { progress: number; stage: string | null };
+    await until(() => stored().stage === 'last of the burst', 2000);
+    expect(stored()).toEqual({ progress: 55, stage: 'last of the burst' });
+    hold.resolve();
+  });
+
   it('runs at most `concurrency` jobs at once and finishes them all', async () => {
     const q = newQueue({ concurrency: 2 });
     let active = 0;

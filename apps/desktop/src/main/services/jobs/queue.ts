@@ -365,17 +365,36 @@ export class JobQueue extends EventEmitter {
     const handler = this.handlers.get(job.kind);
     const controller = new AbortController();
     let lastWrite = 0;
+    // A throttled update is written when its 250 ms are up, so the last figure always reaches the database
+    // (an upload may hand its last bytes to the socket and then report nothing while the server reads).
+    let trailing: NodeJS.Timeout | null = null;
+    let latest: { percent: number; etaS: number | null; stage: string | null } | null = null;
+    const write = () => {
+      if (!latest || controller.signal.aborted) return;
+      const now = Date.now();
+      lastWrite = now;
+      const { percent, etaS, stage } = latest;
+      latest = null;
+      this.db
+        .prepare(`UPDATE jobs SET progress = ?, eta_s = ?, stage = ?, heartbeat_at = ?, updated_at = ? WHERE id = ? AND owner_token = ? AND state = 'running'`)
+        .run(Math.max(0, Math.min(100, percent)), etaS, stage, now, now, job.id, this.token);
+    };
     const ctx: JobContext = {
       job,
       signal: controller.signal,
       progress: (percent, etaS = null, stage = null) => {
         const now = Date.now();
         this.emit('progress', { id: job.id, percent, etaS, stage });
-        if (now - lastWrite < 250 && percent < 100) return;
-        lastWrite = now;
-        this.db
-          .prepare(`UPDATE jobs SET progress = ?, eta_s = ?, stage = ?, heartbeat_at = ?, updated_at = ? WHERE id = ? AND owner_token = ?`)
-          .run(Math.max(0, Math.min(100, percent)), etaS, stage, now, now, job.id, this.token);
+        latest = { percent, etaS, stage };
+        if (now - lastWrite < 250 && percent < 100) {
+          trailing ??= setTimeout(() => {
+            trailing = null;
+            write();
+          }, 250 - (now - lastWrite));
+          trailing.unref();
+          return;
+        }
+        write();
       },
       trackChild: (pid) => {
         this.db.prepare('UPDATE jobs SET child_pid = ? WHERE id = ? AND owner_token = ?').run(pid, job.id, this.token);
@@ -397,6 +416,7 @@ export class JobQueue extends EventEmitter {
       } catch (err) {
         this.settleFailure(job, handler, err, controller.signal.aborted);
       } finally {
+        if (trailing) clearTimeout(trailing);
         this.running.delete(job.id);
         this.emit('change', job.id);
         if (this.started) setImmediate(() => this.pump());
