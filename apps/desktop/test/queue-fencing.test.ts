@@ -6,26 +6,11 @@ import { join } from 'node:path';
 import { openDb, type Db } from '../src/main/services/library/db.js';
 import { JobQueue } from '../src/main/services/jobs/queue.js';
 import { MediaError } from '../src/main/services/media/errors.js';
-import { makeTempDir } from './helpers/fixtures.js';
+import { makeTempDir, until } from './helpers/fixtures.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let db: Db;
 let q: JobQueue;
-
-function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const t = setInterval(() => {
-      if (cond()) {
-        clearInterval(t);
-        resolve();
-      } else if (Date.now() - start > ms) {
-        clearInterval(t);
-        reject(new Error('condition not met in time'));
-      }
-    }, 5);
-  });
-}
 
 beforeEach(async () => {
   tmp = await makeTempDir();

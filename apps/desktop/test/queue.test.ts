@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openDb, type Db } from '../src/main/services/library/db.js';
 import { JobQueue, defaultConcurrency, type JobContext } from '../src/main/services/jobs/queue.js';
 import { MediaError } from '../src/main/services/media/errors.js';
-import { makeTempDir } from './helpers/fixtures.js';
+import { makeTempDir, until } from './helpers/fixtures.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let db: Db;
@@ -22,21 +22,6 @@ function deferred() {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
-}
-
-function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const t = setInterval(() => {
-      if (cond()) {
-        clearInterval(t);
-        resolve();
-      } else if (Date.now() - start > ms) {
-        clearInterval(t);
-        reject(new Error('condition not met in time'));
-      }
-    }, 5);
-  });
 }
 
 beforeEach(async () => {

@@ -13,3 +13,4 @@ export * from './device-ledger';
 export * from './schemas/index';
 export * from './catalog-doc';
 export * from './webhook-verify';
+export * from './semver-order';

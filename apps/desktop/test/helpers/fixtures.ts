@@ -150,3 +150,19 @@ export async function edgeEnergy(path: string): Promise<number> {
   }
   return sum / n;
 }
+
+/** Resolves once `cond()` holds (polled every 5 ms); rejects after `ms`. */
+export function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const t = setInterval(() => {
+      if (cond()) {
+        clearInterval(t);
+        resolve();
+      } else if (Date.now() - start > ms) {
+        clearInterval(t);
+        reject(new Error('condition not met in time'));
+      }
+    }, 5);
+  });
+}

@@ -6,40 +6,24 @@
 import type { Logger } from 'pino';
 import type { PayoutDriveOptions } from './money-options.js';
 import type { PayoutService } from './payout-service.js';
+import { PeriodicPass } from '../scheduler/periodic-pass.js';
 
 export class PayoutDriver {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private stopped = true;
+  private readonly loop: PeriodicPass;
 
   constructor(
     private readonly payouts: PayoutService,
     private readonly logger: Logger,
     private readonly o: Pick<PayoutDriveOptions, 'pollMs'>,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    const loop = () => {
-      if (this.stopped) return;
-      this.running = this.payouts.driveDue().catch((err: unknown) => {
-        this.logger.error({ err }, 'payout drive pass failed');
-        return 0;
-      });
-      void this.running.finally(() => {
-        this.running = null;
-        if (this.stopped) return;
-        this.timer = setTimeout(loop, this.o.pollMs);
-        this.timer.unref();
-      });
-    };
-    loop();
+  ) {
+    this.loop = new PeriodicPass(() => this.payouts.driveDue(), { pollMs: this.o.pollMs, logger: this.logger, failure: 'payout drive pass failed' });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

@@ -11,11 +11,10 @@ import { ApiError } from '../errors.js';
 import { accountBalance, accountId } from './ledger.js';
 import type { PayoutScheduleOptions } from './money-options.js';
 import { scheduleView, type PayoutService, type ScheduleRow } from './payout-service.js';
+import { PeriodicPass } from '../scheduler/periodic-pass.js';
 
 export class PayoutSchedules {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private stopped = true;
+  private readonly loop: PeriodicPass;
 
   constructor(
     private readonly db: Database,
@@ -23,31 +22,16 @@ export class PayoutSchedules {
     private readonly logger: Logger,
     private readonly onCommitted: (queuedDeliveries: number) => void,
     private readonly o: PayoutScheduleOptions,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    const loop = () => {
-      if (this.stopped) return;
-      this.running = this.runDue().catch((err) => {
-        this.logger.error({ err }, 'payout schedule pass failed');
-        return 0;
-      });
-      void this.running.finally(() => {
-        this.running = null;
-        if (this.stopped) return;
-        this.timer = setTimeout(loop, this.o.pollMs);
-        this.timer.unref();
-      });
-    };
-    loop();
+  ) {
+    this.loop = new PeriodicPass(() => this.runDue(), { pollMs: this.o.pollMs, logger: this.logger, failure: 'payout schedule pass failed' });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Runs every period that is due now (one payout each); returns how many periods ran. Safe concurrently. */

@@ -16,6 +16,7 @@ import type { TransparencyLog } from '../transparency-log/transparency-log.js';
 import { enqueueWebhookEvent } from '../webhooks/webhook-events.js';
 import { accountId, PLATFORM_OWNER, postTransaction, type Leg } from './ledger.js';
 import type { RenewalOptions } from './money-options.js';
+import { PeriodicPass } from '../scheduler/periodic-pass.js';
 
 interface SubRow {
   id: string;
@@ -45,9 +46,7 @@ export interface SubscriptionView {
 const BATCH = 20;
 
 export class SubscriptionRenewals {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private stopped = true;
+  private readonly loop: PeriodicPass;
 
   constructor(
     private readonly db: Database,
@@ -56,31 +55,16 @@ export class SubscriptionRenewals {
     private readonly logger: Logger,
     private readonly onCommitted: (queuedDeliveries: number) => void,
     private readonly o: RenewalOptions,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    const loop = () => {
-      if (this.stopped) return;
-      this.running = this.runDue().catch((err) => {
-        this.logger.error({ err }, 'renewal pass failed');
-        return 0;
-      });
-      void this.running.finally(() => {
-        this.running = null;
-        if (this.stopped) return;
-        this.timer = setTimeout(loop, this.o.pollMs);
-        this.timer.unref();
-      });
-    };
-    loop();
+  ) {
+    this.loop = new PeriodicPass(() => this.runDue(), { pollMs: this.o.pollMs, logger: this.logger, failure: 'renewal pass failed' });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Charges every renewal that is due now; returns how many were attempted. Safe to run concurrently. */
@@ -97,7 +81,7 @@ export class SubscriptionRenewals {
       );
       for (const s of claimed) await this.renew(s);
       total += claimed.length;
-      if (claimed.length < BATCH || this.stopped) return total;
+      if (claimed.length < BATCH || this.loop.stopped) return total;
     }
   }
 

@@ -4,11 +4,11 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { basename } from 'node:path';
+import { compareSemver } from '@fanz/core';
 import { renderFeed, type FeedRelease } from './feed-yaml.js';
 import type { ReleaseFiles } from './release-files.js';
 import { layout, packSignedFeed, PLATFORMS, type Channel, type Platform, isSafeFileName } from './release-layout.js';
 import { publicKeyBase64, signBytes } from './release-keys.js';
-import { compareSemver } from './semver-order.js';
 
 export interface StoredRelease extends FeedRelease {
   platform: Platform;

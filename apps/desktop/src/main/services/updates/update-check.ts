@@ -3,10 +3,10 @@
 // over the exact bytes with the app's release key, names the channel and platform asked for, and is not
 // older (feedSequence) than a feed already verified; a lower version is offered only on a chosen downgrade.
 import { verify } from 'node:crypto';
+import { compareSemver } from '@fanz/core';
 import { parseFeed, type UpdateFeed } from './update-feed.js';
 import { releasePublicKey } from './release-public-key.js';
 import { UpdateStateFile, type UpdateChannel } from './update-state.js';
-import { compareVersions } from './version-order.js';
 
 export type UpdatePlatform = 'linux' | 'mac' | 'win';
 
@@ -107,7 +107,7 @@ export async function checkForUpdate(o: UpdateCheckOptions): Promise<UpdateCheck
     state.write(s);
   }
 
-  const order = compareVersions(feed.version, o.currentVersion);
+  const order = compareSemver(feed.version, o.currentVersion);
   const staged = stagingMatch(stagingId, feed.stagingPercentage);
   let note: string | null = null;
   if (order > 0 && !staged) note = `${feed.version} is in a staged rollout (${feed.stagingPercentage}%) that does not include this install yet`;

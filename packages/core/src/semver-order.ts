@@ -1,6 +1,7 @@
-// Semver precedence (semver.org §11): numbers, then a release above its pre-releases, numeric
-// pre-release identifiers below alphanumeric ones. Build metadata ignored.
-export function compareVersions(a: string, b: string): number {
+// Semver precedence (semver.org §11), shared by the update server (ordering releases) and the studio (no
+// downgrades) for strict versions, enough to order releases: numbers, then a
+// release above its pre-releases, pre-release identifiers numeric < alphanumeric. Build metadata ignored.
+export function compareSemver(a: string, b: string): number {
   const split = (v: string) => {
     const [core, pre] = v.split('+')[0]!.split(/-(.*)/s);
     return { nums: core!.split('.').map(Number), pre: pre ? pre.split('.') : [] };
