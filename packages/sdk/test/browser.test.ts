@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as SdkModule from '../src/index.js';
 import { apiKey, party, startFanz } from './server.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM}; install it or set CHROMIUM_PATH`;
+const CHROMIUM = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE || '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM}; apt-get install chromium, or set PLAYWRIGHT_CHROMIUM_EXECUTABLE`;
 if (skip) console.warn(`[sdk browser test] skipped: ${skip}`);
 
 describe.skipIf(!!skip)('@fanz/sdk in Chromium', () => {
