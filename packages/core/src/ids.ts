@@ -35,6 +35,8 @@ export const ID_PREFIXES = {
   mediaGrant: 'grant',
   playbackSession: 'pbs',
   apiKey: 'apk',
+  vrTicket: 'vrt',
+  vrAttendance: 'vra',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
