@@ -1,7 +1,8 @@
 // The signed-in account of this studio: server URL, user, the rotating refresh token and the device's
 // Ed25519 key. Secrets are sealed by a SecretBox: Electron's safeStorage (the OS keychain) in the desktop
 // app; in browser mode there is no keychain, so they rest in the studio's database file, which only the
-// user can read (the data dir is created 0700), and SessionInfo says so.
+// user can read (the data dir is created 0700), and SessionInfo says so. Its table comes from migration
+// 009_account_catalog.sql, applied when the studio database is opened.
 import { chmodSync } from 'node:fs';
 import type { Db } from '../library/db.js';
 
@@ -31,26 +32,11 @@ export interface Account {
   deviceSecretKey: string | null;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS studio_account (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  server_url TEXT NOT NULL,
-  user_id TEXT NOT NULL,
-  username TEXT NOT NULL,
-  role TEXT NOT NULL,
-  refresh_sealed BLOB NOT NULL,
-  device_key_id TEXT,
-  device_secret_sealed BLOB,
-  updated_at INTEGER NOT NULL
-);`;
-
 export class AccountStore {
   constructor(
     private readonly db: Db,
     readonly box: SecretBox,
-  ) {
-    db.exec(SCHEMA);
-  }
+  ) {}
 
   get(): Account | null {
     const r = this.db.prepare('SELECT * FROM studio_account WHERE id = 1').get() as

@@ -2,30 +2,10 @@
 // snapshot per document. Loading = snapshot + the log in order. Compaction folds the log into the
 // snapshot inside one transaction, so a crash at any point leaves either the old snapshot + full log or the
 // new snapshot + the rest of the log. Also keeps, per document, how many local edits the server has not
-// seen yet (survives compaction and restarts). Knows nothing about the network.
+// seen yet (survives compaction and restarts). Knows nothing about the network. Its tables come from
+// migration 009_account_catalog.sql.
 import * as Y from 'yjs';
 import type { Db } from '../library/db.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS catalog_updates (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  doc_name TEXT NOT NULL,
-  data BLOB NOT NULL,
-  local INTEGER NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS catalog_updates_doc ON catalog_updates (doc_name, seq);
-CREATE TABLE IF NOT EXISTS catalog_snapshots (
-  doc_name TEXT PRIMARY KEY,
-  snapshot BLOB NOT NULL,
-  upto_seq INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS catalog_sync_state (
-  doc_name TEXT PRIMARY KEY,
-  pending_local INTEGER NOT NULL DEFAULT 0,
-  last_synced_at INTEGER
-);`;
 
 export interface SyncBookkeeping {
   pendingLocal: number;
@@ -33,9 +13,7 @@ export interface SyncBookkeeping {
 }
 
 export class CatalogStore {
-  constructor(private readonly db: Db) {
-    db.exec(SCHEMA);
-  }
+  constructor(private readonly db: Db) {}
 
   /** Applies the stored state of `name` to `doc` with the given origin (so the caller can skip re-saving it). */
   load(name: string, doc: Y.Doc, origin: unknown): { updates: number } {
