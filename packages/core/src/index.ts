@@ -15,3 +15,4 @@ export * from './catalog-doc';
 export * from './webhook-verify';
 export * from './semver-order';
 export * from './vr/index';
+export * from './forecast/index';
