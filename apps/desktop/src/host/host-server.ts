@@ -8,10 +8,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { dispatchApiCall, toErrorShape } from '../main/api-dispatch.js';
+import { answerRequest } from '../main/api-dispatch.js';
 import { receiveUpload } from './file-upload.js';
 import type { StudioBackend } from '../main/studio-backend.js';
-import type { RpcEventFrame, RpcResponse, StudioEvent } from '../shared/studio-api.js';
+import type { StudioEvent } from '../shared/studio-api.js';
+import type { RpcEventFrame, RpcResponse } from '../shared/rpc-envelope.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -166,21 +167,15 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
     o.backend.events.on('event', onEvent);
     ws.on('close', () => o.backend.events.off('event', onEvent));
     ws.on('message', (data) => {
-      let id = -1;
-      void (async () => {
-        let frame: { id?: unknown; method?: unknown; params?: unknown };
-        try {
-          frame = JSON.parse(data.toString()) as typeof frame;
-        } catch {
-          throw Object.assign(new Error('malformed request: not JSON'), { code: 'BAD_REQUEST' });
-        }
-        if (typeof frame.id !== 'number') throw new Error('malformed request: no id');
-        id = frame.id;
-        return dispatchApiCall(o.backend.api, frame.method, frame.params);
-      })().then(
-        (result) => ws.send(JSON.stringify({ id, result: result ?? null } satisfies RpcResponse)),
-        (err: unknown) => ws.send(JSON.stringify({ id, error: toErrorShape(err) } satisfies RpcResponse)),
-      );
+      let request: unknown;
+      try {
+        request = JSON.parse(data.toString());
+      } catch {
+        request = null; // answered as a malformed request (id -1)
+      }
+      void answerRequest(o.backend.api, request).then((response) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(response satisfies RpcResponse));
+      });
     });
   }
 

@@ -4,7 +4,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, shell } from 'electron';
 import { join, resolve, relative, isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dispatchApiCall, toErrorShape } from './api-dispatch.js';
+import { ipcEntry, studioPageUrl } from './ipc-entry.js';
 import { openBackend, type StudioBackend } from './studio-backend.js';
 import type { SecretBox } from './services/catalog/account-store.js';
 import { fileSecretBox } from './services/catalog/account-store.js';
@@ -107,18 +107,7 @@ if (!app.requestSingleInstanceLock()) {
       if (!file || rel.startsWith('..') || isAbsolute(rel)) return new Response('not found', { status: 404 });
       return net.fetch(pathToFileURL(file).toString());
     });
-    ipcMain.handle('studio:call', async (event, method: unknown, params: unknown) => {
-      // Only our own page may call: not a frame that navigated elsewhere.
-      const url = event.senderFrame?.url ?? '';
-      if (!url.startsWith('file://') && !(process.env.ELECTRON_RENDERER_URL && url.startsWith(process.env.ELECTRON_RENDERER_URL))) {
-        return { ok: false, error: { code: 'FORBIDDEN', message: 'calls are accepted from the studio window only' } };
-      }
-      try {
-        return { ok: true, result: await dispatchApiCall(b.api, method, params) };
-      } catch (err) {
-        return { ok: false, error: toErrorShape(err) };
-      }
-    });
+    ipcMain.handle('studio:call', ipcEntry(b.api, studioPageUrl(process.env.ELECTRON_RENDERER_URL)));
     b.events.on('event', (e) => win?.webContents.send('studio:event', e));
     buildMenu();
     win = createWindow();

@@ -1,13 +1,13 @@
 // The preload (sandboxed, context-isolated): exposes exactly one object, `window.studio`, whose `call`
-// forwards a method name and its argument to the main process's single IPC handler. No Node API and no
-// ipcRenderer reach the page.
+// forwards one request envelope ({id, method, params}, shared/rpc-envelope.ts) to the main process's single
+// IPC handler and hands back its response envelope. No Node API and no ipcRenderer reach the page.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 
 type Listener = (event: unknown) => void;
 
 contextBridge.exposeInMainWorld('studio', {
   mode: 'electron',
-  call: (method: string, params: unknown) => ipcRenderer.invoke('studio:call', method, params),
+  call: (request: unknown) => ipcRenderer.invoke('studio:call', request),
   subscribe(listener: Listener) {
     const handler = (_e: unknown, event: unknown) => listener(event);
     ipcRenderer.on('studio:event', handler);

@@ -387,7 +387,4 @@ export class StudioApiError extends Error {
   }
 }
 
-/** The wire frames of the WebSocket transport. */
-export type RpcRequest = { id: number; method: ApiMethod; params?: unknown };
-export type RpcResponse = { id: number; result: unknown } | { id: number; error: ApiErrorShape };
-export type RpcEventFrame = { event: StudioEvent };
+// The envelope both transports carry (request, response, event frame) is in rpc-envelope.ts.

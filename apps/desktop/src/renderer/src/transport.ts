@@ -1,25 +1,18 @@
 // Picks the transport: Electron's preload exposes `window.studio`; in browser mode the studio token is in
 // the URL fragment and the API goes over a WebSocket to the host that served this page. Either way the
 // rest of the renderer sees one StudioClient.
-import {
-  StudioApiError,
-  apiInputSchemas,
-  type ApiMethod,
-  type RpcEventFrame,
-  type RpcResponse,
-  type StudioApi,
-  type StudioClient,
-  type StudioEvent,
-  type UploadedFile,
-} from '../../shared/studio-api';
+import { StudioApiError, type StudioClient, type StudioEvent, type UploadedFile } from '../../shared/studio-api';
+import type { RpcRequest } from '../../shared/rpc-envelope';
+import { ipcTransport } from './ipc-transport';
+import { socketTransport, type ConnectionState } from './socket-transport';
 
 declare global {
   interface Window {
-    studio?: StudioClient & { call(method: string, params: unknown): Promise<unknown> };
+    studio?: Omit<StudioClient, 'api'> & { call(request: RpcRequest): Promise<unknown> };
   }
 }
 
-export type ConnectionState = 'open' | 'closed';
+export type { ConnectionState };
 
 function takeToken(): string | null {
   const m = /token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
@@ -36,59 +29,13 @@ function browserClient(onConnection: (s: ConnectionState) => void): StudioClient
   const token = takeToken();
   if (!token) throw new StudioApiError('NO_TOKEN', 'open the address the studio printed (it ends with #token=...)');
   const listeners = new Set<(e: StudioEvent) => void>();
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
-  let nextId = 1;
-  let ws: WebSocket | null = null;
-  let opened: Promise<WebSocket> | null = null;
-  let retryMs = 250;
-
-  function connect(): Promise<WebSocket> {
-    opened ??= new Promise<WebSocket>((resolve, reject) => {
-      const sock = new WebSocket(`ws://${window.location.host}/api?token=${encodeURIComponent(token!)}`);
-      sock.onopen = () => {
-        ws = sock;
-        retryMs = 250;
-        onConnection('open');
-        resolve(sock);
-      };
-      sock.onmessage = (msg) => {
-        const frame = JSON.parse(String(msg.data)) as RpcResponse | RpcEventFrame;
-        if ('event' in frame) {
-          for (const l of listeners) l(frame.event);
-          return;
-        }
-        const p = pending.get(frame.id);
-        if (!p) return;
-        pending.delete(frame.id);
-        if ('error' in frame) p.reject(new StudioApiError(frame.error.code, frame.error.message, frame.error.details));
-        else p.resolve(frame.result);
-      };
-      sock.onclose = () => {
-        ws = null;
-        opened = null;
-        onConnection('closed');
-        for (const p of pending.values()) p.reject(new StudioApiError('HOST_GONE', 'lost the connection to the studio host'));
-        pending.clear();
-        reject(new StudioApiError('HOST_GONE', 'cannot reach the studio host'));
-        setTimeout(() => void connect().catch(() => {}), retryMs);
-        retryMs = Math.min(retryMs * 2, 5000);
-      };
-    });
-    return opened;
-  }
-  void connect().catch(() => {});
-
-  const call = async (method: ApiMethod, params: unknown): Promise<unknown> => {
-    const sock = ws ?? (await connect());
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      sock.send(JSON.stringify({ id, method, params }));
-    });
-  };
-  const api = Object.fromEntries(
-    (Object.keys(apiInputSchemas) as ApiMethod[]).map((m) => [m, (params?: unknown) => call(m, params)]),
-  ) as unknown as StudioApi;
+  const { api } = socketTransport({
+    url: `ws://${window.location.host}/api?token=${encodeURIComponent(token)}`,
+    onConnection,
+    onEvent: (event) => {
+      for (const l of listeners) l(event);
+    },
+  });
   return {
     api,
     mode: 'browser',
@@ -135,16 +82,7 @@ async function uploadFiles(token: string, files: File[], onProgress: (sent: numb
 }
 
 function electronClient(bridge: NonNullable<Window['studio']>): StudioClient {
-  const api = Object.fromEntries(
-    (Object.keys(apiInputSchemas) as ApiMethod[]).map((m) => [
-      m,
-      async (params?: unknown) => {
-        const r = (await bridge.call(m, params)) as { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };
-        if (!r.ok) throw new StudioApiError(r.error.code, r.error.message, r.error.details);
-        return r.result;
-      },
-    ]),
-  ) as unknown as StudioApi;
+  const api = ipcTransport((request) => bridge.call(request));
   return { api, mode: 'electron', subscribe: bridge.subscribe, mediaUrl: bridge.mediaUrl, itemFileUrl: bridge.itemFileUrl };
 }
 
