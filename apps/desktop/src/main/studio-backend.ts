@@ -16,6 +16,7 @@ import { requestPayout } from './services/catalog/payout-request.js';
 import { readFinance } from './services/catalog/finance-client.js';
 import { getProfile, saveProfile, uploadAvatar, type ProfileDeps } from './services/profile/creator-profile.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './services/api-keys/api-keys.js';
+import { loadInsights } from './services/insights/insights-service.js';
 import { LedgerService } from './services/ledger/ledger-service.js';
 import { attestLedgerHead } from './services/ledger/ledger-attestation.js';
 import { publishCheck } from './services/scoring/publish-check.js';
@@ -331,6 +332,13 @@ export function openBackend(o: BackendOptions): StudioBackend {
     },
     async apiKeyRevoke({ id }) {
       return revokeApiKey(apiKeysDeps(), id);
+    },
+    async insights(q) {
+      const account = () => {
+        const s = catalog.session();
+        return s.signedIn && s.serverUrl && s.user ? { serverUrl: s.serverUrl, creatorId: s.user.id, role: s.user.role } : null;
+      };
+      return loadInsights({ db: studio.db, account, accessToken: () => catalog.getAccessToken() }, q);
     },
   };
 

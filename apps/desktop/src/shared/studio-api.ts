@@ -3,6 +3,7 @@
 // receiving end, so the renderer is never trusted. This module is pure TypeScript (no Node, no DOM).
 import { z } from 'zod';
 import { PAYOUT_METHODS, moneySchema, positiveMoneySchema, type Balance, type Payout, type PayoutStatus, type Post, type Tier } from '@fanz/core';
+import { insightsQuerySchema, type InsightsQuery, type InsightsView } from './insights-api.js';
 
 export const signInSchema = z.strictObject({
   serverUrl: z.url({ protocol: /^https?$/, message: 'server URL must start with http:// or https://' }),
@@ -172,6 +173,7 @@ export const apiInputSchemas = {
   apiKeysList: z.undefined(),
   apiKeyCreate: apiKeyCreateSchema,
   apiKeyRevoke: idParam,
+  insights: insightsQuerySchema,
 } as const;
 
 export type ApiMethod = keyof typeof apiInputSchemas;
@@ -350,6 +352,9 @@ export interface StudioApi {
   apiKeysList(): Promise<ApiKeyView[]>;
   apiKeyCreate(p: z.input<typeof apiKeyCreateSchema>): Promise<ApiKeyCreated>;
   apiKeyRevoke(p: { id: string }): Promise<ApiKeyView>;
+  /** Creator insights for a range: fresh from the server (and saved), or the saved ones offline; null when
+   *  `source: 'saved'` and nothing was saved yet. */
+  insights(p: InsightsQuery): Promise<InsightsView | null>;
 }
 
 export type UploadedFile = { name: string; path: string } | { name: string; error: string };
@@ -387,4 +392,7 @@ export class StudioApiError extends Error {
   }
 }
 
-// The envelope both transports carry (request, response, event frame) is in rpc-envelope.ts.
+/** The wire frames of the WebSocket transport. */
+export type RpcRequest = { id: number; method: ApiMethod; params?: unknown };
+export type RpcResponse = { id: number; result: unknown } | { id: number; error: ApiErrorShape };
+export type RpcEventFrame = { event: StudioEvent };
