@@ -54,7 +54,7 @@ describe.each(BACKENDS)('database on %s', (backend) => {
     ).rejects.toThrow('boom');
     expect(await db.query("SELECT 1 FROM yjs_documents WHERE name = 'rollback-me'")).toEqual([]);
     const bytes = new Uint8Array([0, 1, 2, 253, 254, 255]);
-    await db.query("INSERT INTO yjs_updates (doc_name, data) VALUES ('bytes', $1)", [bytes]);
+    await db.query("INSERT INTO yjs_updates (doc_name, doc_seq, data) VALUES ('bytes', 1, $1)", [bytes]);
     const rows = await db.query<{ data: Uint8Array }>("SELECT data FROM yjs_updates WHERE doc_name = 'bytes'");
     expect(new Uint8Array(rows[0]!.data)).toEqual(bytes);
     expect(db.poolStats().total).toBeGreaterThanOrEqual(1);

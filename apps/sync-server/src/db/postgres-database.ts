@@ -10,7 +10,11 @@ export async function openPostgres(url: string, schema?: string): Promise<Databa
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
+      // Locked like the migrations: concurrent "IF NOT EXISTS" creates collide in the catalog otherwise.
+      await c.query('BEGIN');
+      await c.query('SELECT pg_advisory_xact_lock(727275)');
       await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await c.query('COMMIT');
     } finally {
       await c.end();
     }

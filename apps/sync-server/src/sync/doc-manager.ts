@@ -4,18 +4,22 @@
 import * as Y from 'yjs';
 import type { Logger } from 'pino';
 import type { DocStore } from './doc-store.js';
+import type { DocChannel, DocRelay } from './doc-relay.js';
 import { SharedDoc, type SharedDocHooks, type SyncPeer } from './shared-doc.js';
 
 export interface DocManagerOptions {
   idleMs: number;
   compactEvery: number;
   onPersisted: SharedDocHooks['onPersisted'];
+  /** Other instances (multi-instance mode); absent when this process is the only one. */
+  relay?: DocRelay | null;
 }
 
 export class DocManager {
   private readonly docs = new Map<string, SharedDoc>();
   private readonly loading = new Map<string, Promise<SharedDoc>>();
   private readonly unloading = new Map<string, Promise<void>>();
+  private readonly channels = new WeakMap<SharedDoc, DocChannel>();
 
   constructor(
     private readonly store: DocStore,
@@ -71,13 +75,26 @@ export class DocManager {
     if (!p) {
       p = (async () => {
         await this.unloading.get(name);
-        const stored = await this.store.load(name);
-        const doc = new SharedDoc(name, stored, {
-          store: this.store,
-          log: this.log,
-          compactEvery: this.options.compactEvery,
-          onPersisted: this.options.onPersisted,
-        });
+        // Subscribe first, then load: whatever another instance commits meanwhile is buffered, not missed.
+        const channel = this.options.relay ? await this.options.relay.open(name) : null;
+        let doc: SharedDoc;
+        try {
+          const stored = await this.store.load(name);
+          doc = new SharedDoc(name, stored, {
+            store: this.store,
+            log: this.log,
+            compactEvery: this.options.compactEvery,
+            onPersisted: this.options.onPersisted,
+            channel,
+          });
+        } catch (err) {
+          channel?.close();
+          throw err;
+        }
+        if (channel) {
+          this.channels.set(doc, channel);
+          channel.attach(doc);
+        }
         this.docs.set(name, doc);
         // Unloaded again if nobody attaches (e.g. the connection closed while we were loading).
         this.scheduleUnload(doc);
@@ -102,6 +119,8 @@ export class DocManager {
     doc.idleTimer = null;
     this.docs.delete(doc.name);
     const done = (async () => {
+      // Stop listening first; the compaction below still stores everything this instance accepted.
+      this.channels.get(doc)?.close();
       try {
         await doc.drain();
         await doc.compact();

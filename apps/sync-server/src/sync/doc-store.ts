@@ -1,19 +1,33 @@
 // Durable storage of Yjs documents: one snapshot row per document plus an append-only update log.
 // Loading = snapshot + log in order. Compaction folds the log into the snapshot in one transaction, so a
 // crash at any point leaves either the old snapshot + full log or the new snapshot + the remaining log.
+// Each update has a gap-free per-document seq (doc_seq): instances compare it to find updates they
+// missed (multi-instance mode, sync/redis-doc-relay.ts). This file is the persistence side of sync: fetch
+// (load / loadSince) and store (append); the protocol code never sees SQL.
 import type { Database } from '../db/database.js';
 
 export interface StoredDoc {
   snapshot: Uint8Array | null;
   updates: Uint8Array[];
-  /** Highest seq present (snapshot or log); 0 for a new document. */
+  /** Highest global seq present (snapshot or log); 0 for a new document. Readers cache by it. */
   lastSeq: number;
+  /** Highest per-document seq present (snapshot or log): the doc's position in its gap-free sequence. */
+  docSeq: number;
+}
+
+/** Updates of one document after a given per-document seq (gap fill between instances). */
+export interface StoredSince {
+  /** The snapshot, when it already folds in updates after the asked seq (they are gone from the log). */
+  snapshot: Uint8Array | null;
+  updates: { seq: number; data: Uint8Array }[];
+  /** Highest per-document seq covered by the answer (= the asked seq when nothing is newer). */
+  docSeq: number;
 }
 
 interface PendingAppend {
   name: string;
   updates: Uint8Array[];
-  resolve: (seq: number) => void;
+  resolve: (docSeq: number) => void;
   reject: (err: unknown) => void;
 }
 
@@ -21,30 +35,68 @@ interface PendingAppend {
 const MAX_ROWS = 2000;
 const MAX_BYTES = 32 * 1024 * 1024;
 
+// One statement, so it reads one snapshot of the database: a compaction committing in between cannot
+// make it pair the old snapshot with an already trimmed log (READ COMMITTED gives each statement its own).
+const SINCE_SQL = `
+  SELECT 0 AS part, d.snapshot AS data, d.snapshot_doc_seq AS doc_seq, d.snapshot_seq AS seq
+    FROM yjs_documents d WHERE d.name = $1 AND d.snapshot IS NOT NULL AND d.snapshot_doc_seq > $2
+  UNION ALL
+  SELECT 1, u.data, u.doc_seq, u.seq FROM yjs_updates u
+   WHERE u.doc_name = $1
+     AND u.doc_seq > GREATEST($2::bigint, COALESCE((SELECT snapshot_doc_seq FROM yjs_documents WHERE name = $1 AND snapshot IS NOT NULL), 0))
+  ORDER BY part, doc_seq`;
+
 export class DocStore {
   constructor(private readonly db: Database) {}
 
+  /** The whole document: snapshot + the log after it ("fetch"). */
   async load(name: string): Promise<StoredDoc> {
-    // One transaction so a concurrent compaction cannot be seen half-way.
-    return this.db.transaction(async (tx) => {
-      const docs = await tx.query<{ snapshot: Uint8Array | null; snapshot_seq: string | number }>(
-        'SELECT snapshot, snapshot_seq FROM yjs_documents WHERE name = $1',
-        [name],
-      );
-      const snapSeq = Number(docs[0]?.snapshot_seq ?? 0);
-      const rows = await tx.query<{ seq: string | number; data: Uint8Array }>(
-        'SELECT seq, data FROM yjs_updates WHERE doc_name = $1 AND seq > $2 ORDER BY seq',
-        [name, snapSeq],
-      );
-      const last = rows.length > 0 ? Number(rows[rows.length - 1]!.seq) : snapSeq;
-      return { snapshot: docs[0]?.snapshot ?? null, updates: rows.map((r) => toBytes(r.data)), lastSeq: last };
-    });
+    const rows = await this.db.query<SinceRow>(SINCE_SQL, [name, -1]);
+    let snapshot: Uint8Array | null = null;
+    const updates: Uint8Array[] = [];
+    let lastSeq = 0;
+    let docSeq = 0;
+    for (const r of rows) {
+      if (Number(r.part) === 0) snapshot = toBytes(r.data);
+      else updates.push(toBytes(r.data));
+      lastSeq = Math.max(lastSeq, Number(r.seq));
+      docSeq = Math.max(docSeq, Number(r.doc_seq));
+    }
+    return { snapshot, updates, lastSeq, docSeq };
+  }
+
+  /** What another instance committed after `afterDocSeq` (gap fill and catch-up). */
+  async loadSince(name: string, afterDocSeq: number): Promise<StoredSince> {
+    const rows = await this.db.query<SinceRow>(SINCE_SQL, [name, afterDocSeq]);
+    let snapshot: Uint8Array | null = null;
+    const updates: { seq: number; data: Uint8Array }[] = [];
+    let docSeq = afterDocSeq;
+    for (const r of rows) {
+      const seq = Number(r.doc_seq);
+      if (Number(r.part) === 0) snapshot = toBytes(r.data);
+      else updates.push({ seq, data: toBytes(r.data) });
+      docSeq = Math.max(docSeq, seq);
+    }
+    return { snapshot, updates, docSeq };
+  }
+
+  /** Highest per-document seq handed out, for each named document that has one (cheap catch-up probe). */
+  async heads(names: string[]): Promise<Map<string, number>> {
+    if (names.length === 0) return new Map();
+    const params = names.map((_, i) => `$${i + 1}`).join(', ');
+    const rows = await this.db.query<{ name: string; head_seq: string | number }>(
+      `SELECT name, head_seq FROM yjs_documents WHERE name IN (${params})`,
+      names,
+    );
+    return new Map(rows.map((r) => [r.name, Number(r.head_seq)]));
   }
 
   /**
-   * Appends updates and resolves with the highest seq written for this document. Appends from all
-   * documents that arrive while a write is in flight are merged into the next single INSERT (group
-   * commit), so many active documents cost one round trip, not one each.
+   * Appends updates ("store") and resolves with the highest per-document seq written; the updates got
+   * the consecutive seqs ending there. Appends from all documents that arrive while a write is in flight
+   * are merged into the next single statement (group commit), so many active documents cost one round
+   * trip, not one each. The statement bumps each document's head_seq and inserts the rows together, so a
+   * seq becomes visible only with its row, and the head row's lock orders appends across instances.
    */
   append(name: string, updates: Uint8Array[]): Promise<number> {
     return new Promise((resolve, reject) => {
@@ -72,23 +124,16 @@ export class DocStore {
         }
         const batch = this.queue.splice(0, n);
         try {
-          const params: (string | Uint8Array)[] = [];
-          const values: string[] = [];
+          const heads = await this.insert(batch);
+          // Appends of one document in one batch got consecutive ranges in queue order.
+          const end = new Map<string, number>();
+          const total = new Map<string, number>();
+          for (const a of batch) total.set(a.name, (total.get(a.name) ?? 0) + a.updates.length);
           for (const a of batch) {
-            params.push(a.name);
-            const nameIdx = params.length;
-            for (const u of a.updates) {
-              params.push(u);
-              values.push(`($${nameIdx}, $${params.length})`);
-            }
+            const used = end.get(a.name) ?? heads.get(a.name)! - total.get(a.name)!;
+            end.set(a.name, used + a.updates.length);
+            a.resolve(used + a.updates.length);
           }
-          const result = await this.db.query<{ doc_name: string; seq: string | number }>(
-            `INSERT INTO yjs_updates (doc_name, data) VALUES ${values.join(', ')} RETURNING doc_name, seq`,
-            params,
-          );
-          const maxSeq = new Map<string, number>();
-          for (const r of result) maxSeq.set(r.doc_name, Math.max(maxSeq.get(r.doc_name) ?? 0, Number(r.seq)));
-          for (const a of batch) a.resolve(maxSeq.get(a.name)!);
         } catch (err) {
           for (const a of batch) a.reject(err);
         }
@@ -98,16 +143,60 @@ export class DocStore {
     }
   }
 
-  /** Replaces the snapshot with `state` (which must contain every update up to uptoSeq) and trims the log. */
-  async compact(name: string, state: Uint8Array, uptoSeq: number): Promise<void> {
+  /** One statement for the whole batch; resolves each document's new head_seq. */
+  private async insert(batch: PendingAppend[]): Promise<Map<string, number>> {
+    // Documents in name order: two instances appending to the same documents lock their head rows in the
+    // same order, so they wait for each other instead of deadlocking.
+    const byDoc = new Map<string, Uint8Array[]>();
+    for (const a of [...batch].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
+      const list = byDoc.get(a.name) ?? [];
+      list.push(...a.updates);
+      byDoc.set(a.name, list);
+    }
+    const params: (string | Uint8Array)[] = [];
+    const heads: string[] = [];
+    const values: string[] = [];
+    for (const [name, updates] of byDoc) {
+      params.push(name);
+      const nameIdx = params.length;
+      heads.push(`($${nameIdx}, ${updates.length})`);
+      updates.forEach((u, i) => {
+        params.push(u);
+        values.push(`($${nameIdx}::text, ${i + 1}, ${updates.length}, $${params.length}::bytea)`);
+      });
+    }
+    const result = await this.db.query<{ name: string; head_seq: string | number }>(
+      `WITH heads AS (
+         INSERT INTO yjs_documents AS d (name, head_seq) VALUES ${heads.join(', ')}
+         ON CONFLICT (name) DO UPDATE SET head_seq = d.head_seq + EXCLUDED.head_seq
+         RETURNING d.name, d.head_seq
+       ), ins AS (
+         INSERT INTO yjs_updates (doc_name, doc_seq, data)
+         SELECT v.doc, h.head_seq - v.n + v.ord, v.data
+           FROM (VALUES ${values.join(', ')}) AS v(doc, ord, n, data) JOIN heads h ON h.name = v.doc
+          ORDER BY v.doc, v.ord
+       )
+       SELECT name, head_seq FROM heads`,
+      params,
+    );
+    return new Map(result.map((r) => [r.name, Number(r.head_seq)]));
+  }
+
+  /**
+   * Replaces the snapshot with `state` (which must contain every update up to uptoDocSeq) and trims the
+   * log. A snapshot never moves backwards: of two instances compacting at once, the further one wins.
+   */
+  async compact(name: string, state: Uint8Array, uptoDocSeq: number): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO yjs_documents (name, snapshot, snapshot_seq, updated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (name) DO UPDATE SET snapshot = EXCLUDED.snapshot, snapshot_seq = EXCLUDED.snapshot_seq, updated_at = now()
-         WHERE yjs_documents.snapshot_seq <= EXCLUDED.snapshot_seq`,
-        [name, state, uptoSeq],
+        `INSERT INTO yjs_documents AS d (name, snapshot, snapshot_doc_seq, snapshot_seq, head_seq, updated_at)
+         VALUES ($1, $2, $3::bigint, COALESCE((SELECT max(seq) FROM yjs_updates WHERE doc_name = $1 AND doc_seq <= $3::bigint), 0), $3::bigint, now())
+         ON CONFLICT (name) DO UPDATE SET snapshot = EXCLUDED.snapshot, snapshot_doc_seq = EXCLUDED.snapshot_doc_seq,
+           snapshot_seq = GREATEST(d.snapshot_seq, EXCLUDED.snapshot_seq), updated_at = now()
+         WHERE d.snapshot_doc_seq <= EXCLUDED.snapshot_doc_seq`,
+        [name, state, uptoDocSeq],
       );
-      await tx.query('DELETE FROM yjs_updates WHERE doc_name = $1 AND seq <= $2', [name, uptoSeq]);
+      await tx.query('DELETE FROM yjs_updates WHERE doc_name = $1 AND doc_seq <= $2', [name, uptoDocSeq]);
     });
   }
 
@@ -115,6 +204,13 @@ export class DocStore {
     const rows = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM yjs_updates WHERE doc_name = $1', [name]);
     return rows[0]?.n ?? 0;
   }
+}
+
+interface SinceRow {
+  part: number | string;
+  data: Uint8Array;
+  doc_seq: string | number;
+  seq: string | number;
 }
 
 function toBytes(v: Uint8Array): Uint8Array {
