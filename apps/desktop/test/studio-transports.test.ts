@@ -15,8 +15,8 @@ import { fileSecretBox } from '../src/main/services/catalog/account-store.js';
 import { openBackend, type StudioBackend } from '../src/main/studio-backend.js';
 import { ipcTransport } from '../src/renderer/src/ipc-transport.js';
 import { socketTransport, type SocketLike, type SocketTransport } from '../src/renderer/src/socket-transport.js';
-import { RpcCaller } from '../src/shared/rpc-caller.js';
-import { StudioApiError, type StudioApi, type SyncStatus } from '../src/shared/studio-api.js';
+import { RpcCaller, timeoutError } from '../src/shared/rpc-caller.js';
+import { PAYOUT_OUTCOME_UNKNOWN, StudioApiError, type StudioApi, type SyncStatus } from '../src/shared/studio-api.js';
 import type { RpcRequest } from '../src/shared/rpc-envelope.js';
 
 let dir: string;
@@ -222,5 +222,9 @@ describe('every call has a deadline', () => {
     const caller = new RpcCaller({ send: () => new Promise<void>(() => {}), timeoutMs: () => 50 });
     expect((await rejection(caller.call('session'))).code).toBe('TIMEOUT');
     expect(caller.waiting).toBe(0);
+  });
+
+  it('a payout that timed out is an unknown outcome: the form keeps its key and says it may have gone through', () => {
+    expect(PAYOUT_OUTCOME_UNKNOWN.has(timeoutError('payoutRequest', 90_000).code)).toBe(true);
   });
 });

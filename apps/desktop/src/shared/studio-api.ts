@@ -64,7 +64,7 @@ export type PayoutRequestInput = z.input<typeof payoutRequestSchema>;
  * Errors after which a payout's outcome is unknown (the request may have reached the server): the form keeps
  * its submissionId so the next attempt retries the same payout instead of requesting a second one.
  */
-export const PAYOUT_OUTCOME_UNKNOWN = new Set(['SERVER_UNREACHABLE', 'BAD_SERVER_RESPONSE', 'INTERNAL_ERROR', 'SERVER_BUSY', 'NOT_READY', 'CONFLICT', 'HOST_GONE']);
+export const PAYOUT_OUTCOME_UNKNOWN = new Set(['SERVER_UNREACHABLE', 'BAD_SERVER_RESPONSE', 'INTERNAL_ERROR', 'SERVER_BUSY', 'NOT_READY', 'CONFLICT', 'HOST_GONE', 'TIMEOUT']);
 
 /** The creator's public profile as fans see it (display name, bio, avatar) on the fan web app. */
 export const profileSaveSchema = z.strictObject({
@@ -392,7 +392,4 @@ export class StudioApiError extends Error {
   }
 }
 
-/** The wire frames of the WebSocket transport. */
-export type RpcRequest = { id: number; method: ApiMethod; params?: unknown };
-export type RpcResponse = { id: number; result: unknown } | { id: number; error: ApiErrorShape };
-export type RpcEventFrame = { event: StudioEvent };
+// The envelope both transports carry (request, response, event frame) is in rpc-envelope.ts.

@@ -116,13 +116,22 @@ function PayoutForm({ currency, available, onDone }: { currency: CurrencyCode; a
 }
 
 export function EarningsScreen() {
-  const { earnings, refreshEarnings } = useStudio();
+  const { earnings, earningsError, refreshEarnings } = useStudio();
   useEffect(() => void refreshEarnings(), [refreshEarnings]);
-  if (!earnings) return <p>Loading…</p>;
+  const refreshFailed = earningsError ? (
+    <p className="badge-bad" role="alert" data-testid="earnings-error">
+      {earnings ? `Not refreshed: ${earningsError} What is shown is from the last refresh that worked.` : earningsError}{' '}
+      <button type="button" onClick={() => void refreshEarnings()}>
+        Try again
+      </button>
+    </p>
+  ) : null;
+  if (!earnings) return refreshFailed ?? <p>Loading…</p>;
   if (!earnings.available) {
     return (
       <section className="panel" data-testid="earnings">
         <h2>Earnings</h2>
+        {refreshFailed}
         <p className="muted" data-testid="earnings-unavailable">
           {earnings.reason === 'sign in to see earnings' ? 'Sign in (Account) to see your earnings.' : 'Your earnings could not be loaded from the server right now. They appear when it is reachable again.'}
         </p>
@@ -137,6 +146,7 @@ export function EarningsScreen() {
   return (
     <section className="panel" data-testid="earnings">
       <h2>Earnings</h2>
+      {refreshFailed}
       <dl className="balance">
         {Object.entries(balance ?? {})
           .filter(([k, v]) => BALANCE_TEXT[k] && money(v) !== null)

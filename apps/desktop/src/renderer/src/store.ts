@@ -36,6 +36,8 @@ export interface StudioState {
   jobs: JobView[];
   library: LibraryState;
   earnings: Earnings | null;
+  /** Why the last Earnings refresh failed, in words; the earnings shown before stay (null after a good one). */
+  earningsError: string | null;
   editingPostId: string | null;
   /** The last import's outcome; kept here so it survives switching screens while an import runs. */
   importMessage: { text: string; error: boolean } | null;
@@ -88,6 +90,7 @@ export const useStudio = create<StudioState>((set, get) => ({
   jobs: [],
   library: { items: [], nextCursor: null, total: 0, query: { text: '' }, loading: false },
   earnings: null,
+  earningsError: null,
   editingPostId: null,
   importMessage: null,
   async importPaths(paths) {
@@ -213,6 +216,11 @@ export const useStudio = create<StudioState>((set, get) => ({
   },
   async refreshEarnings() {
     const c = get().client;
-    if (c) set({ earnings: await c.api.earnings() });
+    if (!c) return;
+    try {
+      set({ earnings: await c.api.earnings(), earningsError: null });
+    } catch (err) {
+      set({ earningsError: formError(err).message ?? 'Your earnings could not be refreshed.' });
+    }
   },
 }));
