@@ -15,8 +15,8 @@ import { hashLeaf, MerkleTree, newId, platformSplit, rootHash, signTreeHead, toB
 import { nodeEd25519 } from '@fanz/core/node';
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
-import { accountId, PLATFORM_OWNER, postTransaction } from '../src/finance/ledger.js';
-import { requestHash } from '../src/finance/idempotency.js';
+import { accountId, PLATFORM_OWNER, postTransaction } from '../src/ledger/ledger.js';
+import { requestHash } from '../src/ledger/idempotency.js';
 import { buildServer } from '../src/server.js';
 import { enqueueWebhookEvent } from '../src/webhooks/webhook-events.js';
 

@@ -1,7 +1,7 @@
 // Server configuration, read once from the environment. Everything else receives a ServerConfig, so tests
 // can build servers with their own ports, data dirs and databases without touching process.env.
 import { resolve } from 'node:path';
-import { loadMoneyOptions, type MoneyOptionsInput } from './finance/money-options.js';
+import { loadMoneyOptions, type MoneyOptionsInput } from './money/money-options.js';
 
 export interface ServerConfig {
   /** TCP port; 0 picks a free one (tests). */
@@ -58,7 +58,7 @@ export interface ServerConfig {
   testGatewayStateFile?: string;
   /** Largest stored size of one Yjs document (snapshot + update log); beyond it the socket closes 4413. */
   syncDocMaxBytes: number;
-  /** Payments, payouts and webhooks timing (defaults in finance/money-services.ts). */
+  /** Payments, payouts and webhooks timing (defaults in money/money-options.ts). */
   money?: MoneyOptionsInput;
   /** Media uploads, storage and playback (defaults in media/media-feature.ts). */
   media?: Partial<MediaConfig>;

@@ -3,7 +3,7 @@
 // answered without acting twice, and unsigned, tampered or stale notifications are refused (401).
 import { canonicalJson } from '@fanz/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLedger } from '../src/finance/ledger.js';
+import { auditLedger } from '../src/ledger/ledger.js';
 import type { TestGateway } from '../src/payments/payment-gateway.js';
 import { signGatewayNotification } from '../src/payments/gateway-notifications.js';
 import { api, makeStorage, type Account, type Running, type Storage } from './helpers.js';

@@ -5,7 +5,7 @@
 import { checkLogGrowth, checkTreeHead, fromBase64Url } from '@fanz/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
-import { auditLedger } from '../src/finance/ledger.js';
+import { auditLedger } from '../src/ledger/ledger.js';
 import { loadLogKey } from '../src/transparency-log/log-keys.js';
 import { TransparencyLog } from '../src/transparency-log/transparency-log.js';
 import { BACKENDS, api, makeStorage, pgSkipReason, register, type Storage } from './helpers.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/db/database.js';
-import { auditLedger } from '../src/finance/ledger.js';
+import { auditLedger } from '../src/ledger/ledger.js';
 import { eventually, makeStorage, pgSkipReason, register, type Storage } from './helpers.js';
 import { createTier, pay } from './money-helpers.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';

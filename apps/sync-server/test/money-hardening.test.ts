@@ -7,7 +7,7 @@ import type * as Y from 'yjs';
 import { newId } from '@fanz/core';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLedger } from '../src/finance/ledger.js';
+import { auditLedger } from '../src/ledger/ledger.js';
 import { buildServer } from '../src/server.js';
 import type { TestGateway } from '../src/payments/payment-gateway.js';
 import { BACKENDS, api, connect, eventually, makeStorage, pgSkipReason, synced, testConfig, type Account, type Running, type Storage } from './helpers.js';

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { nodeEd25519, signJson } from '@fanz/core/node';
 import { toBase64Url, type KeyPair } from '@fanz/core';
 import type { ServerConfig } from '../src/config.js';
-import { payoutView } from '../src/finance/payout-service.js';
+import { payoutView } from '../src/payouts/payout-service.js';
 import { api, register, startServer, type Account, type Running, type Storage } from './helpers.js';
 
 export const FAST_MONEY: ServerConfig['money'] = {

@@ -4,7 +4,7 @@
 import * as Y from 'yjs';
 import { newId } from '@fanz/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLedger } from '../src/finance/ledger.js';
+import { auditLedger } from '../src/ledger/ledger.js';
 import type { TestGateway } from '../src/payments/payment-gateway.js';
 import { BACKENDS, api, makeStorage, pgSkipReason, type Account, type Running, type Storage } from './helpers.js';
 import { bearer, createTier, newParties, pay, startMoneyServer } from './money-helpers.js';

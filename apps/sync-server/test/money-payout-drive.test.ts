@@ -4,7 +4,7 @@
 // attempt back exponentially (payouts.next_drive_at, the database clock); the payout driver finishes it.
 import { payoutFee, type Money } from '@fanz/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLedger } from '../src/finance/ledger.js';
+import { auditLedger } from '../src/ledger/ledger.js';
 import { BACKENDS, api, makeStorage, pgSkipReason, type Account, type Running, type Storage } from './helpers.js';
 import { FAST_MONEY, bearer, newParties, pay, registerDevice, requestPayout, settledPayout, startMoneyServer, type Device } from './money-helpers.js';
 

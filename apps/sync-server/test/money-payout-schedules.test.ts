@@ -3,7 +3,7 @@
 // restart on the same storage; the amount is a per-period maximum; a canceled schedule runs no more.
 // "A week passed" is simulated by moving next_run_at into the past in the database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLedger } from '../src/finance/ledger.js';
+import { auditLedger } from '../src/ledger/ledger.js';
 import { api, eventually, makeStorage, type Account, type Running, type Storage } from './helpers.js';
 import { FAST_MONEY, bearer, freshPayout, newParties, pay, registerDevice, requestPayout, startMoneyServer, type Device } from './money-helpers.js';
 

@@ -3,7 +3,7 @@
 // that together exceed the balance never overdrawing it.
 import { signJson } from '@fanz/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLedger } from '../src/finance/ledger.js';
+import { auditLedger } from '../src/ledger/ledger.js';
 import { BACKENDS, api, makeStorage, pgSkipReason, register, type Account, type Running, type Storage } from './helpers.js';
 import { bearer, freshPayout, newParties, pay, registerDevice, requestPayout, settledPayout, startMoneyServer, type Device } from './money-helpers.js';
 

@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLedger } from '../src/finance/ledger.js';
+import { auditLedger } from '../src/ledger/ledger.js';
 import type { TestGateway } from '../src/payments/payment-gateway.js';
 import { api, eventually, makeStorage, register, type Account, type Running, type Storage } from './helpers.js';
 import { FAST_MONEY, bearer, createTier, pay, startMoneyServer } from './money-helpers.js';

@@ -8,8 +8,8 @@ import { verifyWebhook } from '@fanz/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
-import { IdempotencyStore, requestHash } from '../src/finance/idempotency.js';
-import { accountId, auditLedger, postTransaction } from '../src/finance/ledger.js';
+import { IdempotencyStore, requestHash } from '../src/ledger/idempotency.js';
+import { accountId, auditLedger, postTransaction } from '../src/ledger/ledger.js';
 import { backoffDelay, withRetries } from '../src/payments/retry.js';
 import { signWebhook } from '../src/webhooks/standard-webhooks.js';
 

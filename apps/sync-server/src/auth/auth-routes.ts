@@ -1,6 +1,6 @@
 // /api/v1/auth: register, login, refresh (rotation with reuse detection), logout.
-import type { AuthService } from '../auth/auth-service.js';
-import { authResult, loginBody, logoutBody, refreshBody, registerBody } from '../auth/schemas.js';
+import type { AuthService } from './auth-service.js';
+import { authResult, loginBody, logoutBody, refreshBody, registerBody } from './schemas.js';
 import { ApiError } from '../errors.js';
 import { bearerToken, type RouteTable } from '../http/routes.js';
 import { z } from 'zod';

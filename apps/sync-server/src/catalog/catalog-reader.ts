@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { plainText, type Money } from '@fanz/core';
 import type { Database } from '../db/database.js';
 import type { DocStore } from '../sync/doc-store.js';
-import { lineText, payableMoneySchema } from './money-rules.js';
+import { lineText, payableMoneySchema } from '../ledger/money-rules.js';
 
 export interface CatalogTier {
   id: string;

@@ -3,7 +3,7 @@
 // the creators' catalog documents (the catalog reader), since the server keeps no copy of posts.
 import type { CurrencyCode } from '@fanz/core';
 import type { Database } from '../db/database.js';
-import type { CatalogReader } from '../finance/catalog-reader.js';
+import type { CatalogReader } from '../catalog/catalog-reader.js';
 import type { RouteTable } from '../http/routes.js';
 import { fanSubscriptionsSchema, listQuerySchema, purchasesSchema } from './fan-library-schemas.js';
 

@@ -5,8 +5,8 @@
 // The latest attestation is the one with the highest seq, so a replayed old request changes nothing.
 import { ApiError } from '../errors.js';
 import type { Database } from '../db/database.js';
-import type { PayoutService, SignedRequest } from '../finance/payout-service.js';
-import { PAYOUT_MAX_SKEW_MS } from '../finance/payout-schemas.js';
+import type { PayoutService, SignedRequest } from '../payouts/payout-service.js';
+import { PAYOUT_MAX_SKEW_MS } from '../payouts/payout-schemas.js';
 import type { TransparencyLog } from '../transparency-log/transparency-log.js';
 import type { LedgerAttestationBody } from './ledger-attestation-schemas.js';
 

@@ -4,7 +4,7 @@
 // lock the recording transaction takes, so a voided charge is never recorded and a recorded one never voided.
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
-import type { PaymentGateway } from '../payments/payment-gateway.js';
+import type { PaymentGateway } from './payment-gateway.js';
 
 export class PaymentIntentSweeper {
   constructor(

@@ -1,10 +1,10 @@
 // /api/v1/payments: fans pay (subscription, pay-per-view, tip) with an optional Idempotency-Key header;
 // creators refund payments they received.
 import { z } from 'zod';
-import { idempotencyKeyFrom } from '../finance/idempotency.js';
-import { paymentBodySchema, paymentResultSchema, refundBodySchema, reversalResultSchema } from '../finance/payment-schemas.js';
-import type { PaymentService } from '../finance/payment-service.js';
-import { gatewayNotificationSchema, notificationSignatureProblem } from '../payments/gateway-notifications.js';
+import { idempotencyKeyFrom } from '../ledger/idempotency.js';
+import { paymentBodySchema, paymentResultSchema, refundBodySchema, reversalResultSchema } from './payment-schemas.js';
+import type { PaymentService } from './payment-service.js';
+import { gatewayNotificationSchema, notificationSignatureProblem } from './gateway-notifications.js';
 import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http/routes.js';
 

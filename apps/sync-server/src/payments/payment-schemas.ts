@@ -3,7 +3,7 @@
 // desktop's); money is integer minor units with an ISO 4217 currency.
 import { z } from 'zod';
 import { moneySchema, plainText } from '@fanz/core';
-import { lineText, opaqueToken, payableMoneySchema } from './money-rules.js';
+import { lineText, opaqueToken, payableMoneySchema } from '../ledger/money-rules.js';
 
 
 const id = (what: string) =>

@@ -8,17 +8,17 @@ import type { Logger } from 'pino';
 import type { Database, Queryable } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import type { AuthUser } from '../auth/auth-service.js';
-import type { GatewayNotification } from '../payments/gateway-notifications.js';
-import type { PaymentGateway, ChargeResult } from '../payments/payment-gateway.js';
-import { withRetries, type RetryOptions } from '../payments/retry.js';
+import type { GatewayNotification } from './gateway-notifications.js';
+import type { PaymentGateway, ChargeResult } from './payment-gateway.js';
+import { withRetries, type RetryOptions } from './retry.js';
 import type { TransparencyLog } from '../transparency-log/transparency-log.js';
 import { enqueueWebhookEvent } from '../webhooks/webhook-events.js';
-import type { CatalogPost, CatalogReader } from './catalog-reader.js';
-import { requestHash, replay, type IdempotencyStore, type OwnedKey, type StoredResponse } from './idempotency.js';
-import { accountId, PLATFORM_OWNER, postTransaction, type Leg } from './ledger.js';
+import type { CatalogPost, CatalogReader } from '../catalog/catalog-reader.js';
+import { requestHash, replay, type IdempotencyStore, type OwnedKey, type StoredResponse } from '../ledger/idempotency.js';
+import { accountId, PLATFORM_OWNER, postTransaction, type Leg } from '../ledger/ledger.js';
 import type { MediaGrantSigner } from './media-grants.js';
 import type { PaymentBody } from './payment-schemas.js';
-import { enableRenewal } from './subscription-renewals.js';
+import { enableRenewal } from '../subscriptions/subscription-renewals.js';
 
 export interface PaymentServiceOptions {
   retry: RetryOptions;

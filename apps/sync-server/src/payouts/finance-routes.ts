@@ -1,9 +1,9 @@
 // /api/v1/finance: a creator's balance and payouts. Payout requests must carry a device signature.
 import { z } from 'zod';
-import { idempotencyKeyFrom } from '../finance/idempotency.js';
+import { idempotencyKeyFrom } from '../ledger/idempotency.js';
 import { balanceSchema, payoutRequestSchema, payoutScheduleSchema, payoutSchema } from '@fanz/core';
-import type { PayoutSchedules } from '../finance/payout-schedules.js';
-import type { PayoutService } from '../finance/payout-service.js';
+import type { PayoutSchedules } from './payout-schedules.js';
+import type { PayoutService } from './payout-service.js';
 import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http/routes.js';
 

@@ -4,7 +4,7 @@
 // payout finishes without a restart. Any instance may run it: drive() re-checks the status under a row
 // lock and the processors are idempotent on the payout's reference.
 import type { Logger } from 'pino';
-import type { PayoutDriveOptions } from './money-options.js';
+import type { PayoutDriveOptions } from '../money/money-options.js';
 import type { PayoutService } from './payout-service.js';
 import { PeriodicPass } from '../scheduler/periodic-pass.js';
 

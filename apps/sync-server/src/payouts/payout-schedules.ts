@@ -8,8 +8,8 @@ import { newId, type Money } from '@fanz/core';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
 import { ApiError } from '../errors.js';
-import { accountBalance, accountId } from './ledger.js';
-import type { PayoutScheduleOptions } from './money-options.js';
+import { accountBalance, accountId } from '../ledger/ledger.js';
+import type { PayoutScheduleOptions } from '../money/money-options.js';
 import { scheduleView, type PayoutService, type ScheduleRow } from './payout-service.js';
 import { PeriodicPass } from '../scheduler/periodic-pass.js';
 

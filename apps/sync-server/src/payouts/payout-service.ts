@@ -12,11 +12,11 @@ import { verifyJson } from '@fanz/core/node';
 import type { Logger } from 'pino';
 import type { Database, Queryable } from '../db/database.js';
 import { ApiError } from '../errors.js';
-import type { PayoutMethod, PayoutProcessor } from '../payments/payout-processor.js';
+import type { PayoutMethod, PayoutProcessor } from './payout-processor.js';
 import type { TransparencyLog } from '../transparency-log/transparency-log.js';
 import { enqueueWebhookEvent } from '../webhooks/webhook-events.js';
-import { requestHash, replay, type IdempotencyStore, type OwnedKey } from './idempotency.js';
-import { accountBalance, accountId, PLATFORM_OWNER, postTransaction } from './ledger.js';
+import { requestHash, replay, type IdempotencyStore, type OwnedKey } from '../ledger/idempotency.js';
+import { accountBalance, accountId, PLATFORM_OWNER, postTransaction } from '../ledger/ledger.js';
 import { PAYOUT_MAX_SKEW_MS, type PayoutBody } from './payout-schemas.js';
 
 interface PayoutRow {

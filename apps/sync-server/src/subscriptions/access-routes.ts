@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { ApiError } from '../errors.js';
-import { accessQuerySchema, accessResultSchema, grantResultSchema } from '../finance/payment-schemas.js';
-import type { MediaGrantSigner } from '../finance/media-grants.js';
+import { accessQuerySchema, accessResultSchema, grantResultSchema } from '../payments/payment-schemas.js';
+import type { MediaGrantSigner } from '../payments/media-grants.js';
 import type { RouteTable } from '../http/routes.js';
 
 export function accessRoutes(routes: RouteTable, deps: { db: Database; grants: MediaGrantSigner }): void {

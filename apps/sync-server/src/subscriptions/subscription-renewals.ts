@@ -14,8 +14,8 @@ import { ApiError } from '../errors.js';
 import type { ChargeResult, PaymentGateway } from '../payments/payment-gateway.js';
 import type { TransparencyLog } from '../transparency-log/transparency-log.js';
 import { enqueueWebhookEvent } from '../webhooks/webhook-events.js';
-import { accountId, PLATFORM_OWNER, postTransaction, type Leg } from './ledger.js';
-import type { RenewalOptions } from './money-options.js';
+import { accountId, PLATFORM_OWNER, postTransaction, type Leg } from '../ledger/ledger.js';
+import type { RenewalOptions } from '../money/money-options.js';
 import { PeriodicPass } from '../scheduler/periodic-pass.js';
 
 interface SubRow {

@@ -4,11 +4,11 @@
 import { newId } from '@fanz/core';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import type { CatalogReader } from '../finance/catalog-reader.js';
-import type { SubscriptionRenewals } from '../finance/subscription-renewals.js';
+import type { CatalogReader } from '../catalog/catalog-reader.js';
+import type { SubscriptionRenewals } from './subscription-renewals.js';
 import { ApiError } from '../errors.js';
 import { moneySchema } from '@fanz/core';
-import { createTierSchema, tierSchema } from '../finance/payment-schemas.js';
+import { createTierSchema, tierSchema } from '../payments/payment-schemas.js';
 import type { RouteTable } from '../http/routes.js';
 import type { DocManager } from '../sync/doc-manager.js';
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { AuthService, AuthUser } from '../auth/auth-service.js';
 import type { RouteTable } from '../http/routes.js';
 import { bearerToken } from '../http/routes.js';
-import type { TransparencyLog } from '../transparency-log/transparency-log.js';
+import type { TransparencyLog } from './transparency-log.js';
 
 const index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const MAX_RANGE = 1000;

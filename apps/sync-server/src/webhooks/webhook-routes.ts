@@ -5,9 +5,9 @@ import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http/routes.js';
-import { refusedWebhookUrl, type AddressPolicy } from '../webhooks/address-policy.js';
-import { generateWebhookSecret } from '../webhooks/standard-webhooks.js';
-import { WEBHOOK_EVENTS } from '../webhooks/webhook-events.js';
+import { refusedWebhookUrl, type AddressPolicy } from './address-policy.js';
+import { generateWebhookSecret } from './standard-webhooks.js';
+import { WEBHOOK_EVENTS } from './webhook-events.js';
 
 const webhookBody = z.strictObject({
   url: z

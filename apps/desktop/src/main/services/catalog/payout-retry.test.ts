@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../../sync-server/src/config.js';
 import { buildServer, type FanzServer } from '../../../../../sync-server/src/server.js';
-import { PAYOUT_MAX_SKEW_MS } from '../../../../../sync-server/src/finance/payout-schemas.js';
+import { PAYOUT_MAX_SKEW_MS } from '../../../../../sync-server/src/payouts/payout-schemas.js';
 import { signJson } from '@fanz/core/node';
 import { fromBase64Url } from '@fanz/core';
 import { openDb, type Db } from '../library/db.js';
