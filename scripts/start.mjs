@@ -5,9 +5,9 @@
 // binary is installed (built with electron-vite first), otherwise in browser mode: a host on 127.0.0.1
 // that prints `Studio: http://127.0.0.1:PORT/#token=...`. One line says which mode was chosen and why.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -38,11 +38,30 @@ function shutdown(code) {
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
-/** The Electron binary's path, or the reason there is none (the npm package throws when its download failed). */
+/**
+ * The Electron binary's path, or the reason there is none. `npm install` installs the electron package
+ * (types and the electron-vite build need it) but not its binary: the package fetches that on first use.
+ * Here that fetch is tried once, quietly, unless ELECTRON_SKIP_BINARY_DOWNLOAD=1 says not to.
+ */
 function electronBinary() {
   if (process.env.FANZ_STUDIO_BROWSER === '1') return { reason: 'FANZ_STUDIO_BROWSER=1' };
+  const req = createRequire(join(desktop, 'package.json'));
+  let pkgDir;
   try {
-    const path = createRequire(join(desktop, 'package.json'))('electron');
+    pkgDir = dirname(req.resolve('electron/package.json'));
+  } catch {
+    return { reason: 'the electron package is not installed (run npm install)' };
+  }
+  const installed = () => existsSync(join(pkgDir, 'path.txt')) && existsSync(join(pkgDir, 'dist', readFileSync(join(pkgDir, 'path.txt'), 'utf8')));
+  if (!installed()) {
+    if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return { reason: 'the Electron binary is not downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD is set)' };
+    console.log('[start] downloading the Electron binary (first start)...');
+    const r = spawnSync(process.execPath, [join(pkgDir, 'install.js')], { encoding: 'utf8' });
+    const error = `${r.stderr ?? ''}`.split('\n').find((l) => /error/i.test(l))?.trim();
+    if (r.status !== 0 || !installed()) return { reason: `the Electron binary could not be downloaded (${error ?? `exit ${r.status}`})` };
+  }
+  try {
+    const path = req('electron');
     if (typeof path === 'string' && existsSync(path)) return { path };
     return { reason: 'the electron package has no binary' };
   } catch (err) {
