@@ -8,6 +8,7 @@ import { JobsScreen } from './JobsScreen';
 import { PostsScreen } from './PostsScreen';
 import { ScheduleScreen } from './ScheduleScreen';
 import { EarningsScreen } from './EarningsScreen';
+import { InsightsScreen } from './InsightsScreen';
 
 const SCREENS: Array<{ id: Screen; label: string }> = [
   { id: 'library', label: 'Library' },
@@ -15,6 +16,7 @@ const SCREENS: Array<{ id: Screen; label: string }> = [
   { id: 'posts', label: 'Posts' },
   { id: 'schedule', label: 'Schedule' },
   { id: 'earnings', label: 'Earnings' },
+  { id: 'insights', label: 'Insights' },
   { id: 'account', label: 'Account' },
 ];
 
@@ -56,6 +58,8 @@ export function App() {
           <PostsScreen />
         ) : screen === 'schedule' ? (
           <ScheduleScreen />
+        ) : screen === 'insights' ? (
+          <InsightsScreen />
         ) : (
           <EarningsScreen />
         )}
