@@ -64,7 +64,7 @@ export type PayoutRequestInput = z.input<typeof payoutRequestSchema>;
  * Errors after which a payout's outcome is unknown (the request may have reached the server): the form keeps
  * its submissionId so the next attempt retries the same payout instead of requesting a second one.
  */
-export const PAYOUT_OUTCOME_UNKNOWN = new Set(['SERVER_UNREACHABLE', 'BAD_SERVER_RESPONSE', 'INTERNAL_ERROR', 'SERVER_BUSY', 'NOT_READY', 'CONFLICT', 'HOST_GONE', 'TIMEOUT']);
+export const PAYOUT_OUTCOME_UNKNOWN = new Set(['SERVER_UNREACHABLE', 'BAD_SERVER_RESPONSE', 'INTERNAL_ERROR', 'SERVER_BUSY', 'NOT_READY', 'CONFLICT', 'HOST_GONE', 'TIMEOUT', 'SERVER_TIMEOUT']);
 
 /** The creator's public profile as fans see it (display name, bio, avatar) on the fan web app. */
 export const profileSaveSchema = z.strictObject({

@@ -41,6 +41,8 @@ function pendingFor(catalog: CatalogService): Map<string, PendingPayout> {
 export interface PayoutRequestDeps {
   catalog: CatalogService;
   ledger: LedgerService;
+  /** How long to wait for the server's answer (30 s); past it the outcome is unknown and the submission kept. */
+  serverTimeoutMs?: number;
 }
 
 function show(m: unknown): string {
@@ -120,7 +122,7 @@ export async function requestPayout(deps: PayoutRequestDeps, input: PayoutReques
       body,
       accessToken: token,
       headers: { 'fanz-key-id': sent.keyId, 'fanz-signature': signature, 'idempotency-key': sent.idempotencyKey },
-      timeoutMs: 30_000,
+      timeoutMs: deps.serverTimeoutMs ?? 30_000,
     });
   } catch (err) {
     // A refusal is an outcome (nothing moved): forget the submission. Otherwise keep it for the retry.

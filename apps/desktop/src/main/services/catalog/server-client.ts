@@ -1,6 +1,7 @@
 // The few REST calls the studio makes to its sync server (auth, device keys, finance), with the server's
 // envelope unwrapped: success -> data, failure -> StudioApiError with the server's code and message.
-// An unreachable server is SERVER_UNREACHABLE, so callers can tell "offline" from "refused".
+// An unreachable server is SERVER_UNREACHABLE, one that does not answer in time SERVER_TIMEOUT, so callers
+// can tell "offline" and "maybe done" from "refused".
 import { z } from 'zod';
 import { StudioApiError } from '../../../shared/studio-api.js';
 
@@ -40,6 +41,10 @@ export async function callServer(
     headers?: Record<string, string>;
   } = {},
 ): Promise<unknown> {
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  const timedOut = (err: unknown) => (err as Error | null)?.name === 'TimeoutError';
+  const late = () =>
+    new StudioApiError('SERVER_TIMEOUT', `the server at ${serverUrl} did not answer within ${timeoutMs / 1000} s; what was asked may still have happened`);
   let res: Response;
   try {
     res = await fetch(`${normalizeServerUrl(serverUrl)}${path}`, {
@@ -52,12 +57,20 @@ export async function callServer(
       },
       ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
       ...(o.rawBody ? { body: o.rawBody.bytes } : {}),
-      signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (err) {
+    if (timedOut(err)) throw late();
     throw new StudioApiError('SERVER_UNREACHABLE', `cannot reach the server at ${serverUrl}: ${(err as Error).message}`);
   }
-  const text = await res.text();
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (err) {
+    // The deadline covers the body too; a connection cut mid-answer is unreachable, as before the headers.
+    if (timedOut(err)) throw late();
+    throw new StudioApiError('SERVER_UNREACHABLE', `lost the connection to the server at ${serverUrl}: ${(err as Error).message}`);
+  }
   let parsed: z.infer<typeof envelope>;
   try {
     parsed = envelope.parse(JSON.parse(text));
