@@ -30,7 +30,7 @@ export const loginCommand: Command = {
       return EXIT.OK;
     } catch (err) {
       if (err instanceof StudioApiError) {
-        const code = err.code === 'SERVER_UNREACHABLE' ? EXIT.ENVIRONMENT : EXIT.FAILED;
+        const code = err.code === 'SERVER_UNREACHABLE' || err.code === 'SERVER_TIMEOUT' ? EXIT.ENVIRONMENT : EXIT.FAILED;
         throw new CliError(code, `sign-in failed (${err.code}): ${err.message}`);
       }
       throw err;

@@ -92,7 +92,7 @@ function serverMessage(body: string): string {
 /** StudioApiError from the JSON calls (GET media, complete, refresh) -> a queue-ready error. */
 function fromApiError(err: unknown): unknown {
   if (!(err instanceof StudioApiError)) return err;
-  if (err.code === 'SERVER_UNREACHABLE' || err.code === 'BAD_SERVER_RESPONSE' || err.code === 'INTERNAL_ERROR') return new MediaError('NETWORK', err.message, true);
+  if (err.code === 'SERVER_UNREACHABLE' || err.code === 'SERVER_TIMEOUT' || err.code === 'BAD_SERVER_RESPONSE' || err.code === 'INTERNAL_ERROR') return new MediaError('NETWORK', err.message, true);
   // MEDIA_INCOMPLETE: the server lost a file between our check and complete; the next attempt re-checks.
   if (err.code === 'MEDIA_INCOMPLETE') return new MediaError('NETWORK', `the server is missing files: ${err.message}`, true);
   if (err.code === 'UNAUTHORIZED' || err.code === 'NOT_SIGNED_IN') return new MediaError('NOT_SIGNED_IN', `sign in again: ${err.message}`);
