@@ -1,6 +1,6 @@
 // Which public posts hold a media right now, read from the creator's catalog document with @fanz/core's
 // derivePublicCatalog (so "public" means exactly what the catalog route and the fan app show). The
-// derived posts are cached per document version, as finance/catalog-reader.ts does; since a scheduled
+// derived posts are cached per document version, as catalog/catalog-reader.ts does; since a scheduled
 // post becomes public by the clock alone, the cache keeps the published posts and the scheduled ones
 // with their time, and the time test runs per request.
 import * as Y from 'yjs';
