@@ -19,15 +19,11 @@ afterAll(async () => {
   await tmp?.cleanup();
 });
 
-async function waitForJobs(itemId: string, kinds: string[], timeoutMs = 150_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const jobs = backend.studio.queue.list({ itemId, limit: 20 });
-    const settled = kinds.every((k) => jobs.some((j) => j.kind === k && (j.state === 'done' || j.state === 'failed' || j.state === 'cancelled')));
-    if (settled) return;
-    if (Date.now() > end) throw new Error(`jobs did not settle: ${JSON.stringify(jobs.map((j) => [j.kind, j.state, j.error]))}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+/** The item's job of `kind` once it has settled, through the queue's own waitFor (its events, and the database). */
+async function settledJob(itemId: string, kind: string) {
+  const job = backend.studio.queue.list({ itemId, limit: 20 }).find((j) => j.kind === kind);
+  if (!job) throw new Error(`no ${kind} job for ${itemId}`);
+  return backend.studio.queue.waitFor(job.id);
 }
 
 describe('studio import pipeline', () => {
@@ -42,7 +38,9 @@ describe('studio import pipeline', () => {
     expect(entries.map((e) => e.kind)).toEqual(['import']);
     expect(entries[0]!.body).toMatchObject({ itemId: item!.id, sha256: item!.contentHash, kind: 'video' });
 
-    await waitForJobs(item!.id, ['media.process', 'media.score']);
+    // Scoring is queued by the processing job before it finishes, so it exists once processing has settled.
+    expect((await settledJob(item!.id, 'media.process')).state).toBe('done');
+    expect((await settledJob(item!.id, 'media.score')).state).toBe('done');
     const jobs = backend.studio.queue.list({ itemId: item!.id, limit: 20 });
     expect(jobs.map((j) => [j.kind, j.state]).sort()).toEqual([
       ['media.process', 'done'],
