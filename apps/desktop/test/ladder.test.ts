@@ -44,6 +44,28 @@ describe('HLS ladder', () => {
     expect((await readdir(join(out, 'hls'))).sort()).toEqual(['360p', '480p', '720p', 'master.m3u8']);
   });
 
+  it('each rung is one media file whose byte ranges (init, then every segment) tile it exactly', async () => {
+    for (const r of result.rungs) {
+      const dir = join(out, 'hls', r.name);
+      expect((await readdir(dir)).sort()).toEqual(['index.m3u8', 'media.mp4']);
+      const pl = parseMediaPlaylist(await readFile(join(dir, 'index.m3u8'), 'utf8'));
+      expect(pl.initUri).toBe('media.mp4');
+      expect(pl.initRange?.offset).toBe(0);
+      let next = pl.initRange?.length ?? -1;
+      expect(next).toBeGreaterThan(0);
+      for (const s of pl.segments) {
+        expect(s.uri).toBe('media.mp4');
+        expect(s.byteRange?.offset).toBe(next);
+        next += s.byteRange?.length ?? Number.NaN;
+      }
+      expect(next).toBe((await stat(join(dir, 'media.mp4'))).size);
+      // The init range is an ftyp + moov header; every segment range starts with a box (styp/moof/sidx).
+      const file = await readFile(join(dir, 'media.mp4'));
+      expect(file.subarray(4, 8).toString('latin1')).toBe('ftyp');
+      for (const s of pl.segments) expect(['styp', 'moof', 'sidx']).toContain(file.subarray(s.byteRange!.offset + 4, s.byteRange!.offset + 8).toString('latin1'));
+    }
+  });
+
   it('every variant is readable by ffprobe with the planned size, H.264 + AAC, and the whole duration', async () => {
     for (const r of result.rungs) {
       const info = (await ffprobeJson(join(out, 'hls', r.name, 'index.m3u8'), ['-show_streams', '-show_format', '-count_packets'])) as {
@@ -95,13 +117,13 @@ describe('HLS ladder', () => {
     for (const [i, r] of result.rungs.entries()) {
       const e = entries[i];
       expect(e?.attrs.RESOLUTION).toBe(`${r.width}x${r.height}`);
-      // Measure the peak segment bitrate independently: bytes of each segment (+init for the first) / EXTINF.
+      // Measure the peak segment bitrate independently: bytes of each segment's range (+init for the first) / EXTINF.
       const dir = join(out, 'hls', r.name);
       const pl = parseMediaPlaylist(await readFile(join(dir, 'index.m3u8'), 'utf8'));
-      const init = (await stat(join(dir, pl.initUri ?? ''))).size;
+      const init = pl.initRange?.length ?? Number.NaN;
       let peak = 0;
       for (const [j, s] of pl.segments.entries()) {
-        const bytes = (await stat(join(dir, s.uri))).size + (j === 0 ? init : 0);
+        const bytes = (s.byteRange?.length ?? Number.NaN) + (j === 0 ? init : 0);
         peak = Math.max(peak, (bytes * 8) / s.durationS);
       }
       const bandwidth = Number(e?.attrs.BANDWIDTH);

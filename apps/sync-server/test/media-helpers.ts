@@ -64,7 +64,10 @@ function listFiles(dir: string): LadderFile[] {
   return out.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
-/** A 4 s clip as the studio's output folder: hls/{v0,v1}/ fMP4 rungs + master, poster, preview, sprite, VTT, teaser. */
+/**
+ * A 4 s clip as the studio's output folder: hls/{v0,v1}/ fMP4 rungs + master, poster, preview, sprite, VTT,
+ * teaser. Each rung is one `media.mp4` addressed by byte ranges, as the studio writes it.
+ */
 export function makeVideoLadder(dir: string): LadderFile[] {
   mkdirSync(join(dir, 'hls'), { recursive: true });
   mkdirSync(join(dir, 'sprite'), { recursive: true });
@@ -75,8 +78,8 @@ export function makeVideoLadder(dir: string): LadderFile[] {
     '-map', '[v0]', '-map', '0:a', '-map', '[v1]', '-map', '0:a',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '24', '-keyint_min', '24', '-sc_threshold', '0',
     '-b:v:0', '600k', '-b:v:1', '300k', '-c:a', 'aac', '-b:a', '64k', '-map_metadata', '-1', '-fflags', '+bitexact',
-    '-f', 'hls', '-hls_time', '1', '-hls_playlist_type', 'vod', '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', 'init.mp4',
-    '-hls_segment_filename', join(dir, 'hls', 'v%v', 'seg_%05d.m4s'),
+    '-f', 'hls', '-hls_time', '1', '-hls_playlist_type', 'vod', '-hls_segment_type', 'fmp4', '-hls_flags', 'independent_segments+single_file',
+    '-hls_segment_filename', join(dir, 'hls', 'v%v', 'media.mp4'),
     '-var_stream_map', 'v:0,a:0 v:1,a:1', join(dir, 'hls', 'v%v', 'index.m3u8')]);
   // The studio writes the master playlist itself (this ffmpeg crashes on -master_pl_name), so do we.
   writeFileSync(

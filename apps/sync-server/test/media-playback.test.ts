@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '@fanz/core';
+import { newId, parseMediaPlaylist } from '@fanz/core';
 import { PlaybackSigner } from '../src/media/playback-tokens.js';
 import { api, makeStorage, register, type Account, type Running, type Storage } from './helpers.js';
 import { complete, countFrames, makePhotoSet, makeVideoLadder, probe, rawGet, uploadAll, writePosts, type LadderFile } from './media-helpers.js';
@@ -156,7 +156,7 @@ describe('media playback', () => {
     const pb = (await api(srv.url, 'GET', `/api/v1/media/${videoId}/playback`, undefined, bearer(fan))).body.data;
     const token = /\/s\/([^/]+)\//.exec(pb.url)![1]!;
     const base = `${srv.url}/api/v1/media/${videoId}/s`;
-    const files = ['hls/master.m3u8', 'hls/v0/index.m3u8', 'hls/v0/seg_00001.m4s'];
+    const files = ['hls/master.m3u8', 'hls/v0/index.m3u8', 'hls/v0/media.mp4'];
     for (const f of files) expect(await statusOf(`${base}/${token}/${f}`)).toBe(200);
 
     const flip = (t: string) => t.slice(0, -1) + (t.endsWith('A') ? 'B' : 'A');
@@ -184,7 +184,7 @@ describe('media playback', () => {
   it('serves content types, ETags, cache headers and byte ranges (206, 416 beyond the end)', async () => {
     const pb = (await api(srv.url, 'GET', `/api/v1/media/${videoId}/playback`, undefined, bearer(fan))).body.data;
     const base = pb.url.replace('hls/master.m3u8', '');
-    const seg = video.find((f) => f.path === 'hls/v0/seg_00001.m4s')!;
+    const seg = video.find((f) => f.path === 'hls/v0/media.mp4')!;
     const expect200 = async (path: string, type: string) => {
       const r = await fetch(base + path);
       expect(r.status).toBe(200);
@@ -193,8 +193,7 @@ describe('media playback', () => {
     };
     const master = await expect200('hls/master.m3u8', 'application/vnd.apple.mpegurl');
     expect(master.headers.get('cache-control')).toMatch(/^public, max-age=(30|[12]\d|\d)$/);
-    await expect200('hls/v0/init_0.mp4', 'video/mp4');
-    const full = await expect200(seg.path, 'video/iso.segment');
+    const full = await expect200(seg.path, 'video/mp4');
     const cc = /^public, max-age=(\d+), immutable$/.exec(full.headers.get('cache-control') ?? '');
     expect(Number(cc?.[1])).toBeGreaterThan(3500);
     expect(full.body.equals(seg.bytes)).toBe(true);
@@ -221,6 +220,31 @@ describe('media playback', () => {
     const head = await fetch(base + seg.path, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe(String(seg.size));
+  });
+
+  it('answers every byte range a rung playlist names (init and segments of one media.mp4) with exactly those bytes', async () => {
+    const pb = (await api(srv.url, 'GET', `/api/v1/media/${videoId}/playback`, undefined, bearer(fan))).body.data;
+    const base = pb.url.replace('hls/master.m3u8', '');
+    for (const rung of ['v0', 'v1']) {
+      const file = video.find((f) => f.path === `hls/${rung}/media.mp4`)!;
+      const playlist = parseMediaPlaylist(await (await fetch(`${base}hls/${rung}/index.m3u8`)).text());
+      const ranges = [playlist.initRange!, ...playlist.segments.map((x) => x.byteRange!)];
+      expect(playlist.segments.length).toBeGreaterThanOrEqual(4);
+      expect(ranges.every((r) => r !== null)).toBe(true);
+      // The ranges tile the file, so a player that fetches them all downloads every byte once.
+      expect(ranges.reduce((a, r) => a + r.length, 0)).toBe(file.size);
+      for (const r of ranges) {
+        const res = await fetch(`${base}hls/${rung}/media.mp4`, { headers: { range: `bytes=${r.offset}-${r.offset + r.length - 1}` } });
+        expect(res.status).toBe(206);
+        expect(res.headers.get('content-range')).toBe(`bytes ${r.offset}-${r.offset + r.length - 1}/${file.size}`);
+        expect(res.headers.get('cache-control')).toMatch(/^public, max-age=\d+, immutable$/);
+        expect(Buffer.from(await res.arrayBuffer()).equals(file.bytes.subarray(r.offset, r.offset + r.length))).toBe(true);
+      }
+      // The same range under a tampered token: 403, not bytes.
+      const token = /\/s\/([^/]+)\//.exec(pb.url)![1]!;
+      const bad = `${base.replace(token, token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'))}hls/${rung}/media.mp4`;
+      expect(await statusOf(bad, { headers: { range: `bytes=${ranges[1]!.offset}-${ranges[1]!.offset + 99}` } })).toBe(403);
+    }
   });
 
   it('serves posters, previews and the chosen teaser publicly only for posts that are public now', async () => {

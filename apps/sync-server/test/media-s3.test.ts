@@ -70,7 +70,7 @@ describe('media on S3 (s3rver)', () => {
     expect(pb.status).toBe(200);
     expect(await countFrames(pb.body.data.url)).toBe(96);
 
-    const seg = video.find((f) => f.path === 'hls/v1/seg_00002.m4s')!;
+    const seg = video.find((f) => f.path === 'hls/v1/media.mp4')!;
     const url = pb.body.data.url.replace('hls/master.m3u8', seg.path);
     const part = await fetch(url, { headers: { range: 'bytes=10-2009' } });
     expect(part.status).toBe(206);

@@ -245,6 +245,36 @@ describe.each(BACKENDS)('media uploads on %s', (backend) => {
     await send(good);
     expect((await completeWith([poster, seg, master, good])).status).toBe(200);
   });
+  it.skipIf(skip)('checks the byte ranges of single-file rungs against the listed size (400 beyond the end, malformed or empty)', async () => {
+    const mediaId = newId('med');
+    const poster = file('poster.jpg', Buffer.from('poster bytes'));
+    const media = file('hls/v0/media.mp4', Buffer.alloc(1000, 7));
+    const master = file('hls/master.m3u8', Buffer.from('#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=100000\nv0/index.m3u8\n'));
+    const variant = (body: string) => file('hls/v0/index.m3u8', Buffer.from(`#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:1\n${body}\n#EXT-X-ENDLIST\n`));
+    for (const f of [poster, media, master]) expect((await tusUpload(srv.url, creator.accessToken, mediaId, f)).status, f.path).toBe(204);
+    const completeWith = async (v: ReturnType<typeof file>) => {
+      expect((await tusUpload(srv.url, creator.accessToken, mediaId, v)).status).toBe(204);
+      return api(srv.url, 'POST', `/api/v1/media/${mediaId}/complete`, completeBody('video', [poster, media, master, v]), auth(creator));
+    };
+    const init = '#EXT-X-MAP:URI="media.mp4",BYTERANGE="100@0"';
+    const cases: Array<[string, RegExp]> = [
+      [`${init}\n#EXTINF:1.0,\n#EXT-X-BYTERANGE:901@100\nmedia.mp4`, /byte range 901@100, beyond the end of hls\/v0\/media\.mp4 \(1000 bytes\)/],
+      ['#EXT-X-MAP:URI="media.mp4",BYTERANGE="1001@0"\n#EXTINF:1.0,\n#EXT-X-BYTERANGE:10@100\nmedia.mp4', /1001@0, beyond the end/],
+      [`${init}\n#EXTINF:1.0,\n#EXT-X-BYTERANGE:500@100\nmedia.mp4\n#EXTINF:1.0,\n#EXT-X-BYTERANGE:401\nmedia.mp4`, /401@600, beyond the end/],
+      [`${init}\n#EXTINF:1.0,\n#EXT-X-BYTERANGE:abc\nmedia.mp4`, /malformed byte range/],
+      [`${init}\n#EXTINF:1.0,\n#EXT-X-BYTERANGE:100\nmedia.mp4`, /malformed byte range.*does not continue/],
+      [`${init}\n#EXTINF:1.0,\n#EXT-X-BYTERANGE:0@100\nmedia.mp4`, /empty byte range/],
+    ];
+    for (const [body, reason] of cases) {
+      const r = await completeWith(variant(body));
+      expect(r.status, body).toBe(400);
+      expect(r.body.error.code).toBe('INVALID_PLAYLIST');
+      expect(r.body.error.message).toMatch(reason);
+    }
+    // Ranges that tile the file exactly (the second continues the first without an offset) complete.
+    const good = await completeWith(variant(`${init}\n#EXTINF:1.0,\n#EXT-X-BYTERANGE:500@100\nmedia.mp4\n#EXTINF:1.0,\n#EXT-X-BYTERANGE:400\nmedia.mp4`));
+    expect(good.status, JSON.stringify(good.body)).toBe(200);
+  });
   it.skipIf(skip)('grants playback through a pay-per-view purchase and records each session (this database engine)', async () => {
     const mediaId = newId('med');
     const photo = file('photo_1080.webp', Buffer.alloc(2000, 5));

@@ -14,5 +14,6 @@ export * from './schemas/index';
 export * from './catalog-doc';
 export * from './webhook-verify';
 export * from './semver-order';
+export * from './hls-playlist';
 export * from './vr/index';
 export * from './forecast/index';

@@ -1,7 +1,8 @@
 // POST /api/v1/media/:mediaId/complete: checks a file list against what is stored and what the playlists
 // say, before the media becomes `ready`. Order of checks: shape and roles (400), every listed file stored
 // with that sha256 and size (409 MEDIA_INCOMPLETE, details.missing), then the text files a player follows:
-// at most 1 MiB each, every URI relative and naming a listed file (400 INVALID_PLAYLIST).
+// at most 1 MiB each, every URI relative and naming a listed file, every byte range inside its file
+// (400 INVALID_PLAYLIST).
 import { ApiError } from '../errors.js';
 import { isPlaylist } from './media-paths.js';
 import type { StoredFile } from './media-queries.js';
@@ -41,7 +42,7 @@ export async function checkCompletion(body: CompleteBody, stored: StoredFile[], 
       missing: missing.map((f) => f.path),
     });
   }
-  const listed = new Set(body.files.map((f) => f.path));
+  const listed = new Map(body.files.map((f) => [f.path, f.size]));
   const issues: PlaylistIssue[] = [];
   for (const f of body.files) {
     const kind = isPlaylist(f.path) ? 'playlist' : f.path.endsWith('.vtt') ? 'vtt' : null;

@@ -1,10 +1,9 @@
 // The tus 1.0 endpoint (/api/v1/uploads, @tus/server) mounted in Fastify: the reply is hijacked and the
-// request handed to the tus server as a web Request, so tus reads the body itself (a content-type parser
-// for application/offset+octet-stream leaves it unread). Hooks enforce the media contract: a creator's
-// Bearer token on every request, only the uploader touches an upload, valid metadata, the media id's
-// owner, the quota, and the sha256 of the stored bytes when the last byte arrives. Every error body is
-// the API's JSON envelope.
-import { Readable } from 'node:stream';
+// request handed to the tus server as a web Request (a content-type parser for
+// application/offset+octet-stream leaves the body unread; raw-body-writes.ts gives the request's own Node
+// stream to the store). Hooks enforce the media contract: a creator's Bearer token on every request, only
+// the uploader touches an upload, valid metadata, the media id's owner, the quota, and the sha256 of the
+// stored bytes when the last byte arrives. Every error body is the API's JSON envelope.
 import { Server as TusServer } from '@tus/server';
 import type { Upload } from '@tus/utils';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -15,6 +14,7 @@ import { contentTypeOf } from './media-paths.js';
 import type { MediaQueries, UploadRow } from './media-queries.js';
 import { uploadMetadataSchema } from './media-schemas.js';
 import type { MediaStorage } from './media-storage.js';
+import { RawBodyWrites } from './raw-body-writes.js';
 
 export const UPLOADS_PATH = '/api/v1/uploads';
 
@@ -177,6 +177,9 @@ export function mountTusUploads(app: FastifyInstance, deps: TusUploadDeps): TusS
     deps.onStored(row.mediaId);
   }
 
+  const rawBodies = new RawBodyWrites(storage.datastore);
+  rawBodies.install(tus);
+
   tus.on('POST_TERMINATE', (_req: unknown, _res: unknown, id: string) => {
     void queries.endUpload(id, 'terminated').catch((err) => app.log.warn({ err }, 'recording a terminated upload failed'));
   });
@@ -192,7 +195,7 @@ export function mountTusUploads(app: FastifyInstance, deps: TusUploadDeps): TusS
     const request = new Request(`${req.protocol}://${req.host}${raw.url}`, {
       method: raw.method,
       headers,
-      body: withBody ? (Readable.toWeb(raw) as ReadableStream) : undefined,
+      body: withBody ? rawBodies.bodyFor(raw) : undefined,
       duplex: 'half',
     } as RequestInit);
     requestIds.set(request, req.id);

@@ -1,35 +1,16 @@
 // Reads the media playlists ffmpeg wrote and writes the master playlist from what was actually produced:
 // BANDWIDTH is the peak segment bitrate and AVERAGE-BANDWIDTH the mean (Apple HLS authoring spec 6.x),
 // CODECS comes from the avcC box of each rung's init segment, so it names the real profile and level.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MediaPlaylist, PlaylistByteRange } from '@fanz/core';
 
-export interface MediaPlaylist {
-  targetDuration: number;
-  initUri: string | null;
-  segments: Array<{ uri: string; durationS: number }>;
-  ended: boolean;
-}
+// Parsing lives in @fanz/core (the server checks the same playlists); re-exported for the studio's callers.
+export { parseMasterPlaylist, parseMediaPlaylist, type MasterEntry, type MediaPlaylist } from '@fanz/core';
 
-export function parseMediaPlaylist(text: string): MediaPlaylist {
-  const lines = text.split(/\r?\n/).map((l) => l.trim());
-  if (lines[0] !== '#EXTM3U') throw new Error('not an HLS playlist (no #EXTM3U)');
-  let targetDuration = 0;
-  let initUri: string | null = null;
-  let pending: number | null = null;
-  let ended = false;
-  const segments: MediaPlaylist['segments'] = [];
-  for (const line of lines) {
-    if (line.startsWith('#EXT-X-TARGETDURATION:')) targetDuration = Number(line.slice(22));
-    else if (line.startsWith('#EXT-X-MAP:')) initUri = /URI="([^"]+)"/.exec(line)?.[1] ?? null;
-    else if (line.startsWith('#EXTINF:')) pending = Number(line.slice(8).split(',')[0]);
-    else if (line === '#EXT-X-ENDLIST') ended = true;
-    else if (line && !line.startsWith('#') && pending !== null) {
-      segments.push({ uri: line, durationS: pending });
-      pending = null;
-    }
-  }
-  return { targetDuration, initUri, segments, ended };
+/** Bytes of a segment: its byte range, or the whole file when it has none. */
+function sizeOf(dir: string, uri: string, range: PlaylistByteRange | null): number {
+  return range ? range.length : statSync(join(dir, uri)).size;
 }
 
 export interface VariantStats {
@@ -44,9 +25,9 @@ export function measureVariant(dir: string, playlist: MediaPlaylist): VariantSta
   let peak = 0;
   let total = 0;
   let duration = 0;
-  const initBytes = playlist.initUri ? statSync(join(dir, playlist.initUri)).size : 0;
+  const initBytes = playlist.initUri ? sizeOf(dir, playlist.initUri, playlist.initRange) : 0;
   playlist.segments.forEach((s, i) => {
-    const bytes = statSync(join(dir, s.uri)).size + (i === 0 ? initBytes : 0);
+    const bytes = sizeOf(dir, s.uri, s.byteRange) + (i === 0 ? initBytes : 0);
     total += bytes;
     duration += s.durationS;
     // Very short tail segments give meaningless spikes; Apple measures peak over whole segments.
@@ -89,25 +70,22 @@ export function renderMasterPlaylist(variants: MasterVariant[]): string {
   return out.join('\n') + '\n';
 }
 
-export interface MasterEntry {
-  uri: string;
-  attrs: Record<string, string>;
-}
-
-/** Parses a master playlist's variant entries (used by tests and `info`). */
-export function parseMasterPlaylist(text: string): MasterEntry[] {
-  const lines = text.split(/\r?\n/).map((l) => l.trim());
-  const entries: MasterEntry[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    if (!line.startsWith('#EXT-X-STREAM-INF:')) continue;
-    const attrs: Record<string, string> = {};
-    for (const m of line.slice(18).matchAll(/([A-Z0-9-]+)=("[^"]*"|[^,]*)/g)) attrs[m[1] ?? ''] = (m[2] ?? '').replace(/^"|"$/g, '');
-    entries.push({ uri: lines[i + 1] ?? '', attrs });
-  }
-  return entries;
-}
-
+/** The init segment's bytes (its byte range of the rung's media file, or its own file), or null. */
 export function readInit(dir: string, playlist: MediaPlaylist): Buffer | null {
-  return playlist.initUri ? readFileSync(join(dir, playlist.initUri)) : null;
+  if (!playlist.initUri) return null;
+  const path = join(dir, playlist.initUri);
+  const range = playlist.initRange ?? { offset: 0, length: statSync(path).size };
+  const buf = Buffer.alloc(range.length);
+  const fd = openSync(path, 'r');
+  try {
+    let got = 0;
+    while (got < range.length) {
+      const n = readSync(fd, buf, got, range.length - got, range.offset + got);
+      if (n === 0) throw new Error(`${path} ends before the init segment's byte range ${range.length}@${range.offset}`);
+      got += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return buf;
 }

@@ -1,7 +1,10 @@
 // The adaptive HLS ladder: which rungs a source gets, and the single ffmpeg command that encodes all of
 // them from one decode (split filter + var_stream_map), plus the scrubbing sprite from the same decode.
 // Segments are fragmented MP4 (CMAF): every current player takes them, and the ffprobe builds we ship
-// crash on MPEG-TS. The master playlist is written by us (see hls-playlist.ts) from the measured output.
+// crash on MPEG-TS. Each rung is ONE file (`media.mp4`: init segment, then every media segment) that its
+// playlist addresses with EXT-X-MAP/EXT-X-BYTERANGE ranges (HLS version 7), so a ladder uploads as about
+// a dozen files instead of one per segment, and players fetch segments as Range requests into it. The
+// master playlist is written by us (see hls-playlist.ts) from the measured output.
 import { even } from './even-size.js';
 
 /** Apple HLS authoring spec (2023) H.264 bitrates; 480p sits between its 432p (1100k) and 540p (2000k). */
@@ -23,6 +26,8 @@ export const AUDIO_KBPS = 128;
 export const SEGMENT_S = 4;
 /** Keyframe every 2 s, forced at the same timestamps in every rung so players can switch at any segment. */
 export const GOP_S = 2;
+/** The one media file of each rung (init + segments, addressed by byte ranges). */
+export const RUNG_MEDIA_FILE = 'media.mp4';
 
 export interface PlannedRung extends RungSpec {
   width: number;
@@ -128,8 +133,9 @@ export function buildLadderCommand(o: LadderCommandOptions): BuiltCommand {
     // GPS, creation time, device names: none of it may leave the creator's machine.
     '-map_metadata', '-1', '-map_chapters', '-1', '-fflags', '+bitexact',
     '-f', 'hls', '-hls_time', String(SEGMENT_S), '-hls_playlist_type', 'vod',
-    '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', 'init.mp4', '-hls_flags', 'independent_segments',
-    '-hls_segment_filename', `${o.outDir}/v%v/seg_%05d.m4s`,
+    // single_file: one media file per rung; the init segment goes at its start (EXT-X-MAP with a BYTERANGE).
+    '-hls_segment_type', 'fmp4', '-hls_flags', 'independent_segments+single_file',
+    '-hls_segment_filename', `${o.outDir}/v%v/${RUNG_MEDIA_FILE}`,
     '-var_stream_map', o.rungs.map((_, i) => (o.hasAudio ? `v:${i},a:${i}` : `v:${i}`)).join(' '),
   );
   const outputs = [{ path: `${o.outDir}/v%v/index.m3u8`, options: hls }];

@@ -1,12 +1,13 @@
-// The video pipeline for one source: HLS ladder + sprite (one ffmpeg process, one decode), master playlist,
-// WebVTT scrubbing index, poster, blurred still, blurred teaser and frame hashes, all written under `outDir`.
+// The video pipeline for one source: HLS ladder + sprite (one ffmpeg process, one decode; one media file per
+// rung, segments as byte ranges), master playlist, WebVTT scrubbing index, poster, blurred still, blurred
+// teaser and frame hashes, all written under `outDir`.
 // It never touches the library or the final media folder; the job that calls it moves `outDir` into place.
 import { mkdir, readFile, rename, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeVideoPreview, VIDEO_PREVIEW_FILE, PREVIEW_WIDTH } from './blur-preview.js';
 import { MediaError } from './errors.js';
 import { runFfmpeg } from './ffmpeg-run.js';
-import { avcCodecString, measureVariant, parseMediaPlaylist, renderMasterPlaylist, type MasterVariant } from './hls-playlist.js';
+import { avcCodecString, measureVariant, parseMediaPlaylist, readInit, renderMasterPlaylist, type MasterVariant } from './hls-playlist.js';
 import { buildLadderCommand, planLadder, planSprite, type PlannedRung, type RungSpec } from './ladder.js';
 import { videoFrameHashes } from './phash.js';
 import type { ProbeResult } from './probe.js';
@@ -89,7 +90,7 @@ export async function processVideo(source: string, info: ProbeResult, outDir: st
     const playlist = parseMediaPlaylist(await readFile(join(dir, 'index.m3u8'), 'utf8'));
     if (!playlist.ended || playlist.segments.length === 0) throw new MediaError('FFMPEG_FAILED', `rung ${r.name} is incomplete`);
     const stats = measureVariant(dir, playlist);
-    const init = playlist.initUri ? await readFile(join(dir, playlist.initUri)) : null;
+    const init = readInit(dir, playlist);
     const codecs = [avcCodecString(init ?? Buffer.alloc(0)) ?? 'avc1.640028', ...(info.audio ? ['mp4a.40.2'] : [])];
     variants.push({ uri: `${r.name}/index.m3u8`, bandwidth: stats.peakBps, averageBandwidth: stats.averageBps, width: r.width, height: r.height, frameRate: info.video.fps, codecs });
     outputs.push({ kind: 'hls_variant', file: `hls/${r.name}/index.m3u8`, width: r.width, height: r.height, bandwidth: stats.peakBps, codecs: codecs.join(',') });
