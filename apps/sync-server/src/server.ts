@@ -28,6 +28,7 @@ import { SyncEndpoint } from './sync/sync-endpoint.js';
 import { PostScheduler } from './scheduler/post-scheduler.js';
 import { catalogRoutes } from './catalog/catalog-routes.js';
 import { createMediaFeature, type MediaFeature } from './media/media-feature.js';
+import { createAnalyticsFeature, type AnalyticsFeature } from './analytics/analytics-feature.js';
 import { creatorRoutes } from './creators/creator-routes.js';
 import { fanLibraryRoutes } from './fan-library/fan-library-routes.js';
 import { DEFAULT_FAN_WEB_DIR, serveFanWeb } from './fan-web/static-site.js';
@@ -48,6 +49,8 @@ export interface FanzServer {
   money: MoneyServices;
   /** Media uploads (tus), storage and playback (media/media-feature.ts). */
   media: MediaFeature;
+  /** Creator insights, rollup export and the weekly summary webhook (analytics/analytics-feature.ts). */
+  analytics: AnalyticsFeature;
   /** Starts listening; resolves to the base URL (http://host:port). */
   listen(): Promise<string>;
   /** Graceful stop: refuse new work, close sockets, flush documents, close the database. */
@@ -183,6 +186,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       app, routes, auth, db, store, dataDir: config.dataDir, config: config.media,
       onReady: async (creatorId, mediaId, kind) => void (await money.emitEvent(creatorId, 'content.uploaded', { mediaId, kind })),
     });
+    const analytics = createAnalyticsFeature({ db, routes, logger: log.child({ component: 'analytics' }), onQueued: (n) => n > 0 && money.webhooks.kick() });
     await creatorRoutes(app, routes, { db, auth });
     fanLibraryRoutes(routes, { db, catalog: money.catalog });
     // The desktop app's update channel, read from what `npm run release` wrote
@@ -223,6 +227,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       metrics,
       money,
       media,
+      analytics,
       async listen() {
         return app.listen({ port: config.port, host: config.host });
       },
@@ -230,6 +235,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         closing ??= (async () => {
           shuttingDown = true;
           await scheduler.stop();
+          await analytics.close();
           await sync.close();
           await money.close();
           await app.close();

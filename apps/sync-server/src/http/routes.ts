@@ -11,6 +11,15 @@ import { ok } from './envelope.js';
 
 export type Access = 'public' | 'user' | 'creator' | 'fan';
 
+/** A handler result sent as-is with its content type instead of the JSON envelope (e.g. a CSV export). */
+export class RawReply {
+  constructor(
+    readonly contentType: string,
+    readonly body: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
 export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
@@ -105,6 +114,7 @@ export class RouteTable {
         }
         const data = await spec.handler({ body, query, user: user as AuthUser, req, reply } as never);
         reply.status(spec.status ?? 200);
+        if (data instanceof RawReply) return reply.headers(data.headers).type(data.contentType).send(data.body);
         return ok(data);
       },
     });

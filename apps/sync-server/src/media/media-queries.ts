@@ -1,5 +1,6 @@
 // The media tables (migration 0300): claiming a media id, quota usage, tus uploads in flight, stored files,
 // the ready manifest, and playback sessions. Plain SQL that runs on PGlite and PostgreSQL alike.
+import { rollUpView } from '../analytics/analytics-events.js';
 import type { Database, Queryable } from '../db/database.js';
 import { newId } from '../ids.js';
 import type { CompleteBody, ManifestFile } from './media-schemas.js';
@@ -172,9 +173,14 @@ export class MediaQueries {
     ]);
   }
 
-  async recordPlayback(viewerId: string, mediaId: string, postId: string | null): Promise<string> {
+  /** One session row per /playback call, rolled up for analytics in the same transaction. */
+  async recordPlayback(viewerId: string, mediaId: string, postId: string | null, creatorId: string): Promise<string> {
     const id = newId('pbs');
-    await this.db.query('INSERT INTO playback_sessions (id, viewer_id, media_id, post_id) VALUES ($1, $2, $3, $4)', [id, viewerId, mediaId, postId]);
+    const at = new Date();
+    await this.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO playback_sessions (id, viewer_id, media_id, post_id, started_at) VALUES ($1, $2, $3, $4, $5)', [id, viewerId, mediaId, postId, at]);
+      await rollUpView(tx, { creatorId, viewerId, postId, at });
+    });
     return id;
   }
 }

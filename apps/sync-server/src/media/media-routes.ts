@@ -111,7 +111,7 @@ export function mediaRoutes(routes: RouteTable, deps: MediaRouteDeps): void {
       const base = `${baseUrl(req, deps.publicUrl)}/api/v1/media/${mediaId}`;
       const signed = `${base}/s/${deps.signer.sign(mediaId, user.id, expiresAt)}/`;
       const vtt = view.kind === 'video' ? fileWithRole(view, 'sprite_vtt') : undefined;
-      await deps.queries.recordPlayback(user.id, mediaId, postId);
+      await deps.queries.recordPlayback(user.id, mediaId, postId, view.creatorId);
       return {
         url: signed + main.path,
         expiresAt: new Date(expiresAt * 1000).toISOString(),

@@ -13,6 +13,7 @@ import type { PaymentGateway, ChargeResult } from './payment-gateway.js';
 import { withRetries, type RetryOptions } from './retry.js';
 import type { TransparencyLog } from '../transparency-log/transparency-log.js';
 import { enqueueWebhookEvent } from '../webhooks/webhook-events.js';
+import { recordPayment, recordReversal, recordSubscriptionEnded, type PaymentKind } from '../analytics/analytics-events.js';
 import type { CatalogPost, CatalogReader } from '../catalog/catalog-reader.js';
 import { requestHash, replay, type IdempotencyStore, type OwnedKey, type StoredResponse } from '../ledger/idempotency.js';
 import { accountId, PLATFORM_OWNER, postTransaction, type Leg } from '../ledger/ledger.js';
@@ -241,6 +242,18 @@ export class PaymentService {
       // The card is saved (test tokens only) so the subscription renews at the period's end (subscription-renewals.ts).
       await enableRenewal(tx, { id: subId, fanId: user.id, creatorId: p.creatorId, cardToken, amount: p.amount, period: p.tier.interval });
     }
+    // Analytics in the same transaction as the money: the payment id keys it, so a replay counts once.
+    await recordPayment(tx, {
+      paymentId,
+      creatorId: p.creatorId,
+      fanId: user.id,
+      kind: p.kind,
+      productId: p.productId,
+      amount: p.amount,
+      creatorNet: creator.amount,
+      at: new Date(created[0]!.created_at),
+      ...(data.subscription ? { subscription: { id: (data.subscription as { id: string }).id, period: 0 } } : {}),
+    });
     if (p.kind === 'pay_per_view') {
       const grantId = newId('grant');
       const expiresAt = Date.now() + this.d.options.grantTtlMs;
@@ -314,8 +327,8 @@ export class PaymentService {
     }
     const data = await this.d.db.transaction(async (tx) => {
       const logIndex = await this.d.log.allocate(tx);
-      const rows = await tx.query<{ fan_id: string; creator_id: string; amount: string | number; currency: string; platform_fee: string | number; creator_net: string | number; status: string }>(
-        'SELECT fan_id, creator_id, amount, currency, platform_fee, creator_net, status FROM payments WHERE id = $1 FOR UPDATE',
+      const rows = await tx.query<{ fan_id: string; creator_id: string; kind: string; product_id: string | null; amount: string | number; currency: string; platform_fee: string | number; creator_net: string | number; status: string }>(
+        'SELECT fan_id, creator_id, kind, product_id, amount, currency, platform_fee, creator_net, status FROM payments WHERE id = $1 FOR UPDATE',
         [paymentId],
       );
       const p = rows[0]!;
@@ -330,11 +343,24 @@ export class PaymentService {
       await postTransaction(tx, { id: transactionId, kind: reason, referenceId: paymentId, creatorId: p.creator_id, currency: cur, logIndex, legs });
       const status = reason === 'refund' ? 'refunded' : 'charged_back';
       await tx.query('UPDATE payments SET status = $2, updated_at = now() WHERE id = $1', [paymentId, status]);
-      await tx.query(
+      const revoked = await tx.query<{ id: string }>(
         `UPDATE subscriptions SET status = 'revoked', next_attempt_at = NULL
-          WHERE payment_id = $1 OR id IN (SELECT subscription_id FROM subscription_renewals WHERE payment_id = $1)`,
+          WHERE payment_id = $1 OR id IN (SELECT subscription_id FROM subscription_renewals WHERE payment_id = $1) RETURNING id`,
         [paymentId],
       );
+      const at = new Date();
+      await recordReversal(tx, {
+        paymentId,
+        reason,
+        creatorId: p.creator_id,
+        fanId: p.fan_id,
+        kind: p.kind as PaymentKind,
+        productId: p.product_id,
+        amount: money(p.amount, cur),
+        creatorNet: Number(p.creator_net),
+        at,
+      });
+      for (const sub of revoked) await recordSubscriptionEnded(tx, { subscriptionId: sub.id, creatorId: p.creator_id, fanId: p.fan_id, reason: 'revoked', at });
       await tx.query('UPDATE media_access_grants SET revoked_at = now() WHERE payment_id = $1 AND revoked_at IS NULL', [paymentId]);
       await this.d.log.append(tx, logIndex, {
         kind: reason === 'refund' ? 'payment.refunded' : 'payment.charged_back',

@@ -5,6 +5,7 @@
 // which stores and broadcasts it like any client edit. Both steps are idempotent, so a crash between them
 // is repaired on the next tick or start. Changed documents are found from the update log's sequence (plus
 // a periodic full rescan, since a sequence committed out of order could be missed).
+import { recordPostPublished } from '../analytics/analytics-events.js';
 import * as Y from 'yjs';
 import type { Logger } from 'pino';
 import { listSchedule, publishDuePosts } from '@fanz/core';
@@ -140,11 +141,16 @@ export class PostScheduler {
     doc.destroy();
     const fresh: Publication[] = [];
     for (const s of due) {
-      const rows = await this.o.db.query<{ post_id: string }>(
-        `INSERT INTO post_publications (post_id, creator_id, doc_name, scheduled_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (post_id) DO NOTHING RETURNING post_id`,
-        [s.postId, creatorId, name, s.scheduledAt],
-      );
+      const rows = await this.o.db.transaction(async (tx) => {
+        const inserted = await tx.query<{ post_id: string; published_at: Date | string }>(
+          `INSERT INTO post_publications (post_id, creator_id, doc_name, scheduled_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (post_id) DO NOTHING RETURNING post_id, published_at`,
+          [s.postId, creatorId, name, s.scheduledAt],
+        );
+        // Analytics counts the post on the day it went public, in the transaction that decides it.
+        if (inserted[0]) await recordPostPublished(tx, { postId: s.postId, creatorId, at: new Date(inserted[0].published_at) });
+        return inserted;
+      });
       if (rows.length > 0) fresh.push({ postId: s.postId, creatorId, scheduledAt: s.scheduledAt });
     }
     if (due.length > 0) {

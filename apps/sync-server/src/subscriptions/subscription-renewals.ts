@@ -14,6 +14,7 @@ import { ApiError } from '../errors.js';
 import type { ChargeResult, PaymentGateway } from '../payments/payment-gateway.js';
 import type { TransparencyLog } from '../transparency-log/transparency-log.js';
 import { enqueueWebhookEvent } from '../webhooks/webhook-events.js';
+import { recordPayment, recordSubscriptionEnded } from '../analytics/analytics-events.js';
 import { accountId, PLATFORM_OWNER, postTransaction, type Leg } from '../ledger/ledger.js';
 import type { RenewalOptions } from '../money/money-options.js';
 import { PeriodicPass } from '../scheduler/periodic-pass.js';
@@ -125,6 +126,17 @@ export class SubscriptionRenewals {
         [paymentId, s.fan_id, s.creator_id, s.tier_id, amount.amount, cur, platform.amount, creator.amount, chargeId, transactionId, logIndex],
       );
       await tx.query('INSERT INTO subscription_renewals (payment_id, subscription_id, period) VALUES ($1, $2, $3)', [paymentId, s.id, period]);
+      await recordPayment(tx, {
+        paymentId,
+        creatorId: s.creator_id,
+        fanId: s.fan_id,
+        kind: 'renewal',
+        productId: s.tier_id,
+        amount,
+        creatorNet: creator.amount,
+        at: new Date(),
+        subscription: { id: s.id, period },
+      });
       const updated = await tx.query<{ current_period_end: Date | string }>(
         `UPDATE subscriptions SET current_period_end = GREATEST(current_period_end, now()) + ($2::text)::interval, renewals = $3,
                 failed_attempts = 0, renewal = 'auto', next_attempt_at = GREATEST(current_period_end, now()) + ($2::text)::interval
@@ -172,6 +184,7 @@ export class SubscriptionRenewals {
       const delay = this.o.retryDelaysMs[failures - 1];
       if (delay === undefined) {
         await tx.query(`UPDATE subscriptions SET renewal = 'lapsed', failed_attempts = $2, next_attempt_at = NULL WHERE id = $1`, [s.id, failures]);
+        await recordSubscriptionEnded(tx, { subscriptionId: s.id, creatorId: s.creator_id, fanId: s.fan_id, reason: 'lapsed', at: new Date() });
         this.logger.info({ subscription: s.id, failures }, 'subscription lapsed after failed renewals');
         return (await enqueueWebhookEvent(tx, s.creator_id, 'subscription.canceled', { subscriptionId: s.id, fanId: s.fan_id, tierId: s.tier_id, reason: 'payment_failed', failedAttempts: failures })).deliveries;
       }
@@ -193,6 +206,7 @@ export class SubscriptionRenewals {
       let queued = 0;
       if (s.renewal === 'auto' || s.renewal === 'past_due') {
         await tx.query(`UPDATE subscriptions SET renewal = 'canceled', canceled_at = now(), next_attempt_at = NULL WHERE id = $1`, [s.id]);
+        await recordSubscriptionEnded(tx, { subscriptionId: s.id, creatorId: s.creator_id, fanId, reason: 'canceled', at: new Date() });
         s.renewal = 'canceled';
         queued = (await enqueueWebhookEvent(tx, s.creator_id, 'subscription.canceled', {
           subscriptionId: s.id,

@@ -18,6 +18,7 @@ export const WEBHOOK_EVENTS = [
   'content.uploaded',
   'content.ai_optimized',
   'post.published',
+  'analytics.weekly_summary',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 

@@ -1,0 +1,26 @@
+// Turns the body's date_range into inclusive UTC days, and the period before it (same length) for growth.
+import type { InsightsBody } from './insights-schemas.js';
+
+const DAY_MS = 86_400_000;
+export interface DayRange {
+  from: string;
+  to: string;
+  days: number;
+}
+
+export const dayNumber = (d: string): number => Date.parse(`${d}T00:00:00Z`) / DAY_MS;
+export const dayString = (n: number): string => new Date(n * DAY_MS).toISOString().slice(0, 10);
+
+export function resolveRange(range: InsightsBody['date_range'], now = new Date()): DayRange {
+  if (typeof range === 'string') {
+    const days = Number(/^last_(\d+)_days$/.exec(range)![1]);
+    const to = dayNumber(now.toISOString().slice(0, 10));
+    return { from: dayString(to - days + 1), to: dayString(to), days };
+  }
+  return { from: range.from, to: range.to, days: dayNumber(range.to) - dayNumber(range.from) + 1 };
+}
+
+export function previousRange(r: DayRange): DayRange {
+  const from = dayNumber(r.from);
+  return { from: dayString(from - r.days), to: dayString(from - 1), days: r.days };
+}

@@ -1,0 +1,158 @@
+// The reads behind the insights route. Every query reads rollup tables by (creator, day) ranges, so its cost
+// grows with the number of days asked for, not with the number of payments or views behind them.
+import type { Queryable } from '../db/database.js';
+import { REVENUE_SOURCES } from './analytics-events.js';
+import type { DayRange } from './date-ranges.js';
+import type { RollupRow } from './insights-schemas.js';
+
+const n = (v: unknown): number => Number(v ?? 0);
+
+export interface SourceTotals {
+  current: boolean;
+  source: string;
+  currency: string;
+  events: number;
+  amount: number;
+  creatorNet: number;
+  reversals: number;
+  reversedAmount: number;
+  reversedNet: number;
+}
+
+/** Totals per source and currency for the range (current) and the period before it (not current). */
+export async function sourceTotals(db: Queryable, creatorId: string, prevFrom: string, from: string, to: string): Promise<SourceTotals[]> {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT day >= $3::date AS current, source, currency, sum(events) AS events, sum(amount) AS amount, sum(creator_net) AS creator_net,
+            sum(reversals) AS reversals, sum(reversed_amount) AS reversed_amount, sum(reversed_net) AS reversed_net
+       FROM analytics_daily WHERE creator_id = $1 AND day BETWEEN $2::date AND $4::date
+      GROUP BY 1, 2, 3`,
+    [creatorId, prevFrom, from, to],
+  );
+  return rows.map((r) => ({
+    current: r.current === true,
+    source: String(r.source),
+    currency: String(r.currency),
+    events: n(r.events),
+    amount: n(r.amount),
+    creatorNet: n(r.creator_net),
+    reversals: n(r.reversals),
+    reversedAmount: n(r.reversed_amount),
+    reversedNet: n(r.reversed_net),
+  }));
+}
+
+/** The currency of the creator's latest money rollup row, for ranges with no money at all. */
+export async function latestCurrency(db: Queryable, creatorId: string): Promise<string | null> {
+  const rows = await db.query<{ currency: string }>(
+    `SELECT currency FROM analytics_daily WHERE creator_id = $1 AND source = ANY($2::text[]) ORDER BY day DESC LIMIT 1`,
+    [creatorId, `{${REVENUE_SOURCES.join(',')}}`],
+  );
+  return rows[0]?.currency ?? null;
+}
+
+export async function viewerRegisters(db: Queryable, creatorId: string, r: DayRange): Promise<Uint8Array[]> {
+  const rows = await db.query<{ registers: Uint8Array }>(
+    'SELECT registers FROM analytics_daily_viewers WHERE creator_id = $1 AND day BETWEEN $2::date AND $3::date',
+    [creatorId, r.from, r.to],
+  );
+  return rows.map((x) => new Uint8Array(x.registers));
+}
+
+/** Subscription starts minus ends before `from`: subscriptions in force when the range began. */
+export async function subscribersBefore(db: Queryable, creatorId: string, from: string): Promise<number> {
+  const rows = await db.query<{ net: unknown }>(
+    `SELECT sum(CASE WHEN source = 'subscription_starts' THEN events ELSE -events END) AS net
+       FROM analytics_daily WHERE creator_id = $1 AND day < $2::date AND source IN ('subscription_starts', 'subscription_ends')`,
+    [creatorId, from],
+  );
+  return n(rows[0]?.net);
+}
+
+export async function activeSubscribers(db: Queryable, creatorId: string): Promise<number> {
+  const rows = await db.query<{ c: unknown }>(
+    `SELECT count(DISTINCT fan_id) AS c FROM subscriptions WHERE creator_id = $1 AND status = 'active' AND current_period_end > now()`,
+    [creatorId],
+  );
+  return n(rows[0]?.c);
+}
+
+export interface PostTotals {
+  postId: string;
+  views: number;
+  revenue: number;
+}
+
+export async function postTotals(db: Queryable, creatorId: string, r: DayRange, currency: string): Promise<PostTotals[]> {
+  const rows = await db.query<{ post_id: string; views: unknown; revenue: unknown }>(
+    `SELECT post_id, sum(views) AS views, sum(CASE WHEN currency = $4 THEN revenue ELSE 0 END) AS revenue
+       FROM analytics_post_daily WHERE creator_id = $1 AND day BETWEEN $2::date AND $3::date GROUP BY post_id`,
+    [creatorId, r.from, r.to, currency],
+  );
+  return rows.map((x) => ({ postId: x.post_id, views: n(x.views), revenue: n(x.revenue) }));
+}
+
+/** Posts published in the range by UTC hour of publication, with the views they got in the range. */
+export async function postingHours(db: Queryable, creatorId: string, r: DayRange): Promise<{ hour: number; posts: number; views: number }[]> {
+  const rows = await db.query<{ hour: unknown; posts: unknown; views: unknown }>(
+    `SELECT extract(hour FROM p.published_at AT TIME ZONE 'UTC')::int AS hour, count(*) AS posts, sum(COALESCE(v.views, 0)) AS views
+       FROM analytics_posts p
+       LEFT JOIN (SELECT post_id, sum(views) AS views FROM analytics_post_daily
+                   WHERE creator_id = $1 AND day BETWEEN $2::date AND $3::date GROUP BY post_id) v ON v.post_id = p.post_id
+      WHERE p.creator_id = $1 AND p.published_at >= ($2::date::timestamp AT TIME ZONE 'UTC')
+        AND p.published_at < (($3::date + 1)::timestamp AT TIME ZONE 'UTC')
+      GROUP BY 1`,
+    [creatorId, r.from, r.to],
+  );
+  return rows.map((x) => ({ hour: n(x.hour), posts: n(x.posts), views: n(x.views) }));
+}
+
+export async function cohortCounts(db: Queryable, creatorId: string, fromMonth: string, toMonth: string): Promise<{ cohort: string; month: string; fans: number }[]> {
+  const rows = await db.query<{ cohort: string; month: string; fans: unknown }>(
+    `SELECT to_char(cohort_month, 'YYYY-MM') AS cohort, to_char(month, 'YYYY-MM') AS month, fans FROM analytics_cohort_counts
+      WHERE creator_id = $1 AND cohort_month BETWEEN $2::date AND $3::date AND month <= $3::date ORDER BY cohort_month, month`,
+    [creatorId, fromMonth, toMonth],
+  );
+  return rows.map((x) => ({ cohort: x.cohort, month: x.month, fans: n(x.fans) }));
+}
+
+/** Daily revenue in one currency (gross minus reversals, all sources) over a range, for the forecast. */
+export async function dailyRevenue(db: Queryable, creatorId: string, r: DayRange, currency: string): Promise<{ date: string; value: number }[]> {
+  const rows = await db.query<{ day: string; value: unknown }>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(amount - reversed_amount) AS value FROM analytics_daily
+      WHERE creator_id = $1 AND day BETWEEN $2::date AND $3::date AND currency = $4 AND source = ANY($5::text[])
+      GROUP BY day ORDER BY day`,
+    [creatorId, r.from, r.to, currency, `{${REVENUE_SOURCES.join(',')}}`],
+  );
+  return rows.map((x) => ({ date: x.day, value: n(x.value) }));
+}
+
+/** Net subscription change (starts - ends) per day up to `to`, from the first day there is one. */
+export async function dailySubscriberChange(db: Queryable, creatorId: string, to: string): Promise<{ date: string; value: number }[]> {
+  const rows = await db.query<{ day: string; value: unknown }>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(CASE WHEN source = 'subscription_starts' THEN events ELSE -events END) AS value
+       FROM analytics_daily WHERE creator_id = $1 AND day <= $2::date AND source IN ('subscription_starts', 'subscription_ends')
+      GROUP BY day ORDER BY day`,
+    [creatorId, to],
+  );
+  return rows.map((x) => ({ date: x.day, value: n(x.value) }));
+}
+
+/** The rollup rows themselves (for charts and the CSV export). */
+export async function rollupRows(db: Queryable, creatorId: string, from: string, to: string): Promise<RollupRow[]> {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, source, currency, events, amount, creator_net, reversals, reversed_amount, reversed_net
+       FROM analytics_daily WHERE creator_id = $1 AND day BETWEEN $2::date AND $3::date ORDER BY day, source, currency`,
+    [creatorId, from, to],
+  );
+  return rows.map((r) => ({
+    day: String(r.day),
+    source: String(r.source),
+    currency: String(r.currency),
+    events: n(r.events),
+    amount: n(r.amount),
+    creator_net: n(r.creator_net),
+    reversals: n(r.reversals),
+    reversed_amount: n(r.reversed_amount),
+    reversed_net: n(r.reversed_net),
+  }));
+}
