@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'PAYMENT_UNAVAILABLE'
   | 'INSUFFICIENT_FUNDS'
   | 'PRICE_CHANGED'
+  | 'SOLD_OUT'
   | 'NONCE_REUSED'
   | 'INVALID_SIGNATURE'
   | 'RATE_LIMITED'
@@ -45,6 +46,8 @@ const STATUS: Record<ErrorCode, number> = {
   PAYMENT_UNAVAILABLE: 503,
   INSUFFICIENT_FUNDS: 409,
   PRICE_CHANGED: 409,
+  /** A VR experience's seats are all taken (checked before any charge). */
+  SOLD_OUT: 409,
   NONCE_REUSED: 409,
   INVALID_SIGNATURE: 401,
   RATE_LIMITED: 429,

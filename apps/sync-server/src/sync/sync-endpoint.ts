@@ -65,8 +65,10 @@ export class SyncEndpoint {
     return this.sockets.size;
   }
 
-  attach(server: Server): void {
+  /** `otherPrefixes`: upgrade paths another endpoint on this server answers (the VR relay's /vr/). */
+  attach(server: Server, otherPrefixes: readonly string[] = []): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (otherPrefixes.some((p) => req.url?.startsWith(p))) return;
       socket.on('error', () => {});
       void this.onUpgrade(req, socket, head);
     });

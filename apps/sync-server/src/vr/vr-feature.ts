@@ -1,0 +1,89 @@
+// The VR meetups feature, composed: experiences and tickets (REST), the relay (WebSocket at /vr/), and
+// attendance. server.ts builds it once; payments call `sales` to hold, confirm and refund ticket seats.
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { AuthService } from '../auth/auth-service.js';
+import type { CatalogReader } from '../catalog/catalog-reader.js';
+import type { Database } from '../db/database.js';
+import type { RouteTable } from '../http/routes.js';
+import type { DocManager } from '../sync/doc-manager.js';
+import { AttendanceRecorder } from './attendance.js';
+import { experienceRoutes } from './experience-routes.js';
+import { ExperienceStore } from './experience-store.js';
+import { DEFAULT_RELAY_OPTIONS, RelayEndpoint, type RelayOptions } from './relay/relay-endpoint.js';
+import { TicketSales } from './ticket-sales.js';
+import { TicketSigner } from './ticket-tokens.js';
+import { VrService } from './vr-service.js';
+
+export interface VrFeatureOptions {
+  /** Relay limits (defaults: @fanz/core VR_LIMITS); tests lower them. */
+  relay?: Partial<RelayOptions>;
+  /** The clock for windows and expiry (tests move it); defaults to Date.now. */
+  clock?: () => number;
+}
+
+export interface VrFeatureDeps {
+  app: FastifyInstance;
+  routes: RouteTable;
+  auth: AuthService;
+  db: Database;
+  docs: DocManager;
+  catalog: CatalogReader;
+  log: Logger;
+  publicUrl?: string;
+  refund: (paymentId: string, creatorId: string) => Promise<void>;
+  options?: VrFeatureOptions;
+}
+
+export interface VrFeature {
+  service: VrService;
+  sales: TicketSales;
+  tickets: TicketSigner;
+  relay: RelayEndpoint;
+  attendance: AttendanceRecorder;
+  close(): Promise<void>;
+}
+
+export async function createVrFeature(d: VrFeatureDeps): Promise<VrFeature> {
+  const clock = d.options?.clock ?? Date.now;
+  const tickets = await TicketSigner.forDatabase(d.db);
+  const experiences = new ExperienceStore(d.db);
+  const sales = new TicketSales(d.db, experiences, tickets, clock);
+  const attendance = new AttendanceRecorder(d.db, d.log, clock);
+  const attendanceIds = new WeakMap<object, string>();
+  const relay = new RelayEndpoint(
+    { db: d.db, auth: d.auth, experiences, tickets, clock, log: d.log },
+    { ...DEFAULT_RELAY_OPTIONS, ...d.options?.relay },
+    {
+      joined: (experienceId, m) => attendanceIds.set(m, attendance.joined(experienceId, { userId: m.userId, ticketId: m.ticketId, role: m.role })),
+      left: (_experienceId, m, code) => {
+        const id = attendanceIds.get(m);
+        if (id) attendance.left(id, code);
+      },
+    },
+  );
+  const service = new VrService({
+    db: d.db,
+    docs: d.docs,
+    catalog: d.catalog,
+    experiences,
+    sales,
+    attendanceLog: attendance,
+    relay: () => relay,
+    refund: d.refund,
+    clock,
+    log: d.log,
+  });
+  experienceRoutes(d.app, d.routes, service, d.publicUrl);
+  return {
+    service,
+    sales,
+    tickets,
+    relay,
+    attendance,
+    async close() {
+      await relay.close();
+      await attendance.flush();
+    },
+  };
+}
