@@ -28,6 +28,8 @@ import { SyncEndpoint } from './sync/sync-endpoint.js';
 import { PostScheduler } from './scheduler/post-scheduler.js';
 import { catalogRoutes } from './catalog/catalog-routes.js';
 import { createMediaFeature, type MediaFeature } from './media/media-feature.js';
+import { VR_PATH_PREFIX } from './vr/relay/relay-endpoint.js';
+import { createVrFeature, type VrFeature, type VrFeatureOptions } from './vr/vr-feature.js';
 import { createAnalyticsFeature, type AnalyticsFeature } from './analytics/analytics-feature.js';
 import { creatorRoutes } from './creators/creator-routes.js';
 import { fanLibraryRoutes } from './fan-library/fan-library-routes.js';
@@ -49,6 +51,8 @@ export interface FanzServer {
   money: MoneyServices;
   /** Media uploads (tus), storage and playback (media/media-feature.ts). */
   media: MediaFeature;
+  /** VR meetups: experiences, tickets and the relay at /vr/ (vr/vr-feature.ts). */
+  vr: VrFeature;
   /** Creator insights, rollup export and the weekly summary webhook (analytics/analytics-feature.ts). */
   analytics: AnalyticsFeature;
   /** Starts listening; resolves to the base URL (http://host:port). */
@@ -62,6 +66,8 @@ export interface BuildOptions {
   logger?: Logger | false;
   /** The fan web app's build output (default apps/fan-web/dist); served at / when it exists. */
   fanWebDir?: string;
+  /** VR relay limits and clock (tests). */
+  vr?: VrFeatureOptions;
 }
 
 /** Strips the query string's token (sync URLs carry one) so it never reaches the logs. */
@@ -187,6 +193,11 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       onReady: async (creatorId, mediaId, kind) => void (await money.emitEvent(creatorId, 'content.uploaded', { mediaId, kind })),
     });
     const analytics = createAnalyticsFeature({ db, routes, logger: log.child({ component: 'analytics' }), onQueued: (n) => n > 0 && money.webhooks.kick() });
+    const vr = await createVrFeature({
+      app, routes, auth, db, docs, catalog: money.catalog, log: log.child({ component: 'vr' }), publicUrl: config.media?.publicUrl,
+      refund: async (paymentId, creatorId) => void (await money.payments.reverse(paymentId, 'refund', { creatorId })),
+      options: options.vr,
+    });
     await creatorRoutes(app, routes, { db, auth });
     fanLibraryRoutes(routes, { db, catalog: money.catalog });
     // The desktop app's update channel, read from what `npm run release` wrote
@@ -210,7 +221,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       maxMessageBytes: config.syncMaxMessageBytes,
       maxDocBytes: config.syncDocMaxBytes,
     });
-    endpoint.attach(app.server);
+    endpoint.attach(app.server, [VR_PATH_PREFIX]);
+    vr.relay.attach(app.server);
     await app.ready();
     const scheduler = new PostScheduler({ db, store, docs, log: log.child({ component: 'scheduler' }) });
     scheduler.start();
@@ -227,6 +239,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       metrics,
       money,
       media,
+      vr,
       analytics,
       async listen() {
         return app.listen({ port: config.port, host: config.host });
@@ -237,6 +250,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
           await scheduler.stop();
           await analytics.close();
           await sync.close();
+          await vr.close();
           await money.close();
           await app.close();
           await docManager.closeAll();
