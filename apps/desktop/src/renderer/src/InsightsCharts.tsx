@@ -55,7 +55,7 @@ export function RevenueBySourceChart({ data, currency }: { data: SourceSeries; c
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
       series: [
-        { value: (_u, v) => (v == null ? '' : dayText(v)) },
+        { label: 'Day', value: (_u, v) => (v == null ? '' : dayText(v)) },
         ...order.map((k) => {
           const s = data.sources[k]!;
           const color = SOURCE_COLORS[s.source] ?? FALLBACK_COLOR;
@@ -93,8 +93,10 @@ export function ForecastFanChart({ fan, label, format, testId, historyLabel }: {
       scales: { x: { time: true } },
       axes: [{}, { values: (_u, ticks) => ticks.map(format), size: 70 }],
       cursor: { drag: { x: false, y: false } },
+      // The key under the chart names the line, the dashes and both bands; the table has the numbers.
+      legend: { show: false },
       series: [
-        { value: (_u, v) => (v == null ? '' : dayText(v)) },
+        { label: 'Day', value: (_u, v) => (v == null ? '' : dayText(v)) },
         { ...line, label: historyLabel, stroke: '#333', width: 2 },
         { ...line, label: 'Forecast', stroke: '#4f6bed', width: 2, dash: [6, 4] },
         { ...line, label: '80 % low', stroke: 'transparent' },
@@ -115,7 +117,12 @@ export function ForecastFanChart({ fan, label, format, testId, historyLabel }: {
     <figure className="chart">
       <UPlotChart options={options} data={aligned} label={label} testId={testId} />
       <figcaption className="fan-key">
-        <span className="key key-history" /> {historyLabel} <span className="key key-mean" /> forecast <span className="key key-80" /> 80 % interval <span className="key key-95" /> 95 % interval
+        {fan.history.some((v) => v !== null) ? (
+          <>
+            <span className="key key-history" /> {historyLabel}
+          </>
+        ) : null}{' '}
+        <span className="key key-mean" /> forecast <span className="key key-80" /> 80 % interval <span className="key key-95" /> 95 % interval
       </figcaption>
       <NumbersTable
         caption={label}

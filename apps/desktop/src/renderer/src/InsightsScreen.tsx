@@ -8,7 +8,7 @@ import { StudioApiError } from '../../shared/studio-api';
 import { useStudio } from './store';
 import { ForecastFanChart, RevenueBySourceChart, moneyFormatter } from './InsightsCharts';
 import { PostingHeatmap } from './PostingHeatmap';
-import { daySeconds, forecastFan, percentText, postingGrid, revenueBySource, toMajor, viewsByLocalHour } from './insights-data';
+import { forecastFan, percentText, postingGrid, revenueBySource, toMajor, viewsByLocalHour } from './insights-data';
 import { RANGE_LABELS, asOfText, growthText, insightsErrorText } from './insights-text';
 import './insights.css';
 
@@ -50,7 +50,7 @@ export function InsightsScreen() {
   useEffect(() => void load(range), [load, range]);
 
   return (
-    <section className="insights" aria-labelledby="insights-title" aria-busy={busy}>
+    <section className="panel insights" aria-labelledby="insights-title" aria-busy={busy}>
       <h2 id="insights-title">Insights</h2>
       <div className="toolbar">
         <label>
@@ -114,8 +114,9 @@ function InsightsBody({ view }: { view: InsightsView }) {
     [predictions, series, currency],
   );
   const subscriberFan = useMemo(
-    () => (predictions && audience ? forecastFan([daySeconds(insights.date_range.to)], [audience.active_subscribers], predictions.subscribers) : null),
-    [predictions, audience, insights.date_range.to],
+    // Forecast only: the server sends no daily subscriber history to draw before it.
+    () => (predictions ? forecastFan([], [], predictions.subscribers) : null),
+    [predictions],
   );
   const titles = useMemo(() => new Map(posts.map((p) => [p.id, p.title])), [posts]);
   const grid = useMemo(() => postingGrid(posts), [posts]);
@@ -140,8 +141,8 @@ function InsightsBody({ view }: { view: InsightsView }) {
             <dd>{moneyText(revenue.average_per_day)}</dd>
           </div>
           <div className="figure">
-            <dt>Growth</dt>
-            <dd>{growthText(revenue.growth_rate)}</dd>
+            <dt>Growth vs the previous period</dt>
+            <dd className={revenue.growth_rate === undefined ? 'words' : undefined}>{growthText(revenue.growth_rate)}</dd>
           </div>
           {audience ? (
             <div className="figure">
@@ -232,7 +233,7 @@ function InsightsBody({ view }: { view: InsightsView }) {
         <section className="card" aria-labelledby="top-rev">
           <h3 id="top-rev">Top posts by revenue</h3>
           {content && content.top_posts_by_revenue.length > 0 ? (
-            <TopPosts rows={content.top_posts_by_revenue.map((p) => ({ id: p.post_id, title: postTitle(p.post_id), value: p.revenue.amount, text: moneyText(p.revenue), extra: `${p.views} views` }))} />
+            <TopPosts testId="top-posts-revenue" heads={['Revenue', 'Views']} rows={content.top_posts_by_revenue.map((p) => ({ id: p.post_id, title: postTitle(p.post_id), value: p.revenue.amount, text: moneyText(p.revenue), extra: p.views.toLocaleString() }))} />
           ) : (
             <p className="state">No post has earned in these days yet.</p>
           )}
@@ -240,7 +241,7 @@ function InsightsBody({ view }: { view: InsightsView }) {
         <section className="card" aria-labelledby="top-views">
           <h3 id="top-views">Top posts by views</h3>
           {content && content.top_posts_by_views.length > 0 ? (
-            <TopPosts rows={content.top_posts_by_views.map((p) => ({ id: p.post_id, title: postTitle(p.post_id), value: p.views, text: `${p.views} views`, extra: moneyText(p.revenue) }))} />
+            <TopPosts testId="top-posts-views" heads={['Views', 'Revenue']} rows={content.top_posts_by_views.map((p) => ({ id: p.post_id, title: postTitle(p.post_id), value: p.views, text: p.views.toLocaleString(), extra: moneyText(p.revenue) }))} />
           ) : (
             <p className="state">No post has been watched in these days yet.</p>
           )}
@@ -267,18 +268,18 @@ function barWidth(n: number, a: { new_subscribers: number; churned_subscribers: 
   return max > 0 ? Math.max(2, (100 * n) / max) : 0;
 }
 
-function TopPosts({ rows }: { rows: Array<{ id: string; title: string; value: number; text: string; extra: string }> }) {
+function TopPosts({ rows, testId, heads }: { rows: Array<{ id: string; title: string; value: number; text: string; extra: string }>; testId: string; heads: [string, string] }) {
   const max = Math.max(1, ...rows.map((r) => r.value));
   return (
-    <table className="top">
+    <table className="top" data-testid={testId}>
       <thead>
         <tr>
           <th scope="col">Post</th>
           <th scope="col" className="bar-cell">
             <span className="sr-only">Share</span>
           </th>
-          <th scope="col">Amount</th>
-          <th scope="col">Also</th>
+          <th scope="col">{heads[0]}</th>
+          <th scope="col">{heads[1]}</th>
         </tr>
       </thead>
       <tbody>

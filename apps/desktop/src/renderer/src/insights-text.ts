@@ -35,6 +35,6 @@ export function asOfText(v: InsightsView, refreshing: boolean): string {
 }
 
 export function growthText(rate: number | undefined): string {
-  if (rate === undefined) return 'no earlier revenue to compare';
-  return `${rate > 0 ? '+' : ''}${rate.toFixed(1)} % vs the previous period`;
+  if (rate === undefined) return 'no earlier revenue to compare with';
+  return `${rate > 0 ? '+' : ''}${rate.toFixed(1)} %`;
 }
