@@ -22,7 +22,7 @@ import { promisify } from 'node:util';
 import { newId } from '@fanz/core';
 import { loadConfig } from '../../sync-server/src/config.js';
 import { buildServer } from '../../sync-server/src/server.js';
-import { fileSecretBox } from '../src/main/services/catalog/account-store.js';
+import { fileSecretBox } from '../src/main/services/account/account-store.js';
 import { CatalogService } from '../src/main/services/catalog/catalog-service.js';
 import { mediaDir } from '../src/main/services/jobs/media-process.js';
 import { resolveBinaries } from '../src/main/services/media/binaries.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { loadMigrations, migrate, openDb } from '../src/main/services/library/db.js';
-import { AccountStore, fileSecretBox } from '../src/main/services/catalog/account-store.js';
+import { AccountStore, fileSecretBox } from '../src/main/services/account/account-store.js';
 import { CatalogStore } from '../src/main/services/catalog/catalog-store.js';
 import { makeTempDir } from './helpers/fixtures.js';
 

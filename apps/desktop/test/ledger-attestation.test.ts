@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../sync-server/src/config.js';
 import { buildServer, type FanzServer } from '../../sync-server/src/server.js';
-import { fileSecretBox } from '../src/main/services/catalog/account-store.js';
+import { fileSecretBox } from '../src/main/services/account/account-store.js';
 import { CatalogService } from '../src/main/services/catalog/catalog-service.js';
 import { openDb, type Db } from '../src/main/services/library/db.js';
 import { attestLedgerHead, checkAttested, serverAttestation, verifyAgainstAttestation } from '../src/main/services/ledger/ledger-attestation.js';

@@ -10,7 +10,7 @@ import { openDb, type Db } from '../src/main/services/library/db.js';
 import { LedgerService } from '../src/main/services/ledger/ledger-service.js';
 import { LedgerError } from '../src/main/services/ledger/ledger-errors.js';
 import { loadPublicKeys } from '../src/main/services/ledger/ledger-keys.js';
-import { AccountStore, fileSecretBox } from '../src/main/services/catalog/account-store.js';
+import { AccountStore, fileSecretBox } from '../src/main/services/account/account-store.js';
 import { runCli } from '../src/cli/main.js';
 import { EXIT } from '../src/cli/exit-codes.js';
 import { LEDGER_INVALID } from '../src/cli/commands/ledger.js';

@@ -12,7 +12,7 @@ import { catalogDocName, newId, putPost, type PostInput } from '@fanz/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../sync-server/src/config.js';
 import { buildServer, type FanzServer } from '../../sync-server/src/server.js';
-import { fileSecretBox } from '../src/main/services/catalog/account-store.js';
+import { fileSecretBox } from '../src/main/services/account/account-store.js';
 import { mediaDir } from '../src/main/services/jobs/media-process.js';
 import { probe } from '../src/main/services/media/probe.js';
 import { processVideo } from '../src/main/services/media/video.js';

@@ -10,7 +10,7 @@ import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../sync-server/src/config.js';
 import { buildServer, type FanzServer } from '../../sync-server/src/server.js';
-import { fileSecretBox } from '../src/main/services/catalog/account-store.js';
+import { fileSecretBox } from '../src/main/services/account/account-store.js';
 import { CatalogService } from '../src/main/services/catalog/catalog-service.js';
 import { mediaDir } from '../src/main/services/jobs/media-process.js';
 import { probe } from '../src/main/services/media/probe.js';

@@ -2,7 +2,7 @@
 // ledger, its renditions are made, and local scoring follows on its own; the ledger still verifies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { fileSecretBox } from '../src/main/services/catalog/account-store.js';
+import { fileSecretBox } from '../src/main/services/account/account-store.js';
 import { openBackend, type StudioBackend } from '../src/main/studio-backend.js';
 import { makeTempDir, makeVideo } from './helpers/fixtures.js';
 

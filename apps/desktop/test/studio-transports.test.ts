@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import { startHost, type RunningHost } from '../src/host/host-server.js';
 import { answerRequest } from '../src/main/api-dispatch.js';
 import { ipcEntry, studioPageUrl } from '../src/main/ipc-entry.js';
-import { fileSecretBox } from '../src/main/services/catalog/account-store.js';
+import { fileSecretBox } from '../src/main/services/account/account-store.js';
 import { openBackend, type StudioBackend } from '../src/main/studio-backend.js';
 import { ipcTransport } from '../src/renderer/src/ipc-transport.js';
 import { socketTransport, type SocketLike, type SocketTransport } from '../src/renderer/src/socket-transport.js';

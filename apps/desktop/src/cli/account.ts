@@ -1,6 +1,6 @@
 // The CLI's view of the signed-in account: a CatalogService over the studio's database with secrets in the
 // data dir (the CLI has no OS keychain; the data dir is 0700), the same service the studio UI uses.
-import { fileSecretBox } from '../main/services/catalog/account-store.js';
+import { fileSecretBox } from '../main/services/account/account-store.js';
 import { CatalogService } from '../main/services/catalog/catalog-service.js';
 import { catalogKindOf } from '../main/services/publish/publishing.js';
 import type { Studio } from '../main/services/studio.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { fileSecretBox } from '../main/services/catalog/account-store.js';
+import { fileSecretBox } from '../main/services/account/account-store.js';
 import { openBackend, type StudioBackend } from '../main/studio-backend.js';
 import { startHost, type RunningHost } from './host-server.js';
 

@@ -3,7 +3,7 @@
 // Env: FANZ_SERVER_URL (default http://127.0.0.1:4000), FANZ_STUDIO_DIR (data dir), FANZ_STUDIO_PORT (0 = any),
 // FANZ_STUDIO_RENDERER_DIR (serve a prebuilt bundle instead of building), FANZ_SYNC_MAX_BACKOFF_MS.
 import { resolveDataDir } from '../main/services/library/data-dir.js';
-import { fileSecretBox } from '../main/services/catalog/account-store.js';
+import { fileSecretBox } from '../main/services/account/account-store.js';
 import { openBackend } from '../main/studio-backend.js';
 import { startHost } from './host-server.js';
 import { ensureRendererBuilt } from './renderer-build.js';

@@ -6,8 +6,8 @@ import { join, resolve, relative, isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ipcEntry, studioPageUrl } from './ipc-entry.js';
 import { openBackend, type StudioBackend } from './studio-backend.js';
-import type { SecretBox } from './services/catalog/account-store.js';
-import { fileSecretBox } from './services/catalog/account-store.js';
+import type { SecretBox } from './services/account/account-store.js';
+import { fileSecretBox } from './services/account/account-store.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 let backend: StudioBackend | null = null;

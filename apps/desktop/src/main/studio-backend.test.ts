@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileSecretBox } from './services/catalog/account-store.js';
+import { fileSecretBox } from './services/account/account-store.js';
 import { openBackend, type StudioBackend } from './studio-backend.js';
 
 let dir: string;

@@ -3,7 +3,7 @@
 import type { Command, CommandContext } from '../command.js';
 import { EXIT, CliError } from '../exit-codes.js';
 import { intOption } from '../options.js';
-import { AccountStore, fileSecretBox } from '../../main/services/catalog/account-store.js';
+import { AccountStore, fileSecretBox } from '../../main/services/account/account-store.js';
 import { LedgerError } from '../../main/services/ledger/ledger-errors.js';
 import { LEDGER_KINDS, LedgerService } from '../../main/services/ledger/ledger-service.js';
 import { verifyAgainstAttestation } from '../../main/services/ledger/ledger-attestation.js';

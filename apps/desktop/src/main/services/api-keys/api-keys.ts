@@ -3,7 +3,7 @@
 // server is a clear BAD_SERVER_RESPONSE, and the server's `{field}` detail becomes a field error the form shows.
 import { z } from 'zod';
 import { API_KEY_SCOPES, StudioApiError, type ApiKeyCreated, type ApiKeyView } from '../../../shared/studio-api.js';
-import { callServer } from '../catalog/server-client.js';
+import { callServer } from '../account/server-client.js';
 
 export interface ApiKeysDeps {
   serverUrl: string;

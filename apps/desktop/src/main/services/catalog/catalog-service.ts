@@ -33,10 +33,10 @@ import {
   type SessionInfo,
   type SyncStatus,
 } from '../../../shared/studio-api.js';
-import { AccountStore, type Account, type SecretBox } from './account-store.js';
+import { AccountStore, type Account, type SecretBox } from '../account/account-store.js';
 import { CatalogStore } from './catalog-store.js';
 import { CatalogSync } from './catalog-sync.js';
-import * as server from './server-client.js';
+import * as server from '../account/server-client.js';
 
 const FROM_STORE = Symbol('catalog-store');
 /** Fold the update log into a snapshot after this many rows. */

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 import type { SyncState } from '../../../shared/studio-api.js';
-import { syncUrl } from './server-client.js';
+import { syncUrl } from '../account/server-client.js';
 
 export interface CatalogSyncOptions {
   serverUrl: string;

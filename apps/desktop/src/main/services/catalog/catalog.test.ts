@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { newId, putPost } from '@fanz/core';
 import { openDb, type Db } from '../library/db.js';
-import { fileSecretBox } from './account-store.js';
+import { fileSecretBox } from '../account/account-store.js';
 import { CatalogService } from './catalog-service.js';
 import { CatalogStore } from './catalog-store.js';
 import { StudioApiError } from '../../../shared/studio-api.js';

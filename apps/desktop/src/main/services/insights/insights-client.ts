@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { StudioApiError } from '../../../shared/studio-api.js';
 import { serverInsightsSchema, serverRollupsSchema, type InsightsRange } from '../../../shared/insights-api.js';
-import { callServer } from '../catalog/server-client.js';
+import { callServer } from '../account/server-client.js';
 
 export interface InsightsClientDeps {
   serverUrl: string;

@@ -8,7 +8,7 @@ import { signJson } from '@fanz/core/node';
 import { z } from 'zod';
 import type { Db } from '../library/db.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
-import { callServer } from '../catalog/server-client.js';
+import { callServer } from '../account/server-client.js';
 import type { LedgerService } from './ledger-service.js';
 
 export interface AttestedHead {

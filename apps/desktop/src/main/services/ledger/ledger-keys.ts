@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { fromBase64Url, toBase64Url } from '@fanz/core';
 import type { Ed25519 } from '@fanz/core';
 import type { Db } from '../library/db.js';
-import type { Account, SecretBox } from '../catalog/account-store.js';
+import type { Account, SecretBox } from '../account/account-store.js';
 import type { LedgerKeyRow } from './ledger-schema.js';
 import { LedgerError } from './ledger-errors.js';
 

@@ -9,7 +9,7 @@ import { canonicalJson, checkLedger, createLedgerEntry, ledgerEntryHash, type Le
 import { nodeEd25519 } from '@fanz/core/node';
 import type { Ed25519 } from '@fanz/core';
 import type { Db } from '../library/db.js';
-import type { SecretBox } from '../catalog/account-store.js';
+import type { SecretBox } from '../account/account-store.js';
 import type { LedgerRow } from './ledger-schema.js';
 import { loadPublicKeys, plainBox, resolveSigningKey, type AccountReader } from './ledger-keys.js';
 import { LedgerError } from './ledger-errors.js';

@@ -3,7 +3,7 @@
 // image is checked here first (size, PNG/JPEG/WebP signature) so a wrong file gets a clear message offline.
 import { open, stat } from 'node:fs/promises';
 import { StudioApiError, type CreatorProfile } from '../../../shared/studio-api.js';
-import { callServer, normalizeServerUrl } from '../catalog/server-client.js';
+import { callServer, normalizeServerUrl } from '../account/server-client.js';
 
 export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
 

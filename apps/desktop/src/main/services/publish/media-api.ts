@@ -3,7 +3,7 @@
 // (POST /api/v1/media/:id/complete). Responses are validated; the envelope is unwrapped by callServer.
 import { z } from 'zod';
 import { StudioApiError } from '../../../shared/studio-api.js';
-import { callServer } from '../catalog/server-client.js';
+import { callServer } from '../account/server-client.js';
 import type { FileRole } from './output-manifest.js';
 
 const storedMedia = z.object({

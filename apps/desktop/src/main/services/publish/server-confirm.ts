@@ -4,7 +4,7 @@
 import * as Y from 'yjs';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
-import { syncUrl } from '../catalog/server-client.js';
+import { syncUrl } from '../account/server-client.js';
 
 function readOnce(serverUrl: string, docName: string, token: string, timeoutMs: number): Promise<Y.Doc | null> {
   const doc = new Y.Doc();

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileSecretBox } from '../catalog/account-store.js';
+import { fileSecretBox } from '../account/account-store.js';
 import { openBackend, type StudioBackend } from '../../studio-backend.js';
 import { dispatchApiCall } from '../../api-dispatch.js';
 import type { PostDraft, PublishCheckResult } from '../../../shared/studio-api.js';

@@ -8,7 +8,7 @@ import { loadConfig } from '../../../../../sync-server/src/config.js';
 import { buildServer, type FanzServer } from '../../../../../sync-server/src/server.js';
 import { openDb, type Db } from '../library/db.js';
 import { fileSecretBox } from './account-store.js';
-import { CatalogService } from './catalog-service.js';
+import { CatalogService } from '../catalog/catalog-service.js';
 
 let dir: string;
 let server: FanzServer;

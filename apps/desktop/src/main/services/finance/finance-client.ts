@@ -4,7 +4,7 @@
 import { balanceSchema, payoutSchema, type Balance, type Payout } from '@fanz/core';
 import { z } from 'zod';
 import { StudioApiError } from '../../../shared/studio-api.js';
-import { callServer } from './server-client.js';
+import { callServer } from '../account/server-client.js';
 
 const payoutList = z.object({ payouts: z.array(payoutSchema) });
 

@@ -13,8 +13,8 @@ import { signJson } from '@fanz/core/node';
 import { z } from 'zod';
 import { PAYOUT_OUTCOME_UNKNOWN, StudioApiError, payoutRequestSchema, type PayoutReceipt, type PayoutRequestInput } from '../../../shared/studio-api.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
-import type { CatalogService } from './catalog-service.js';
-import { callServer } from './server-client.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
+import { callServer } from '../account/server-client.js';
 
 export const PAYOUTS_PATH = '/api/v1/finance/payouts';
 

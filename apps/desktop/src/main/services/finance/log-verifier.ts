@@ -16,7 +16,7 @@ import {
 } from '@fanz/core';
 import { z } from 'zod';
 import type { Db } from '../library/db.js';
-import { callServer } from './server-client.js';
+import { callServer } from '../account/server-client.js';
 
 const MAX_ENTRIES = 5000;
 const PAGE = 1000;

@@ -13,8 +13,8 @@ import { buildServer, type FanzServer } from '../../../../../sync-server/src/ser
 import { dispatchApiCall } from '../../api-dispatch.js';
 import { openDb, type Db } from '../library/db.js';
 import { LedgerService } from '../ledger/ledger-service.js';
-import { fileSecretBox } from './account-store.js';
-import { CatalogService } from './catalog-service.js';
+import { fileSecretBox } from '../account/account-store.js';
+import { CatalogService } from '../catalog/catalog-service.js';
 import { requestPayout } from './payout-request.js';
 import { StudioApiError, type StudioApi } from '../../../shared/studio-api.js';
 

@@ -17,8 +17,8 @@ import { signJson } from '@fanz/core/node';
 import { fromBase64Url } from '@fanz/core';
 import { openDb, type Db } from '../library/db.js';
 import { LedgerService } from '../ledger/ledger-service.js';
-import { fileSecretBox } from './account-store.js';
-import { CatalogService } from './catalog-service.js';
+import { fileSecretBox } from '../account/account-store.js';
+import { CatalogService } from '../catalog/catalog-service.js';
 import { requestPayout } from './payout-request.js';
 import { StudioApiError } from '../../../shared/studio-api.js';
 

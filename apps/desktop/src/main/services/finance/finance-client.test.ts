@@ -11,8 +11,8 @@ import { loadConfig } from '../../../../../sync-server/src/config.js';
 import { buildServer, type FanzServer } from '../../../../../sync-server/src/server.js';
 import { openDb, type Db } from '../library/db.js';
 import { LedgerService } from '../ledger/ledger-service.js';
-import { fileSecretBox } from './account-store.js';
-import { CatalogService } from './catalog-service.js';
+import { fileSecretBox } from '../account/account-store.js';
+import { CatalogService } from '../catalog/catalog-service.js';
 import { readFinance } from './finance-client.js';
 import { requestPayout } from './payout-request.js';
 
