@@ -4,12 +4,16 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, shell } from 'electron';
 import { join, resolve, relative, isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import updaterPkg from 'electron-updater';
 import { ipcEntry, studioPageUrl } from './ipc-entry.js';
 import { openBackend, type StudioBackend } from './studio-backend.js';
+import { electronUpdaterPort } from './services/updates/electron-updater-port.js';
 import type { SecretBox } from './services/account/account-store.js';
 import { fileSecretBox } from './services/account/account-store.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+/** How often the running app checks the update channel (and, when set to, downloads the verified release). */
+const UPDATE_CHECK_INTERVAL_MS = 6 * 60 * 60 * 1000;
 let backend: StudioBackend | null = null;
 let win: BrowserWindow | null = null;
 
@@ -89,6 +93,7 @@ if (!app.requestSingleInstanceLock()) {
       defaultServerUrl: process.env.FANZ_SERVER_URL || 'http://127.0.0.1:4000',
       mode: 'electron',
       box: keychainBox,
+      updater: electronUpdaterPort(updaterPkg.autoUpdater),
     });
     const b = backend;
     protocol.handle('studio-media', async (req) => {
@@ -111,6 +116,7 @@ if (!app.requestSingleInstanceLock()) {
     b.events.on('event', (e) => win?.webContents.send('studio:event', e));
     buildMenu();
     win = createWindow();
+    b.updates.checkEvery(UPDATE_CHECK_INTERVAL_MS);
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) win = createWindow();
     });

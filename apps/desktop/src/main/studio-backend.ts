@@ -9,7 +9,8 @@ import { openStudio, type Studio } from './services/studio.js';
 import type { Job } from './services/jobs/queue.js';
 import { itemExtras, itemOutputFile, itemView, listLibrary, registerQualityFunction } from './library-view.js';
 import { CatalogService } from './services/catalog/catalog-service.js';
-import { saveUpdateSettings, updateStatus } from './services/updates/update-status.js';
+import { saveUpdateSettings } from './services/updates/update-status.js';
+import { GatedUpdater, type UpdaterPort } from './services/updates/gated-updater.js';
 import type { SecretBox } from './services/account/account-store.js';
 import { verifyLog, type LogVerification } from './services/finance/log-verifier.js';
 import { requestPayout } from './services/finance/payout-request.js';
@@ -35,6 +36,8 @@ export interface BackendOptions {
   box: (dataDir: string) => SecretBox;
   maxBackoffMs?: number;
   concurrency?: number;
+  /** electron-updater, adapted (Electron only); without it updates are checked, not downloaded. */
+  updater?: UpdaterPort;
 }
 
 export interface StudioBackend {
@@ -42,6 +45,8 @@ export interface StudioBackend {
   studio: Studio;
   catalog: CatalogService;
   ledger: LedgerService;
+  /** The update channel: verified checks, and downloads only of what the signed feed offers. */
+  updates: GatedUpdater;
   events: EventEmitter<{ event: [StudioEvent] }>;
   /** Absolute path of a rendition file, or null (unknown id). The transport serves it. */
   renditionFile(id: string): { path: string; kind: string } | null;
@@ -102,6 +107,12 @@ export function openBackend(o: BackendOptions): StudioBackend {
   events.setMaxListeners(100);
   catalog.on('posts', () => events.emit('event', { type: 'posts' }));
   catalog.on('session', () => events.emit('event', { type: 'session' }));
+  const updates = new GatedUpdater({
+    dataDir: studio.dataDir,
+    serverUrl: () => catalog.session().serverUrl,
+    port: o.updater ?? null,
+    onChange: (status) => events.emit('event', { type: 'update', status }),
+  });
   catalog.on('sync', () => events.emit('event', { type: 'sync', status: catalog.syncStatus() }));
   // At each sync the ledger head is attested in the server's log, so a cut tail is caught later (ledger
   // verify). A failure is kept for the log line and retried at the next sync; one attestation at a time.
@@ -183,11 +194,17 @@ export function openBackend(o: BackendOptions): StudioBackend {
 
   const api: StudioApi = {
     async updateStatus() {
-      return updateStatus(studio.dataDir, catalog.session().serverUrl);
+      return updates.check();
     },
     async updateSettingsSave(p) {
       saveUpdateSettings(studio.dataDir, p);
-      return updateStatus(studio.dataDir, catalog.session().serverUrl);
+      return updates.check();
+    },
+    async updateDownload() {
+      return updates.download();
+    },
+    async updateInstall() {
+      return updates.install();
     },
     async session() {
       return catalog.session();
@@ -347,6 +364,7 @@ export function openBackend(o: BackendOptions): StudioBackend {
     studio,
     catalog,
     ledger,
+    updates,
     events,
     itemFile(itemId, path) {
       return itemOutputFile(studio.dataDir, itemId, path);
@@ -358,6 +376,7 @@ export function openBackend(o: BackendOptions): StudioBackend {
     },
     async close() {
       if (uploadScan) clearTimeout(uploadScan);
+      updates.stop();
       catalog.close();
       await studio.close();
     },

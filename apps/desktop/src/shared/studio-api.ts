@@ -131,18 +131,28 @@ export const updateSettingsSchema = z.strictObject({
 /** The update channel as the Account screen shows it (main/services/updates/update-status.ts). */
 export interface UpdateStatusView {
   current: string;
-  /** available: a verified newer release; current: verified, nothing newer; refused: no verified feed; unknown: not signed in. */
-  state: 'available' | 'current' | 'refused' | 'unknown';
+  /**
+   * available: a verified newer release; current: verified, nothing newer; refused: no verified feed (or the
+   * updater was offered something else); unknown: not signed in; downloading / ready: the desktop app is
+   * fetching / has fetched the verified release; failed: its download failed (it can be retried).
+   */
+  state: 'available' | 'current' | 'refused' | 'unknown' | 'downloading' | 'ready' | 'failed';
   /** e.g. "update available: 1.2.0 (verified)", or the reason a feed was refused. */
   line: string;
   latest: string | null;
   notes: string | null;
   settings: { channel: 'stable' | 'beta'; autoDownload: boolean };
+  /** The desktop app's updater confirmed the verified offer and may download it (never in browser mode). */
+  canDownload: boolean;
+  /** While downloading: bytes so far of the total. */
+  progress: { percent: number; transferred: number; total: number } | null;
 }
 
 export const apiInputSchemas = {
   updateStatus: z.undefined(),
   updateSettingsSave: updateSettingsSchema,
+  updateDownload: z.undefined(),
+  updateInstall: z.undefined(),
   session: z.undefined(),
   signIn: signInSchema,
   register: registerSchema,
@@ -310,11 +320,16 @@ export type StudioEvent =
   | { type: 'posts' }
   | { type: 'library' }
   | { type: 'jobs'; progress?: { id: string; percent: number; etaS: number | null; stage: string | null } }
-  | { type: 'session' };
+  | { type: 'session' }
+  | { type: 'update'; status: UpdateStatusView };
 
 export interface StudioApi {
   updateStatus(): Promise<UpdateStatusView>;
   updateSettingsSave(p: z.input<typeof updateSettingsSchema>): Promise<UpdateStatusView>;
+  /** Starts downloading the verified update (desktop app); progress arrives as `update` events. */
+  updateDownload(): Promise<UpdateStatusView>;
+  /** Quits and installs the downloaded, verified update (desktop app). */
+  updateInstall(): Promise<UpdateStatusView>;
   session(): Promise<SessionInfo>;
   signIn(input: z.input<typeof signInSchema>): Promise<SessionInfo>;
   register(input: z.input<typeof registerSchema>): Promise<SessionInfo>;

@@ -1,5 +1,7 @@
 // Account screen: the update channel. Shows the verified check's line ("update available: 1.2.0 (verified)")
 // with the release notes, or why no feed could be trusted, and the channel / automatic download settings.
+// In the desktop app it also downloads the verified release (progress from `update` events) and offers
+// to restart into it; browser mode only checks.
 import { useEffect, useState } from 'react';
 import type { UpdateStatusView } from '../../shared/studio-api';
 import { useStudio } from './store';
@@ -24,6 +26,16 @@ export function UpdateSection() {
     ).finally(() => setBusy(false));
   };
   useEffect(() => run(client.api.updateStatus()), [client]);
+  // Download progress and its end arrive as events from the main process.
+  useEffect(
+    () =>
+      client.subscribe((e) => {
+        if (e.type !== 'update') return;
+        setStatus(e.status);
+        setSettings(e.status.settings);
+      }),
+    [client],
+  );
   const save = (change: Partial<UpdateStatusView['settings']>) => {
     setSettings((cur) => (cur ? { ...cur, ...change } : cur));
     run(client.api.updateSettingsSave(change));
@@ -40,7 +52,21 @@ export function UpdateSection() {
           {status.line}
         </p>
       ) : null}
-      {status?.notes && status.state === 'available' ? <p data-testid="update-notes">{status.notes}</p> : null}
+      {status?.notes && (status.state === 'available' || status.state === 'downloading' || status.state === 'ready') ? (
+        <p data-testid="update-notes">{status.notes}</p>
+      ) : null}
+      {status?.state === 'downloading' && status.progress ? (
+        <progress
+          max={status.progress.total || 1}
+          value={status.progress.transferred}
+          aria-label={`Downloading ${status.latest ?? 'the update'}`}
+          data-testid="update-progress"
+        />
+      ) : null}
+      {status && !busy && status.canDownload && status.state !== 'downloading' ? (
+        <button onClick={() => run(client.api.updateDownload())}>{status.state === 'failed' ? 'Retry download' : `Download ${status.latest}`}</button>
+      ) : null}
+      {status?.state === 'ready' ? <button onClick={() => run(client.api.updateInstall())}>Restart and install {status.latest}</button> : null}
       {settings ? (
         <>
           <label>
