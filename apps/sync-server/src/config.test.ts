@@ -47,4 +47,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ API_KEY_RATE_LIMIT_PER_HOUR: 'lots' })).toThrow(/API_KEY_RATE_LIMIT_PER_HOUR/);
     expect(() => loadConfig({ API_KEY_USER_RATE_LIMIT_PER_HOUR: '-1' })).toThrow(/API_KEY_USER_RATE_LIMIT_PER_HOUR/);
   });
+
+  it('reads REDIS_URL only together with DATABASE_URL (PGlite is one process), and refuses malformed values', () => {
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    const c = loadConfig({ DATABASE_URL: 'postgres://db/fanz', REDIS_URL: 'redis://cache:6379/2' });
+    expect(c).toMatchObject({ redisUrl: 'redis://cache:6379/2', redisKeyPrefix: 'fanz:' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/fanz', REDIS_URL: 'rediss://c', REDIS_KEY_PREFIX: 'eu1:' }).redisKeyPrefix).toBe('eu1:');
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache:6379' })).toThrow(/REDIS_URL is set but DATABASE_URL is not/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/fanz', REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL must be a redis:\/\//);
+    // The password of a malformed URL is not echoed.
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/fanz', REDIS_URL: 'memcache://u:s3cret@cache' })).toThrow(/u:\*\*\*@/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/fanz', REDIS_URL: 'redis://c', REDIS_KEY_PREFIX: 'has space' })).toThrow(/REDIS_KEY_PREFIX/);
+  });
 });

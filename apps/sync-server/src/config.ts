@@ -11,6 +11,10 @@ export interface ServerConfig {
   dataDir: string;
   /** A PostgreSQL connection string; when set, PGlite is not used. */
   databaseUrl?: string;
+  /** Redis (REDIS_URL): several instances share sync, presence and limits through it. Needs databaseUrl. */
+  redisUrl?: string;
+  /** Prefix of every Redis key and channel (REDIS_KEY_PREFIX, default `fanz:`); several deployments can share one Redis. */
+  redisKeyPrefix: string;
   /** PostgreSQL schema to use (tests isolate runs in their own schema). */
   databaseSchema?: string;
   /** HS256 secret for access/refresh tokens; when unset, one is generated once and kept in the database. */
@@ -110,6 +114,33 @@ function loadMediaConfig(env: NodeJS.ProcessEnv): Partial<MediaConfig> {
   };
 }
 
+function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.REDIS_URL;
+  if (!value) return undefined;
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new Error(`REDIS_URL must be a redis:// or rediss:// URL, got "${maskPassword(value)}"`);
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new Error(`REDIS_URL must be a redis:// or rediss:// URL, got "${maskPassword(value)}"`);
+  // PGlite is one process's embedded database: a second instance could neither open it nor see its writes.
+  if (!env.DATABASE_URL) {
+    throw new Error('REDIS_URL is set but DATABASE_URL is not: several instances need a shared PostgreSQL (the embedded PGlite belongs to one process). Set DATABASE_URL, or unset REDIS_URL to run one instance.');
+  }
+  return value;
+}
+
+function maskPassword(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
+
+function redisKeyPrefix(value: string | undefined): string {
+  if (value === undefined || value === '') return 'fanz:';
+  if (!/^[A-Za-z0-9_:.-]{1,64}$/.test(value)) throw new Error(`REDIS_KEY_PREFIX must be 1-64 of A-Z a-z 0-9 _ : . -, got "${value}"`);
+  return value;
+}
+
 function int(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
@@ -141,6 +172,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     dataDir: resolve(env.INIT_CWD || process.cwd(), env.FANZ_DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
+    redisUrl: redisUrl(env),
+    redisKeyPrefix: redisKeyPrefix(env.REDIS_KEY_PREFIX),
     jwtSecret: env.JWT_SECRET || undefined,
     corsOrigins: origins.length === 0 || origins.includes('*') ? true : origins,
     bodyLimit: int(env.HTTP_BODY_LIMIT_BYTES, 1024 * 1024, 'HTTP_BODY_LIMIT_BYTES'),

@@ -3,7 +3,14 @@
 import { loadConfig } from './config.js';
 import { buildServer } from './server.js';
 
-const config = loadConfig();
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (err) {
+  // A bad setting stops start-up with its own message (e.g. REDIS_URL without DATABASE_URL), not a stack.
+  console.error(`FANZ sync server cannot start: ${(err as Error).message}`);
+  process.exit(2);
+}
 const server = await buildServer(config);
 const url = await server.listen();
 server.app.log.info(

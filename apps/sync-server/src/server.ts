@@ -25,6 +25,8 @@ import { DocManager } from './sync/doc-manager.js';
 import { DocStore } from './sync/doc-store.js';
 import { createMoneyServices, type MoneyServices } from './money/money-services.js';
 import { SyncEndpoint } from './sync/sync-endpoint.js';
+import { RedisDocRelay } from './sync/redis-doc-relay.js';
+import { openRedis, type RedisConnections } from './redis/redis-connections.js';
 import { PostScheduler } from './scheduler/post-scheduler.js';
 import { catalogRoutes } from './catalog/catalog-routes.js';
 import { createMediaFeature, type MediaFeature } from './media/media-feature.js';
@@ -55,6 +57,8 @@ export interface FanzServer {
   vr: VrFeature;
   /** Creator insights, rollup export and the weekly summary webhook (analytics/analytics-feature.ts). */
   analytics: AnalyticsFeature;
+  /** Multi-instance mode (REDIS_URL): the shared Redis connections (redis/redis-connections.ts); else null. */
+  redis: RedisConnections | null;
   /** Starts listening; resolves to the base URL (http://host:port). */
   listen(): Promise<string>;
   /** Graceful stop: refuse new work, close sockets, flush documents, close the database. */
@@ -95,9 +99,12 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
           redact: { paths: ['req.headers.authorization', '*.password', '*.refreshToken', '*.accessToken'], censor: '[redacted]' },
         }));
 
+  // Also refused in loadConfig; repeated here for configs built in code (tests, benchmarks).
+  if (config.redisUrl && !config.databaseUrl) throw new Error('REDIS_URL needs DATABASE_URL: PGlite cannot be shared by several instances');
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
   let endpoint: SyncEndpoint | null = null;
   let docs: DocManager | null = null;
+  let redis: RedisConnections | null = null;
   try {
     const applied = await migrate(db);
     if (applied.length) log.info({ applied, engine: db.kind }, 'database migrations applied');
@@ -122,9 +129,12 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     });
     // One document store (one group-commit queue) for sync, catalog reads, media, money and the scheduler.
     const store = new DocStore(db);
+    if (config.redisUrl) redis = await openRedis({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, log: log.child({ component: 'redis' }) });
+    const relay = redis ? new RedisDocRelay({ redis, store, log: log.child({ component: 'sync-relay' }) }) : null;
     docs = new DocManager(store, log.child({ component: 'sync' }), {
       idleMs: config.syncDocIdleMs,
       compactEvery: config.syncCompactEvery,
+      relay,
       onPersisted: (n, seconds) => {
         metrics.syncUpdates.inc(n);
         metrics.syncPersistSeconds.observe(seconds);
@@ -241,6 +251,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       media,
       vr,
       analytics,
+      redis,
       async listen() {
         return app.listen({ port: config.port, host: config.host });
       },
@@ -254,6 +265,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
           await money.close();
           await app.close();
           await docManager.closeAll();
+          await relay?.close();
+          await redis?.close();
           media.close();
           await db.close();
         })();
@@ -261,6 +274,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       },
     };
   } catch (err) {
+    await redis?.close().catch(() => {});
     await db.close().catch(() => {});
     throw err;
   }
