@@ -59,7 +59,7 @@ async function publishPostsOnServer(times: Date[]): Promise<string[]> {
     doc.transact(() => {
       times.forEach((at, i) => {
         const iso = at.toISOString();
-        const access = i === 0 ? { visibility: 'pay_per_view' as const, price: { amount: 499, currency: 'USD' } } : { visibility: 'free' as const };
+        const access = i === 0 ? { visibility: 'pay_per_view' as const, price: { amount: 499, currency: 'USD' as const } } : { visibility: 'free' as const };
         putPost(doc, { id: ids[i]!, creatorId: creator.id, title: `Evening set ${i + 1}`, ...access, status: 'published', publishedAt: iso, createdAt: iso, updatedAt: iso });
       });
     });
