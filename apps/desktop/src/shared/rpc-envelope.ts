@@ -50,6 +50,8 @@ export const CALL_TIMEOUTS_MS: Partial<Record<ApiMethod, number>> = {
   syncNow: 60_000,
   signIn: 60_000,
   register: 60_000,
+  // Two server calls (insights with forecasts up to 18 s, rollups up to 8 s) after a possible token refresh.
+  insights: 60_000,
 };
 
 export function callTimeoutMs(method: ApiMethod): number {
