@@ -115,16 +115,28 @@ async function buildRollups(db: Database, creatorId: string, step: (what: string
      ON CONFLICT (creator_id, day, post_id, currency) DO UPDATE SET views = t.views + EXCLUDED.views`,
     [creatorId],
   );
-  const slot = hllSlotSql('v.viewer_id');
   await step(
-    'rollup: unique-viewer registers per day',
-    `WITH v AS (SELECT DISTINCT ${pbsDay} AS day, p.viewer_id FROM playback_sessions p WHERE ${creatorMedia}),
-          r AS (SELECT day, ${slot.index} AS idx, max(${slot.rank}) AS rank FROM v GROUP BY 1, 2)
-     INSERT INTO analytics_daily_viewers (creator_id, day, registers)
-     SELECT $1, d.day, decode(string_agg(lpad(to_hex(COALESCE(r.rank, 0)), 2, '0'), '' ORDER BY g.i), 'hex')
-       FROM (SELECT DISTINCT day FROM r) d CROSS JOIN generate_series(0, ${HLL_REGISTERS - 1}) g(i)
-       LEFT JOIN r ON r.day = d.day AND r.idx = g.i
-      GROUP BY d.day`,
+    'rollup: posts per month',
+    `INSERT INTO analytics_post_monthly (creator_id, month, post_id, currency, views, revenue)
+     SELECT creator_id, date_trunc('month', day)::date, post_id, currency, sum(views), sum(revenue) FROM analytics_post_daily
+      WHERE creator_id = $1 GROUP BY 1, 2, 3, 4`,
     [creatorId],
   );
+  const slot = hllSlotSql('v.viewer_id');
+  for (const [table, column, bucket] of [
+    ['analytics_daily_viewers', 'day', pbsDay],
+    ['analytics_monthly_viewers', 'month', `date_trunc('month', p.started_at AT TIME ZONE 'UTC')::date`],
+  ] as const) {
+    await step(
+      `rollup: unique-viewer registers per ${column}`,
+      `WITH v AS (SELECT DISTINCT ${bucket} AS b, p.viewer_id FROM playback_sessions p WHERE ${creatorMedia}),
+            r AS (SELECT b, ${slot.index} AS idx, max(${slot.rank}) AS rank FROM v GROUP BY 1, 2)
+       INSERT INTO ${table} (creator_id, ${column}, registers)
+       SELECT $1, d.b, decode(string_agg(lpad(to_hex(COALESCE(r.rank, 0)), 2, '0'), '' ORDER BY g.i), 'hex')
+         FROM (SELECT DISTINCT b FROM r) d CROSS JOIN generate_series(0, ${HLL_REGISTERS - 1}) g(i)
+         LEFT JOIN r ON r.b = d.b AND r.idx = g.i
+        GROUP BY d.b`,
+      [creatorId],
+    );
+  }
 }

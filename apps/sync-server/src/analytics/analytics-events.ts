@@ -78,10 +78,17 @@ async function bumpDaily(tx: Queryable, creatorId: string, day: string, source: 
   );
 }
 
+/** Per post: the day row and its month's row (long ranges read months). */
 async function bumpPost(tx: Queryable, creatorId: string, day: string, postId: string, currency: string, views: number, revenue: number): Promise<void> {
   await tx.query(
-    `INSERT INTO analytics_post_daily AS t (creator_id, day, post_id, currency, views, revenue) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (creator_id, day, post_id, currency) DO UPDATE SET views = t.views + EXCLUDED.views, revenue = t.revenue + EXCLUDED.revenue`,
+    `WITH d AS (
+       INSERT INTO analytics_post_daily AS t (creator_id, day, post_id, currency, views, revenue) VALUES ($1, $2::date, $3, $4, $5, $6)
+       ON CONFLICT (creator_id, day, post_id, currency) DO UPDATE SET views = t.views + EXCLUDED.views, revenue = t.revenue + EXCLUDED.revenue
+       RETURNING 1
+     )
+     INSERT INTO analytics_post_monthly AS m (creator_id, month, post_id, currency, views, revenue)
+     SELECT $1, date_trunc('month', $2::date)::date, $3, $4, $5, $6 FROM d
+     ON CONFLICT (creator_id, month, post_id, currency) DO UPDATE SET views = m.views + EXCLUDED.views, revenue = m.revenue + EXCLUDED.revenue`,
     [creatorId, day, postId, currency, views, revenue],
   );
 }
@@ -244,11 +251,13 @@ export async function rollUpView(tx: Queryable, v: { creatorId: string; viewerId
   const day = utcDay(v.at);
   await bumpDaily(tx, v.creatorId, day, 'views', '', { events: 1 });
   const { index, rank } = hllSlot(v.viewerId);
-  await tx.query(
-    `INSERT INTO analytics_daily_viewers AS t (creator_id, day, registers)
-     VALUES ($1, $2, set_byte(decode(repeat('00', ${HLL_REGISTERS}), 'hex'), $3::int, $4::int))
-     ON CONFLICT (creator_id, day) DO UPDATE SET registers = set_byte(t.registers, $3::int, GREATEST(get_byte(t.registers, $3::int), $4::int))`,
-    [v.creatorId, day, index, rank],
-  );
+  for (const [table, column, key] of [['analytics_daily_viewers', 'day', day], ['analytics_monthly_viewers', 'month', utcMonth(v.at)]] as const) {
+    await tx.query(
+      `INSERT INTO ${table} AS t (creator_id, ${column}, registers)
+       VALUES ($1, $2, set_byte(decode(repeat('00', ${HLL_REGISTERS}), 'hex'), $3::int, $4::int))
+       ON CONFLICT (creator_id, ${column}) DO UPDATE SET registers = set_byte(t.registers, $3::int, GREATEST(get_byte(t.registers, $3::int), $4::int))`,
+      [v.creatorId, key, index, rank],
+    );
+  }
   if (v.postId) await bumpPost(tx, v.creatorId, day, v.postId, '', 1, 0);
 }

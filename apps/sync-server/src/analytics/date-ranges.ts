@@ -24,3 +24,20 @@ export function previousRange(r: DayRange): DayRange {
   const from = dayNumber(r.from);
   return { from: dayString(from - r.days), to: dayString(from - 1), days: r.days };
 }
+
+/**
+ * Splits a range into whole calendar months [fullFrom, fullTo) and the days outside them, for reading
+ * month rollups plus the edge days. Without a whole month inside, fullFrom = fullTo = the day after `to`,
+ * so "day >= from AND day < fullFrom" covers the whole range and the month part is empty.
+ */
+export function monthSplit(r: DayRange): { fullFrom: string; fullTo: string } {
+  const next = dayString(dayNumber(r.to) + 1);
+  const fullFrom = r.from.endsWith('-01') ? r.from : firstOfNextMonth(r.from);
+  const fullTo = next.endsWith('-01') ? next : `${r.to.slice(0, 7)}-01`;
+  return fullFrom < fullTo ? { fullFrom, fullTo } : { fullFrom: next, fullTo: next };
+}
+
+function firstOfNextMonth(day: string): string {
+  const [y, m] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+}

@@ -2,7 +2,7 @@
 // grows with the number of days asked for, not with the number of payments or views behind them.
 import type { Queryable } from '../db/database.js';
 import { REVENUE_SOURCES } from './analytics-events.js';
-import type { DayRange } from './date-ranges.js';
+import { monthSplit, type DayRange } from './date-ranges.js';
 import type { RollupRow } from './insights-schemas.js';
 
 const n = (v: unknown): number => Number(v ?? 0);
@@ -50,12 +50,18 @@ export async function latestCurrency(db: Queryable, creatorId: string): Promise<
   return rows[0]?.currency ?? null;
 }
 
+/** Register arrays covering the range: whole months from the month table, edge days from the daily one. */
 export async function viewerRegisters(db: Queryable, creatorId: string, r: DayRange): Promise<Uint8Array[]> {
-  const rows = await db.query<{ registers: Uint8Array }>(
-    'SELECT registers FROM analytics_daily_viewers WHERE creator_id = $1 AND day BETWEEN $2::date AND $3::date',
-    [creatorId, r.from, r.to],
+  const { fullFrom, fullTo } = monthSplit(r);
+  // Hex text: PGlite hands text back much faster than bytea.
+  const rows = await db.query<{ hex: string }>(
+    `SELECT encode(registers, 'hex') AS hex FROM analytics_monthly_viewers WHERE creator_id = $1 AND month >= $4::date AND month < $5::date
+     UNION ALL
+     SELECT encode(registers, 'hex') FROM analytics_daily_viewers
+      WHERE creator_id = $1 AND ((day >= $2::date AND day < $4::date) OR (day >= $5::date AND day <= $3::date))`,
+    [creatorId, r.from, r.to, fullFrom, fullTo],
   );
-  return rows.map((x) => new Uint8Array(x.registers));
+  return rows.map((x) => new Uint8Array(Buffer.from(x.hex, 'hex')));
 }
 
 /** Subscription starts minus ends before `from`: subscriptions in force when the range began. */
@@ -79,31 +85,40 @@ export async function activeSubscribers(db: Queryable, creatorId: string): Promi
 export interface PostTotals {
   postId: string;
   views: number;
-  revenue: number;
+  /** Pay-per-view revenue per currency (gross minus reversals). */
+  revenue: Map<string, number>;
 }
 
-export async function postTotals(db: Queryable, creatorId: string, r: DayRange, currency: string): Promise<PostTotals[]> {
-  const rows = await db.query<{ post_id: string; views: unknown; revenue: unknown }>(
-    `SELECT post_id, sum(views) AS views, sum(CASE WHEN currency = $4 THEN revenue ELSE 0 END) AS revenue
-       FROM analytics_post_daily WHERE creator_id = $1 AND day BETWEEN $2::date AND $3::date GROUP BY post_id`,
-    [creatorId, r.from, r.to, currency],
+export async function postTotals(db: Queryable, creatorId: string, r: DayRange): Promise<PostTotals[]> {
+  const { fullFrom, fullTo } = monthSplit(r);
+  const rows = await db.query<{ post_id: string; currency: string; views: unknown; revenue: unknown }>(
+    `SELECT post_id, currency, sum(views) AS views, sum(revenue) AS revenue FROM (
+       SELECT post_id, currency, views, revenue FROM analytics_post_monthly WHERE creator_id = $1 AND month >= $4::date AND month < $5::date
+       UNION ALL
+       SELECT post_id, currency, views, revenue FROM analytics_post_daily
+        WHERE creator_id = $1 AND ((day >= $2::date AND day < $4::date) OR (day >= $5::date AND day <= $3::date))
+     ) x GROUP BY post_id, currency`,
+    [creatorId, r.from, r.to, fullFrom, fullTo],
   );
-  return rows.map((x) => ({ postId: x.post_id, views: n(x.views), revenue: n(x.revenue) }));
+  const posts = new Map<string, PostTotals>();
+  for (const x of rows) {
+    const p = posts.get(x.post_id) ?? { postId: x.post_id, views: 0, revenue: new Map<string, number>() };
+    p.views += n(x.views);
+    if (x.currency) p.revenue.set(x.currency, (p.revenue.get(x.currency) ?? 0) + n(x.revenue));
+    posts.set(x.post_id, p);
+  }
+  return [...posts.values()];
 }
 
-/** Posts published in the range by UTC hour of publication, with the views they got in the range. */
-export async function postingHours(db: Queryable, creatorId: string, r: DayRange): Promise<{ hour: number; posts: number; views: number }[]> {
-  const rows = await db.query<{ hour: unknown; posts: unknown; views: unknown }>(
-    `SELECT extract(hour FROM p.published_at AT TIME ZONE 'UTC')::int AS hour, count(*) AS posts, sum(COALESCE(v.views, 0)) AS views
-       FROM analytics_posts p
-       LEFT JOIN (SELECT post_id, sum(views) AS views FROM analytics_post_daily
-                   WHERE creator_id = $1 AND day BETWEEN $2::date AND $3::date GROUP BY post_id) v ON v.post_id = p.post_id
-      WHERE p.creator_id = $1 AND p.published_at >= ($2::date::timestamp AT TIME ZONE 'UTC')
-        AND p.published_at < (($3::date + 1)::timestamp AT TIME ZONE 'UTC')
-      GROUP BY 1`,
+/** Posts published in the range and the UTC hour each went public. */
+export async function publishedPosts(db: Queryable, creatorId: string, r: DayRange): Promise<{ postId: string; hour: number }[]> {
+  const rows = await db.query<{ post_id: string; hour: unknown }>(
+    `SELECT post_id, extract(hour FROM published_at AT TIME ZONE 'UTC')::int AS hour FROM analytics_posts
+      WHERE creator_id = $1 AND published_at >= ($2::date::timestamp AT TIME ZONE 'UTC')
+        AND published_at < (($3::date + 1)::timestamp AT TIME ZONE 'UTC')`,
     [creatorId, r.from, r.to],
   );
-  return rows.map((x) => ({ hour: n(x.hour), posts: n(x.posts), views: n(x.views) }));
+  return rows.map((x) => ({ postId: x.post_id, hour: n(x.hour) }));
 }
 
 export async function cohortCounts(db: Queryable, creatorId: string, fromMonth: string, toMonth: string): Promise<{ cohort: string; month: string; fans: number }[]> {

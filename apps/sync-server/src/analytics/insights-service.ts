@@ -33,46 +33,55 @@ export class InsightsService {
   ) {}
 
   /** `db` may be a transaction (the weekly summary reads inside the one that writes its event). */
-  async insights(body: InsightsBody, now = new Date(), db: Queryable = this.db): Promise<InsightsResponse> {
-    if (db !== this.db) return new InsightsService(db, this.forecaster).insights(body, now);
+  async insights(body: InsightsBody, now = new Date(), via: Queryable = this.db): Promise<InsightsResponse> {
+    if (via !== this.db) return new InsightsService(via, this.forecaster).insights(body, now);
     const range = resolveRange(body.date_range, now);
     const prev = previousRange(range);
     const want = new Set<Metric>(body.metrics);
     const creatorId = body.creator_id;
-    const rows = await q.sourceTotals(this.db, creatorId, prev.from, range.from, range.to);
-    const currency = primaryCurrency(rows) ?? (await q.latestCurrency(this.db, creatorId)) ?? 'USD';
+    const db = this.db;
+    const none = Promise.resolve(null);
+    const subscriberFigures = want.has('engagement') || want.has('audience');
+    // Independent reads start together (PostgreSQL runs them on several pool connections).
+    const [rows, atStartOrNull, registers, active, posts, published, cohorts] = await Promise.all([
+      q.sourceTotals(db, creatorId, prev.from, range.from, range.to),
+      subscriberFigures ? q.subscribersBefore(db, creatorId, range.from) : none,
+      want.has('engagement') ? q.viewerRegisters(db, creatorId, range) : none,
+      want.has('audience') ? q.activeSubscribers(db, creatorId) : none,
+      want.has('content') ? q.postTotals(db, creatorId, range) : none,
+      want.has('content') ? q.publishedPosts(db, creatorId, range) : none,
+      want.has('cohorts') ? this.cohorts(creatorId, range) : none,
+    ]);
+    const currency = primaryCurrency(rows) ?? (await q.latestCurrency(db, creatorId)) ?? 'USD';
     const out: InsightsResponse = { creator_id: creatorId, currency, date_range: range, generated_at: now.toISOString() };
     const counter = (source: string, current = true) => sum(pick(rows, current, source), (r) => r.events);
 
     if (want.has('revenue')) out.revenue_analytics = this.revenue(rows, range, currency);
-    if (want.has('engagement') || want.has('audience')) {
-      const atStart = await q.subscribersBefore(this.db, creatorId, range.from);
-      const started = counter('subscription_starts');
-      const ended = counter('subscription_ends');
-      if (want.has('engagement')) {
-        const views = counter('views');
-        const registers = await q.viewerRegisters(this.db, creatorId, range);
-        out.engagement_metrics = {
-          total_views: views,
-          unique_viewers: registers.length ? estimateCardinality(mergeRegisters(registers)) : 0,
-          unique_viewers_estimate: { method: 'hyperloglog', relative_standard_error: HLL_RELATIVE_ERROR },
-          average_views_per_day: round(views / range.days, 2),
-          ...(atStart + started > 0 ? { fan_retention_rate: round(Math.max(0, 1 - ended / (atStart + started)), 4) } : {}),
-        };
-      }
-      if (want.has('audience')) {
-        out.audience_insights = {
-          active_subscribers: await q.activeSubscribers(this.db, creatorId),
-          subscribers_at_start: Math.max(0, atStart),
-          new_subscribers: started,
-          churned_subscribers: ended,
-          renewals: counter('subscription_renewals'),
-        };
-      }
+    const atStart = atStartOrNull ?? 0;
+    const started = counter('subscription_starts');
+    const ended = counter('subscription_ends');
+    if (registers) {
+      const views = counter('views');
+      out.engagement_metrics = {
+        total_views: views,
+        unique_viewers: registers.length ? estimateCardinality(mergeRegisters(registers)) : 0,
+        unique_viewers_estimate: { method: 'hyperloglog', relative_standard_error: HLL_RELATIVE_ERROR },
+        average_views_per_day: round(views / range.days, 2),
+        ...(atStart + started > 0 ? { fan_retention_rate: round(Math.max(0, 1 - ended / (atStart + started)), 4) } : {}),
+      };
     }
-    if (want.has('content')) out.content_performance = await this.content(creatorId, range, currency, counter('posts'));
-    if (want.has('cohorts')) out.cohort_retention = await this.cohorts(creatorId, range);
-    if (body.include_predictions && this.forecaster) out.growth_predictions = await growthPredictions(this.db, this.forecaster, creatorId, range, currency);
+    if (active !== null) {
+      out.audience_insights = {
+        active_subscribers: active,
+        subscribers_at_start: Math.max(0, atStart),
+        new_subscribers: started,
+        churned_subscribers: ended,
+        renewals: counter('subscription_renewals'),
+      };
+    }
+    if (posts && published) out.content_performance = this.content(posts, published, currency, counter('posts'));
+    if (cohorts) out.cohort_retention = cohorts;
+    if (body.include_predictions && this.forecaster) out.growth_predictions = await growthPredictions(db, this.forecaster, creatorId, range, currency);
     return out;
   }
 
@@ -106,22 +115,30 @@ export class InsightsService {
     };
   }
 
-  private async content(creatorId: string, range: DayRange, currency: string, published: number): Promise<NonNullable<InsightsResponse['content_performance']>> {
-    const posts = await q.postTotals(this.db, creatorId, range, currency);
+  private content(all: q.PostTotals[], published: { postId: string; hour: number }[], currency: string, postsPublished: number): NonNullable<InsightsResponse['content_performance']> {
+    const posts = all.map((p) => ({ postId: p.postId, views: p.views, revenue: p.revenue.get(currency) ?? 0 }));
     const viewed = posts.filter((p) => p.views > 0);
     const totalViews = viewed.reduce((a, p) => a + p.views, 0);
     const m = (amount: number) => ({ amount, currency });
     const byRevenue = posts.filter((p) => p.revenue > 0).sort((a, b) => b.revenue - a.revenue || b.views - a.views || a.postId.localeCompare(b.postId));
     const byViews = viewed.sort((a, b) => b.views - a.views || b.revenue - a.revenue || a.postId.localeCompare(b.postId));
-    const hours = await q.postingHours(this.db, creatorId, range);
+    // Best hours: posts published in the range grouped by their UTC hour, with the views each got in the range.
+    const viewsOf = new Map(posts.map((p) => [p.postId, p.views]));
+    const byHour = new Map<number, { posts: number; views: number }>();
+    for (const p of published) {
+      const h = byHour.get(p.hour) ?? { posts: 0, views: 0 };
+      h.posts++;
+      h.views += viewsOf.get(p.postId) ?? 0;
+      byHour.set(p.hour, h);
+    }
     return {
-      posts_published: published,
+      posts_published: postsPublished,
       total_post_views: totalViews,
       ...(viewed.length ? { average_views_per_post: round(totalViews / viewed.length, 2) } : {}),
       top_posts_by_revenue: byRevenue.slice(0, TOP_POSTS).map((p) => ({ post_id: p.postId, revenue: m(p.revenue), views: p.views })),
       top_posts_by_views: byViews.slice(0, TOP_POSTS).map((p) => ({ post_id: p.postId, views: p.views, revenue: m(p.revenue) })),
-      best_posting_hours: hours
-        .map((h) => ({ hour_utc: h.hour, posts: h.posts, average_views: round(h.views / h.posts, 2) }))
+      best_posting_hours: [...byHour]
+        .map(([hour, h]) => ({ hour_utc: hour, posts: h.posts, average_views: round(h.views / h.posts, 2) }))
         .sort((a, b) => b.average_views - a.average_views || b.posts - a.posts || a.hour_utc - b.hour_utc)
         .slice(0, BEST_HOURS),
     };
