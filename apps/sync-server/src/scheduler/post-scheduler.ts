@@ -1,10 +1,11 @@
-// Publishes scheduled posts at their time with no desktop online. It reads the creators' catalog documents
-// from the durable store (every update is stored before it is applied), keeps the earliest due time per
-// document in memory, and when one comes due: records the publication (post_publications, primary key =
-// post id, so it happens once), then flips the post to published in the document through DocManager.edit,
-// which stores and broadcasts it like any client edit. Both steps are idempotent, so a crash between them
-// is repaired on the next tick or start. Changed documents are found from the update log's sequence (plus
-// a periodic full rescan, since a sequence committed out of order could be missed).
+// Publishes scheduled posts at their time with no desktop online. An index of scheduled posts
+// (post_schedule, migration 1110) is kept as the creators' catalog documents are written: a document whose
+// head_seq moved past the version last indexed is read once from the durable store (every update is stored
+// before it is applied) and its schedule rewritten. Due posts are then a query on that index, so documents
+// nobody wrote are never replayed, and a restart starts from the stored index. When a post comes due: the
+// publication is recorded (post_publications, primary key = post id, so it happens once), then the post is
+// flipped to published in the document through DocManager.edit, which stores and broadcasts it like any
+// client edit. Both steps are idempotent, so a crash between them is repaired on the next tick or start.
 import { recordPostPublished } from '../analytics/analytics-events.js';
 import * as Y from 'yjs';
 import type { Logger } from 'pino';
@@ -20,10 +21,8 @@ export interface PostSchedulerOptions {
   store: DocStore;
   docs: DocManager;
   log: Logger;
-  /** How often due posts and changed documents are checked. */
+  /** How often due posts and written documents are checked. */
   tickMs?: number;
-  /** How often every catalog document is re-read, whatever the update log says. */
-  rescanMs?: number;
   now?: () => Date;
 }
 
@@ -33,23 +32,26 @@ export interface Publication {
   scheduledAt: string;
 }
 
+// Creator documents written since they were last indexed (or never indexed). head_seq is bumped in the
+// statement that stores an update, so it is the document's written version.
+const CHANGED_DOCS_SQL = `
+  SELECT d.name, d.head_seq FROM yjs_documents d
+    LEFT JOIN post_schedule_docs s ON s.doc_name = d.name
+   WHERE d.name LIKE 'creator:%' AND d.head_seq > COALESCE(s.indexed_doc_seq, -1)`;
+
 export class PostScheduler {
-  /** doc name -> earliest scheduledAt (ms) among its scheduled posts. */
-  private readonly nextDue = new Map<string, number>();
-  private watermark = 0;
-  private lastFullScan = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
   private readonly tickMs: number;
-  private readonly rescanMs: number;
   private readonly now: () => Date;
   /** Called for each post this instance published (tests, webhooks later). */
   onPublished: ((p: Publication) => void) | null = null;
+  /** Documents read from the store so far (the cost the index saves; tests and metrics). */
+  docsRead = 0;
 
   constructor(private readonly o: PostSchedulerOptions) {
     this.tickMs = o.tickMs ?? 1000;
-    this.rescanMs = o.rescanMs ?? 60_000;
     this.now = o.now ?? (() => new Date());
   }
 
@@ -75,68 +77,72 @@ export class PostScheduler {
     await this.running;
   }
 
-  /** One round: find changed documents, re-read their schedules, publish what is due. */
+  /** One round: re-index the documents written since last time, publish what the index says is due. */
   async tick(): Promise<Publication[]> {
-    await this.refreshIndex();
-    const now = this.now().getTime();
+    await this.indexWritten();
+    const now = this.now();
+    const due = await this.o.db.query<{ doc_name: string }>('SELECT DISTINCT doc_name FROM post_schedule WHERE scheduled_at <= $1', [now.toISOString()]);
     const published: Publication[] = [];
-    for (const [name, due] of [...this.nextDue]) {
+    for (const { doc_name } of due) {
       if (this.stopped) break;
-      if (due > now) continue;
-      published.push(...(await this.publishDue(name, now)));
+      published.push(...(await this.publishDue(doc_name, now.getTime())));
     }
     return published;
   }
 
-  private async refreshIndex(): Promise<void> {
-    const full = Date.now() - this.lastFullScan >= this.rescanMs;
-    let names: string[];
-    const maxRow = await this.o.db.query<{ m: string | number | null }>('SELECT max(seq) AS m FROM yjs_updates');
-    const snapRow = await this.o.db.query<{ m: string | number | null }>('SELECT max(snapshot_seq) AS m FROM yjs_documents');
-    const top = Math.max(Number(maxRow[0]?.m ?? 0), Number(snapRow[0]?.m ?? 0));
-    if (full) {
-      const rows = await this.o.db.query<{ name: string }>(
-        `SELECT name FROM yjs_documents WHERE name LIKE 'creator:%' UNION SELECT DISTINCT doc_name AS name FROM yjs_updates WHERE doc_name LIKE 'creator:%'`,
-      );
-      names = rows.map((r) => r.name);
-      this.lastFullScan = Date.now();
-    } else {
-      if (top <= this.watermark) return;
-      const rows = await this.o.db.query<{ name: string }>(
-        `SELECT DISTINCT doc_name AS name FROM yjs_updates WHERE seq > $1 AND doc_name LIKE 'creator:%'
-         UNION SELECT name FROM yjs_documents WHERE snapshot_seq > $1 AND name LIKE 'creator:%'`,
-        [this.watermark],
-      );
-      names = rows.map((r) => r.name);
+  private async indexWritten(): Promise<void> {
+    const rows = await this.o.db.query<{ name: string; head_seq: string | number }>(CHANGED_DOCS_SQL);
+    for (const r of rows) {
+      if (this.stopped) break;
+      await this.indexDoc(r.name, Number(r.head_seq));
     }
-    this.watermark = top;
-    for (const name of names) await this.indexDoc(name);
   }
 
-  private async readDoc(name: string): Promise<Y.Doc> {
+  private async readDoc(name: string): Promise<{ doc: Y.Doc; docSeq: number }> {
     const stored = await this.o.store.load(name);
+    this.docsRead++;
     const doc = new Y.Doc();
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
     for (const u of stored.updates) Y.applyUpdate(doc, u);
-    return doc;
+    return { doc, docSeq: stored.docSeq };
   }
 
-  private async indexDoc(name: string): Promise<void> {
-    const doc = await this.readDoc(name);
+  /** Rewrites the document's rows in the index, unless another instance already indexed a newer version. */
+  private async indexDoc(name: string, headSeq = 0): Promise<void> {
+    const read = await this.readDoc(name);
+    const doc = read.doc;
+    // What was read is at least the head seen by the query (appends only move it forward).
+    const docSeq = Math.max(read.docSeq, headSeq);
+    let schedule: Array<{ postId: string; scheduledAt: string }>;
     try {
-      const first = listSchedule(doc)[0];
-      if (first) this.nextDue.set(name, Date.parse(first.scheduledAt));
-      else this.nextDue.delete(name);
+      schedule = listSchedule(doc).filter((s) => Number.isFinite(Date.parse(s.scheduledAt)));
     } finally {
       doc.destroy();
     }
+    await this.o.db.transaction(async (tx) => {
+      const claimed = await tx.query<{ doc_name: string }>(
+        `INSERT INTO post_schedule_docs AS s (doc_name, indexed_doc_seq) VALUES ($1, $2)
+         ON CONFLICT (doc_name) DO UPDATE SET indexed_doc_seq = EXCLUDED.indexed_doc_seq
+         WHERE s.indexed_doc_seq < EXCLUDED.indexed_doc_seq RETURNING doc_name`,
+        [name, docSeq],
+      );
+      if (claimed.length === 0) return;
+      await tx.query('DELETE FROM post_schedule WHERE doc_name = $1', [name]);
+      for (const s of schedule) {
+        await tx.query('INSERT INTO post_schedule (doc_name, post_id, scheduled_at) VALUES ($1, $2, $3) ON CONFLICT (doc_name, post_id) DO UPDATE SET scheduled_at = EXCLUDED.scheduled_at', [
+          name,
+          s.postId,
+          new Date(s.scheduledAt).toISOString(),
+        ]);
+      }
+    });
   }
 
   private async publishDue(name: string, now: number): Promise<Publication[]> {
     const creatorId = CATALOG_DOC.exec(name)?.[1];
     if (!creatorId) return [];
     // Record first: the row is the decision; the document edit below can be repeated safely.
-    const doc = await this.readDoc(name);
+    const { doc } = await this.readDoc(name);
     const due = listSchedule(doc).filter((s) => Date.parse(s.scheduledAt) <= now);
     doc.destroy();
     const fresh: Publication[] = [];
