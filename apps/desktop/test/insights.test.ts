@@ -69,6 +69,8 @@ beforeAll(async () => {
   fan = await registerAs('fan');
   const tier = await post('/api/v1/subscriptions', { name: 'Premium', price: { amount: 1999, currency: 'USD' }, interval: 'month', benefits: ['All posts'] }, creator.token);
   expect(tier.status).toBe(201);
+  // A euro tip first: the insights' currency is the latest one (USD); euros are listed apart, not added in.
+  await pay({ tip: { creatorId: creator.id, amount: { amount: 900, currency: 'EUR' } } });
   await pay({ subscriptionId: tier.body.data.id });
   await pay({ tip: { creatorId: creator.id, amount: { amount: 500, currency: 'USD' } } });
   await pay({ tip: { creatorId: creator.id, amount: { amount: 250, currency: 'USD' } } });
@@ -93,12 +95,13 @@ describe('insights service against the real server', () => {
     expect(r.total_revenue).toEqual({ amount: 1999 + 500 + 250, currency: 'USD' });
     const bySource = Object.fromEntries(r.top_revenue_sources.map((s) => [s.source, s.amount.amount]));
     expect(bySource).toMatchObject({ subscriptions: 1999, tips: 750 });
+    expect(r.other_currencies).toEqual([{ amount: 900, currency: 'EUR' }]);
     expect(v.insights.audience_insights).toMatchObject({ active_subscribers: 1, new_subscribers: 1, churned_subscribers: 0 });
     // One day of history: the server says so rather than forecasting.
     expect(v.insights.growth_predictions?.revenue).toMatchObject({ status: 'not_enough_history', days_of_data: 1, minimum_days: 14 });
     // The rollups carry the same money per source and day.
     const rolled: Record<string, number> = {};
-    for (const row of v.rollups) rolled[row.source] = (rolled[row.source] ?? 0) + row.amount - row.reversed_amount;
+    for (const row of v.rollups.filter((x) => x.currency === 'USD')) rolled[row.source] = (rolled[row.source] ?? 0) + row.amount - row.reversed_amount;
     expect(Object.values(rolled).reduce((a, b) => a + b, 0)).toBe(2749);
     expect(new Set(v.rollups.map((x) => x.day))).toEqual(new Set([v.insights.date_range.to]));
 

@@ -38,6 +38,8 @@ export const serverInsightsSchema = z.object({
       average_per_day: money,
       growth_rate: z.number().optional(),
       top_revenue_sources: z.array(z.object({ source: z.string(), amount: money, percentage: z.number() })),
+      /** Revenue in currencies other than `currency`: listed, never converted or added in. */
+      other_currencies: z.array(money).optional(),
     })
     .optional(),
   engagement_metrics: z

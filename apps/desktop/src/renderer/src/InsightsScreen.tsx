@@ -169,6 +169,11 @@ function InsightsBody({ view }: { view: InsightsView }) {
               {revenue?.top_revenue_sources.map((s) => `${s.source.replace(/_/g, '-')} ${moneyText(s.amount)} (${s.percentage.toFixed(1)} %)`).join(' · ')}
             </p>
             <RevenueBySourceChart data={series} currency={currency} />
+            {revenue?.other_currencies?.length ? (
+              <p className="note" data-testid="insights-other-currencies">
+                Also received, not converted and not in the chart: {revenue.other_currencies.map(moneyText).join(', ')}.
+              </p>
+            ) : null}
           </>
         ) : (
           <p className="state" data-testid="insights-no-revenue">
