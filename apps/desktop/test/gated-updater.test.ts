@@ -9,7 +9,7 @@ import http, { type ClientRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configureRequestOptions, configureRequestUrl, HttpExecutor, type DownloadOptions, type RequestOptions } from 'builder-util-runtime';
+import { configureRequestOptions, configureRequestUrl, HttpExecutor, type DownloadOptions } from 'builder-util-runtime';
 import { AppImageUpdater } from 'electron-updater';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../sync-server/src/config.js';
@@ -25,13 +25,13 @@ import { UpdateStateFile } from '../src/main/services/updates/update-state.js';
  * ElectronHttpExecutor's download() with Node requests; streaming, sha512 check and progress stay the base's.
  */
 class NodeHttpExecutor extends HttpExecutor<ClientRequest> {
-  createRequest(options: RequestOptions, callback: (response: unknown) => void): ClientRequest {
-    return http.request({ ...(options as http.RequestOptions), agent: false }, callback);
+  createRequest(options: http.RequestOptions, callback: (response: unknown) => void): ClientRequest {
+    return http.request({ ...options, agent: false }, callback);
   }
 
   download(url: URL, destination: string, options: DownloadOptions): Promise<string> {
     return options.cancellationToken.createPromise<string>((resolve, reject, onCancel) => {
-      const requestOptions: RequestOptions = { headers: options.headers ?? undefined };
+      const requestOptions: http.RequestOptions = { headers: options.headers ?? undefined };
       configureRequestUrl(url, requestOptions);
       configureRequestOptions(requestOptions);
       this.doDownload(requestOptions, { destination, options, onCancel, callback: (error) => (error ? reject(error) : resolve(destination)), responseHandler: null }, 0);
@@ -61,7 +61,7 @@ async function startHost(): Promise<Host> {
     const path = req.url ?? '/';
     h.served.push(path.split('?')[0]!);
     void fetch(`${base}${path}`, { headers: req.headers as Record<string, string> }).then(async (up) => {
-      let body = Buffer.from(await up.arrayBuffer());
+      let body: Buffer = Buffer.from(await up.arrayBuffer());
       const changed = up.ok && h.tamper ? h.tamper(path.split('?')[0]!, body) : null;
       if (changed) body = changed;
       res.writeHead(changed ? 200 : up.status, { 'content-type': up.headers.get('content-type') ?? 'application/octet-stream', 'content-length': body.length });

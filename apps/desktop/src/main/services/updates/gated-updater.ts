@@ -83,11 +83,6 @@ export class GatedUpdater {
     this.current = o.currentVersion ?? APP_VERSION;
   }
 
-  /** The last status (no network), or a check when there is none yet. */
-  async status(): Promise<UpdateStatusView> {
-    return this.last ?? this.check();
-  }
-
   /** Verifies the feed, confirms the updater's offer against it and, when set to, starts the download. */
   check(): Promise<UpdateStatusView> {
     // One check at a time; a download under way or finished is not disturbed by a new check.
