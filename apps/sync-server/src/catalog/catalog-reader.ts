@@ -1,7 +1,8 @@
 // Reads what fans can buy from the creators' Yjs catalog documents (`creator:<id>`): subscription tiers
 // in the map "tiers" and posts (pay-per-view prices) in the map "posts", each keyed by id; values may be
 // plain objects or nested Y.Maps. Documents are read from the durable store (every update is stored
-// before it is applied, so the store is never behind the live document) and cached per document version.
+// before it is applied, so the store is never behind the live document) and cached per document version,
+// for the most recently used creators only (a bounded LRU), so memory does not grow with every creator ever read.
 // catalog_products indexes which creator defines an id; an unknown id triggers a scan of the documents
 // changed since the last scan.
 import * as Y from 'yjs';
@@ -60,14 +61,32 @@ function plain(v: unknown): unknown {
   return v instanceof Y.AbstractType ? v.toJSON() : v;
 }
 
+/** Catalogs kept in memory by default; each holds one creator's tiers and posts. */
+export const CATALOG_CACHE_ENTRIES = 1000;
+
 export class CatalogReader {
+  /** creatorId -> catalog, least recently used first (a Map keeps insertion order). */
   private readonly cache = new Map<string, Catalog>();
   private scannedUpTo = 0;
 
   constructor(
     private readonly db: Database,
     private readonly store: DocStore,
-  ) {}
+    private readonly maxCached = CATALOG_CACHE_ENTRIES,
+  ) {
+    if (!Number.isInteger(maxCached) || maxCached < 1) throw new RangeError('CatalogReader: maxCached must be a positive integer');
+  }
+
+  /** How many creators' catalogs are in memory (at most maxCached). */
+  get cachedCount(): number {
+    return this.cache.size;
+  }
+
+  private keep(creatorId: string, catalog: Catalog): void {
+    this.cache.delete(creatorId);
+    this.cache.set(creatorId, catalog);
+    while (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
+  }
 
   private async version(creatorId: string): Promise<number> {
     const rows = await this.db.query<{ seq: string | number | null }>(
@@ -81,7 +100,10 @@ export class CatalogReader {
   async catalog(creatorId: string): Promise<Catalog> {
     const seq = await this.version(creatorId);
     const cached = this.cache.get(creatorId);
-    if (cached && cached.seq === seq) return cached;
+    if (cached && cached.seq === seq) {
+      this.keep(creatorId, cached); // now the most recently used
+      return cached;
+    }
     const stored = await this.store.load(DOC_PREFIX + creatorId);
     const doc = new Y.Doc();
     try {
@@ -101,8 +123,7 @@ export class CatalogReader {
         const r = postValue.safeParse(plain(value));
         if (r.success) catalog.posts.set(id, { id, creatorId, ...r.data });
       });
-      this.cache.set(creatorId, catalog);
-      if (this.cache.size > 1000) this.cache.delete(this.cache.keys().next().value as string);
+      this.keep(creatorId, catalog);
       await this.index(creatorId, catalog);
       return catalog;
     } finally {
