@@ -31,7 +31,7 @@ export async function generate(db: Database, creatorId: string, s: BenchScale, l
      SELECT 'payment:bench' || i, $1, 'payment', pk, ${SOURCE_SQL}, 'fan_' || (i * 7919 % $3), 'pay_bench' || i,
             CASE WHEN pk = 'pay_per_view' THEN 'post_' || (i % $4) END, amt, amt - amt / 10, 'USD',
             now() - make_interval(secs => (i::float8 / $2) * $5)
-       FROM (SELECT i, (ARRAY['subscription','renewal','renewal','renewal','pay_per_view','pay_per_view','tip','tip','tip','vr_ticket'])[1 + (i * 31 % 10)] AS pk, 100 + (i * 104729 % 5000) AS amt FROM generate_series(1, $2) AS g(i)) x`,
+       FROM (SELECT i, (ARRAY['subscription','renewal','renewal','renewal','pay_per_view','pay_per_view','tip','tip','tip','vr_ticket'])[(1 + i * 31 % 10)::int] AS pk, 100 + (i * 104729 % 5000) AS amt FROM generate_series(1, $2::bigint) AS g(i)) x`,
     [creatorId, s.payments, s.fans, s.posts, spanSeconds],
   );
   await step(
@@ -53,7 +53,7 @@ export async function generate(db: Database, creatorId: string, s: BenchScale, l
     `INSERT INTO playback_sessions (id, viewer_id, media_id, post_id, started_at)
      SELECT 'pbs_bench' || i, 'fan_' || (i * 7907 % $2), 'med_bench' || (i * 13 % $3), 'post_' || (i * 13 % $3),
             now() - make_interval(secs => (i::float8 / $1) * $4)
-       FROM generate_series(1, $1) g(i)`,
+       FROM generate_series(1, $1::bigint) g(i)`,
     [s.views, s.fans, s.posts, spanSeconds],
   );
   await step(

@@ -145,6 +145,7 @@ describe.each(BACKENDS)('creator analytics on %s', (backend) => {
     expect(e.unique_viewers).toBe(2);
     expect(e.unique_viewers_estimate.method).toBe('hyperloglog');
     expect(e.fan_retention_rate).toBe(1);
+    expect(e.vr_attendances).toBe(0);
     expect(e).not.toHaveProperty('completion_rate');
 
     expect(d.audience_insights).toEqual({ active_subscribers: 2, subscribers_at_start: 0, new_subscribers: 2, churned_subscribers: 0, renewals: 0 });

@@ -40,6 +40,9 @@ export type PaymentRequest = Body<'/api/v1/payments', 'post'>;
 export type PaymentResult = Json<'/api/v1/payments', 'post'>;
 export type RefundResult = Json<'/api/v1/payments/{id}/refund', 'post'>;
 export type WebhookEndpoint = Json<'/api/v1/webhooks', 'get'>['endpoints'][number];
+export type CreatorInsightsRequest = Body<'/api/v1/analytics/creator-insights', 'post'>;
+export type CreatorInsights = Json<'/api/v1/analytics/creator-insights', 'post'>;
+export type AnalyticsRollups = Json<'/api/v1/analytics/rollups', 'get'>;
 export type NewWebhook = Body<'/api/v1/webhooks', 'post'>;
 /** A published post as the public catalog shows it. */
 export type Post = { id: string } & Record<string, unknown>;
@@ -113,6 +116,35 @@ export class FanzSDK {
           headers: { 'idempotency-key': o.idempotencyKey ?? newIdempotencyKey() },
         }),
       ),
+  };
+
+  readonly analytics = {
+    /**
+     * A creator's insights for a date range (scope read:analytics; only the creator's own): revenue in minor
+     * units, engagement, audience, content performance, cohort retention and, with include_predictions,
+     * 30-day forecasts with 80 % / 95 % intervals.
+     */
+    getCreatorInsights: async (body: CreatorInsightsRequest): Promise<CreatorInsights> =>
+      unwrap(await this.api.POST('/api/v1/analytics/creator-insights', { body })),
+    /** The daily rollups behind the insights (per day, source and currency), from and to inclusive (YYYY-MM-DD). */
+    rollups: async (q: { from: string; to: string; creator_id?: string }): Promise<AnalyticsRollups> =>
+      unwrap(await this.api.GET('/api/v1/analytics/rollups', { params: { query: { ...q, format: 'json' } } })),
+    /** The same rollups as CSV text (RFC 4180, money in minor units), for a spreadsheet. */
+    rollupsCsv: async (q: { from: string; to: string; creator_id?: string }): Promise<string> => {
+      const r = await this.api.GET('/api/v1/analytics/rollups', { params: { query: { ...q, format: 'csv' } }, parseAs: 'text' });
+      if (r.error !== undefined || !r.response.ok) {
+        // Read as text, a refusal is the JSON envelope in a string.
+        const raw: unknown = r.error;
+        let body = raw;
+        try {
+          body = typeof raw === 'string' ? JSON.parse(raw) : raw;
+        } catch {
+          // not JSON: the status alone says what happened
+        }
+        throw errorFromResponse(r.response, body);
+      }
+      return r.data as unknown as string;
+    },
   };
 
   readonly webhooks = {

@@ -84,6 +84,7 @@ export const insightsResponse = z.object({
       unique_viewers: z.int(),
       unique_viewers_estimate: z.object({ method: z.literal('hyperloglog'), relative_standard_error: z.number() }),
       average_views_per_day: z.number(),
+      vr_attendances: z.int().describe("Fans' joins of the creator's VR rooms in the range"),
       fan_retention_rate: z.number().optional().describe('Share of subscriptions (held at the start or begun in the range) that did not end in the range'),
     })
     .optional(),

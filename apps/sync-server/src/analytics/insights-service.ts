@@ -67,6 +67,7 @@ export class InsightsService {
         unique_viewers: registers.length ? estimateCardinality(mergeRegisters(registers)) : 0,
         unique_viewers_estimate: { method: 'hyperloglog', relative_standard_error: HLL_RELATIVE_ERROR },
         average_views_per_day: round(views / range.days, 2),
+        vr_attendances: counter('vr_attendance'),
         ...(atStart + started > 0 ? { fan_retention_rate: round(Math.max(0, 1 - ended / (atStart + started)), 4) } : {}),
       };
     }
