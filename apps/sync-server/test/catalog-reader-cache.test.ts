@@ -3,7 +3,7 @@
 // server runs; a catalog read again is served from memory until it is evicted or its document changes.
 // Real PGlite database and DocStore; the store counts its loads (the documents the reader had to replay).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { catalogDocName, initCatalogDoc, newId, putTier } from '@fanz/core';
 import { CatalogReader } from '../src/catalog/catalog-reader.js';
 import { DocStore, type StoredDoc } from '../src/sync/doc-store.js';
