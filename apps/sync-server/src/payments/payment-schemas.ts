@@ -2,7 +2,7 @@
 // Ids are checked for shape only (users come from the server's id scheme, tiers and posts from the
 // desktop's); money is integer minor units with an ISO 4217 currency.
 import { z } from 'zod';
-import { moneySchema, plainText } from '@fanz/core';
+import { moneySchema, plainText, vrTicketSchema } from '@fanz/core';
 import { lineText, opaqueToken, payableMoneySchema } from '../ledger/money-rules.js';
 
 
@@ -23,6 +23,7 @@ export const paymentBodySchema = z.union([
   z.strictObject({ subscriptionId: id('tier'), paymentMethod: paymentMethodSchema, expectedAmount }),
   z.strictObject({ postId: id('post'), paymentMethod: paymentMethodSchema, expectedAmount }),
   z.strictObject({ tip: z.strictObject({ creatorId: id('usr'), amount: boundedMoney }), paymentMethod: paymentMethodSchema, expectedAmount }),
+  z.strictObject({ experienceId: id('vr'), paymentMethod: paymentMethodSchema, expectedAmount }),
 ]);
 export type PaymentBody = z.infer<typeof paymentBodySchema>;
 
@@ -30,7 +31,7 @@ export const paymentResultSchema = z.object({
   payment: z.object({
     id: z.string(),
     status: z.literal('completed'),
-    kind: z.enum(['subscription', 'pay_per_view', 'tip']),
+    kind: z.enum(['subscription', 'pay_per_view', 'tip', 'vr_ticket']),
     amount: moneySchema,
     platformFee: moneySchema,
     creatorNet: moneySchema,
@@ -41,6 +42,8 @@ export const paymentResultSchema = z.object({
     createdAt: z.string(),
   }),
   subscription: z.object({ id: z.string(), tierId: z.string(), tierName: z.string(), expiresAt: z.string() }).optional(),
+  /** A VR ticket bought with this payment; `token` goes in the relay URL (?ticket=). */
+  ticket: vrTicketSchema.optional(),
   access_granted: z
     .object({ grantId: z.string(), postId: z.string(), token: z.string(), url: z.string(), expires_at: z.string(), download_limit: z.int() })
     .optional(),

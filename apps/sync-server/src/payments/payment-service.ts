@@ -20,6 +20,7 @@ import { accountId, PLATFORM_OWNER, postTransaction, type Leg } from '../ledger/
 import type { MediaGrantSigner } from './media-grants.js';
 import type { PaymentBody } from './payment-schemas.js';
 import { enableRenewal } from '../subscriptions/subscription-renewals.js';
+import type { VrTicketSeats } from './vr-ticket-seats.js';
 
 export interface PaymentServiceOptions {
   retry: RetryOptions;
@@ -28,7 +29,7 @@ export interface PaymentServiceOptions {
 }
 
 interface Purchase {
-  kind: 'subscription' | 'pay_per_view' | 'tip';
+  kind: 'subscription' | 'pay_per_view' | 'tip' | 'vr_ticket';
   creatorId: string;
   productId: string | null;
   amount: Money;
@@ -59,7 +60,13 @@ function isReleased(post: CatalogPost, now: number): boolean {
 const money = (amount: number | string, currency: string): Money => ({ amount: Number(amount), currency }) as Money;
 
 export class PaymentService {
+  private vr: VrTicketSeats | null = null;
   constructor(private readonly d: PaymentServiceDeps) {}
+
+  /** VR tickets are sold here once the VR feature hands over its seat keeper (vr/vr-feature.ts). */
+  useVrTickets(seats: VrTicketSeats): void {
+    this.vr = seats;
+  }
 
   /** POST /payments. Returns the response data (201) or throws the ApiError to answer with. */
   async pay(user: AuthUser, body: PaymentBody, idempotencyKey: string | undefined): Promise<unknown> {
@@ -98,6 +105,11 @@ export class PaymentService {
       }
       return { kind: 'pay_per_view', creatorId: post.creatorId, productId: post.id, amount: post.price };
     }
+    if ('experienceId' in body) {
+      if (!this.vr) throw new ApiError('NOT_FOUND', `No VR experience ${body.experienceId}.`);
+      const e = await this.vr.price(body.experienceId);
+      return { kind: 'vr_ticket', creatorId: e.creatorId, productId: e.id, amount: e.price };
+    }
     const rows = await this.d.db.query('SELECT 1 FROM users WHERE id = $1 AND role = $2', [body.tip.creatorId, 'creator']);
     if (rows.length === 0) throw new ApiError('NOT_FOUND', `No creator ${body.tip.creatorId}.`);
     return { kind: 'tip', creatorId: body.tip.creatorId, productId: null, amount: body.tip.amount };
@@ -113,6 +125,19 @@ export class PaymentService {
       });
     }
     const paymentId = newId('pay');
+    if (purchase.kind !== 'vr_ticket') return this.charge(user, body, owned, purchase, paymentId);
+    // A ticket's seat is held before the card is charged (409 SOLD_OUT without a charge when none is
+    // left) and given back whenever the payment does not complete.
+    await this.vr!.hold(purchase.productId!, user.id, paymentId);
+    try {
+      return await this.charge(user, body, owned, purchase, paymentId);
+    } catch (err) {
+      await this.vr!.release(paymentId).catch((e: unknown) => this.d.logger.error({ err: e, paymentId }, 'vr seat hold not released; it lapses by itself'));
+      throw err;
+    }
+  }
+
+  private async charge(user: AuthUser, body: PaymentBody, owned: OwnedKey | undefined, purchase: Purchase, paymentId: string): Promise<unknown> {
     const gatewayKey = owned === undefined ? paymentId : `${user.id}:${owned.key}`;
     // Known before charged: a crash from here on leaves a pending intent that the sweep resolves.
     await this.d.db.query(
@@ -271,6 +296,7 @@ export class PaymentService {
         download_limit: this.d.options.grantDownloadLimit,
       };
     }
+    if (p.kind === 'vr_ticket') data.ticket = await this.vr!.confirm(tx, paymentId);
     await this.d.log.append(tx, logIndex, {
       kind: 'payment.completed',
       creatorId: p.creatorId,
@@ -286,6 +312,11 @@ export class PaymentService {
     let queued = (await enqueueWebhookEvent(tx, p.creatorId, 'payment.completed', event)).deliveries;
     if (p.kind === 'subscription') queued += (await enqueueWebhookEvent(tx, p.creatorId, 'fan.subscribed', { ...event, subscription: data.subscription })).deliveries;
     if (p.kind === 'tip') queued += (await enqueueWebhookEvent(tx, p.creatorId, 'tip.received', event)).deliveries;
+    if (p.kind === 'vr_ticket') {
+      const ticket = data.ticket as { ticketId: string; experienceId: string; expiresAt: string };
+      const ticketEvent = { ...event, ticketId: ticket.ticketId, experienceId: ticket.experienceId, expiresAt: ticket.expiresAt };
+      queued += (await enqueueWebhookEvent(tx, p.creatorId, 'vr.ticket.purchased', ticketEvent)).deliveries;
+    }
     if (owned !== undefined) await this.d.idempotency.complete(tx, owned, { status: 201, data });
     return { data, queued };
   }
@@ -362,6 +393,7 @@ export class PaymentService {
       });
       for (const sub of revoked) await recordSubscriptionEnded(tx, { subscriptionId: sub.id, creatorId: p.creator_id, fanId: p.fan_id, reason: 'revoked', at });
       await tx.query('UPDATE media_access_grants SET revoked_at = now() WHERE payment_id = $1 AND revoked_at IS NULL', [paymentId]);
+      await this.vr?.refunded(tx, paymentId);
       await this.d.log.append(tx, logIndex, {
         kind: reason === 'refund' ? 'payment.refunded' : 'payment.charged_back',
         creatorId: p.creator_id,

@@ -3,6 +3,7 @@
 // queued off the relay's path; a failed write is logged and never affects the room.
 import { newId } from '@fanz/core';
 import type { Logger } from 'pino';
+import { recordVrAttendance } from '../analytics/analytics-events.js';
 import type { Database } from '../db/database.js';
 
 export interface AttendanceSummary {
@@ -26,11 +27,15 @@ export class AttendanceRecorder {
     this.pending = this.pending.then(fn).catch((err: unknown) => this.log.error({ err }, `vr attendance ${what} not recorded`));
   }
 
-  joined(experienceId: string, who: { userId: string; ticketId: string | null; role: 'host' | 'guest' }): string {
+  /** A guest's join also counts in the creator's daily analytics (analytics/analytics-events.ts). */
+  joined(experienceId: string, creatorId: string, who: { userId: string; ticketId: string | null; role: 'host' | 'guest' }): string {
     const id = newId('vra');
     const at = new Date(this.clock());
     this.queue('join', () =>
-      this.db.query('INSERT INTO vr_attendance (id, experience_id, user_id, ticket_id, role, joined_at) VALUES ($1, $2, $3, $4, $5, $6)', [id, experienceId, who.userId, who.ticketId, who.role, at]),
+      this.db.transaction(async (tx) => {
+        await tx.query('INSERT INTO vr_attendance (id, experience_id, user_id, ticket_id, role, joined_at) VALUES ($1, $2, $3, $4, $5, $6)', [id, experienceId, who.userId, who.ticketId, who.role, at]);
+        if (who.role === 'guest') await recordVrAttendance(tx, { attendanceId: id, experienceId, creatorId, fanId: who.userId, at });
+      }),
     );
     return id;
   }

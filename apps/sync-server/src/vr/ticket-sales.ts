@@ -5,7 +5,7 @@
 //   release() when the charge did not happen: the seat is free again.
 // So concurrent buyers never take more seats than the room has, and nobody is charged without a seat.
 // Tier holders get a free ticket (issueForTier) through the same seat count.
-import { newId, type VrTicket } from '@fanz/core';
+import { newId, type Money, type VrTicket } from '@fanz/core';
 import type { Database, Queryable } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import { SEATS_TAKEN_SQL, type Experience, type ExperienceStore } from './experience-store.js';
@@ -62,15 +62,16 @@ export class TicketSales {
   }
 
   /** What a paid ticket costs, checked before any seat is held. */
-  async price(experienceId: string): Promise<Experience> {
+  async price(experienceId: string): Promise<Experience & { price: Money }> {
     const e = await this.experiences.get(experienceId);
     if (!e) throw new ApiError('NOT_FOUND', `No VR experience ${experienceId}.`);
+    if (e.status === 'cancelled') throw new ApiError('CONFLICT', 'This experience was cancelled; tickets are no longer sold.', { status: 'cancelled' });
     if (!e.price) {
       throw new ApiError('CONFLICT', 'This experience is not sold; holders of its tier get a free ticket from POST /api/v1/vr/experiences/:id/tickets.', {
         tierRequirement: e.tierRequirement,
       });
     }
-    return e;
+    return e as Experience & { price: Money };
   }
 
   /** Reserves a seat for a payment about to be charged. Throws SOLD_OUT / CONFLICT before any charge. */

@@ -6,6 +6,7 @@ import type { AuthService } from '../auth/auth-service.js';
 import type { CatalogReader } from '../catalog/catalog-reader.js';
 import type { Database } from '../db/database.js';
 import type { RouteTable } from '../http/routes.js';
+import type { PaymentService } from '../payments/payment-service.js';
 import type { DocManager } from '../sync/doc-manager.js';
 import { AttendanceRecorder } from './attendance.js';
 import { experienceRoutes } from './experience-routes.js';
@@ -31,7 +32,8 @@ export interface VrFeatureDeps {
   catalog: CatalogReader;
   log: Logger;
   publicUrl?: string;
-  refund: (paymentId: string, creatorId: string) => Promise<void>;
+  /** Tickets are sold and refunded through payments (same gateway, ledger, log and webhooks). */
+  payments: Pick<PaymentService, 'useVrTickets' | 'reverse'>;
   options?: VrFeatureOptions;
 }
 
@@ -49,13 +51,15 @@ export async function createVrFeature(d: VrFeatureDeps): Promise<VrFeature> {
   const tickets = await TicketSigner.forDatabase(d.db);
   const experiences = new ExperienceStore(d.db);
   const sales = new TicketSales(d.db, experiences, tickets, clock);
+  d.payments.useVrTickets(sales);
   const attendance = new AttendanceRecorder(d.db, d.log, clock);
   const attendanceIds = new WeakMap<object, string>();
   const relay = new RelayEndpoint(
     { db: d.db, auth: d.auth, experiences, tickets, clock, log: d.log },
     { ...DEFAULT_RELAY_OPTIONS, ...d.options?.relay },
     {
-      joined: (experienceId, m) => attendanceIds.set(m, attendance.joined(experienceId, { userId: m.userId, ticketId: m.ticketId, role: m.role })),
+      joined: (experienceId, m, admitted) =>
+        attendanceIds.set(m, attendance.joined(experienceId, admitted.experience.creatorId, { userId: m.userId, ticketId: m.ticketId, role: m.role })),
       left: (_experienceId, m, code) => {
         const id = attendanceIds.get(m);
         if (id) attendance.left(id, code);
@@ -70,7 +74,7 @@ export async function createVrFeature(d: VrFeatureDeps): Promise<VrFeature> {
     sales,
     attendanceLog: attendance,
     relay: () => relay,
-    refund: d.refund,
+    refund: async (paymentId, creatorId) => void (await d.payments.reverse(paymentId, 'refund', { creatorId })),
     clock,
     log: d.log,
   });

@@ -19,6 +19,7 @@ export const WEBHOOK_EVENTS = [
   'content.ai_optimized',
   'post.published',
   'analytics.weekly_summary',
+  'vr.ticket.purchased',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
