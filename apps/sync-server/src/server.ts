@@ -205,7 +205,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const analytics = createAnalyticsFeature({ db, routes, logger: log.child({ component: 'analytics' }), onQueued: (n) => n > 0 && money.webhooks.kick() });
     const vr = await createVrFeature({
       app, routes, auth, db, docs, catalog: money.catalog, log: log.child({ component: 'vr' }), publicUrl: config.media?.publicUrl,
-      refund: async (paymentId, creatorId) => void (await money.payments.reverse(paymentId, 'refund', { creatorId })),
+      payments: money.payments,
       options: options.vr,
     });
     await creatorRoutes(app, routes, { db, auth });
