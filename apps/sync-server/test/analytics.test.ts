@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '@fanz/core';
 import { lastCompleteIsoWeek } from '../src/analytics/weekly-summary.js';
-import { api, BACKENDS, makeStorage, pgSkipReason, register, type Account, type Running, type Storage } from './helpers.js';
+import type { TestGateway } from '../src/payments/payment-gateway.js';
+import { api, BACKENDS, eventually, makeStorage, pgSkipReason, register, type Account, type Running, type Storage } from './helpers.js';
 import { makePhotoSet, uploadAll, complete, writePosts, type LadderFile } from './media-helpers.js';
-import { bearer, createTier, pay, startMoneyServer } from './money-helpers.js';
+import { bearer, createTier, FAST_MONEY, pay, startMoneyServer } from './money-helpers.js';
 
 let work: string;
 let photos: LadderFile[];
@@ -274,5 +275,59 @@ describe.each(BACKENDS)('creator analytics on %s', (backend) => {
     } finally {
       await hook.close();
     }
+  });
+});
+
+describe('creator analytics: subscription lifecycle', () => {
+  let storage: Storage;
+  let srv: Running;
+  beforeAll(async () => {
+    storage = makeStorage('pglite');
+    srv = await startMoneyServer(storage, { money: { ...FAST_MONEY, renewals: { pollMs: 100, retryDelaysMs: [150], leaseMs: 10_000 } } });
+  });
+  afterAll(async () => {
+    await srv?.close();
+    await storage?.cleanup();
+  });
+
+  it('counts a renewal, a cancellation and a chargeback once each, as the renewal loop and gateway make them', async () => {
+    const creator = await register(srv.url, 'creator');
+    const tier = await createTier(srv.url, creator, 1999);
+    const [renews, cancels, disputes] = await Promise.all([register(srv.url, 'fan'), register(srv.url, 'fan'), register(srv.url, 'fan')]);
+    const sub: Record<string, { payment: string; subscription: string }> = {};
+    for (const [name, fan] of [['renews', renews], ['cancels', cancels], ['disputes', disputes]] as const) {
+      const res = await pay(srv.url, fan, { subscriptionId: tier.id }, `sub-${name}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      sub[name] = { payment: res.body.data.payment.id, subscription: res.body.data.subscription.id };
+    }
+    // The period of one subscription ends: the real renewal loop charges the saved card.
+    await srv.server.db.query(`UPDATE subscriptions SET current_period_end = now() - interval '1 second', next_attempt_at = now() - interval '1 second' WHERE id = $1`, [sub.renews!.subscription]);
+    await eventually(async () => (await srv.server.db.query(`SELECT 1 FROM subscription_renewals WHERE subscription_id = $1`, [sub.renews!.subscription])).length === 1, 'the renewal');
+    // One fan cancels (twice: the second changes nothing), another's card network disputes the charge (delivered twice).
+    for (let i = 0; i < 2; i++) expect((await api(srv.url, 'POST', `/api/v1/subscriptions/${sub.cancels!.subscription}/cancel`, {}, bearer(cancels))).status).toBe(200);
+    const charge = (await srv.server.db.query<{ gateway_charge_id: string }>('SELECT gateway_charge_id FROM payments WHERE id = $1', [sub.disputes!.payment]))[0]!.gateway_charge_id;
+    const dispute = (srv.server.money.gateway as TestGateway).disputeNotification(charge);
+    for (let i = 0; i < 2; i++) expect((await api(srv.url, 'POST', '/api/v1/payments/gateway-notifications', dispute.body, dispute.headers)).status).toBe(200);
+
+    const res = await api(srv.url, 'POST', '/api/v1/analytics/creator-insights', { creator_id: creator.id, date_range: 'last_7_days' }, bearer(creator));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const d = res.body.data;
+    expect(d.revenue_analytics).toMatchObject({ total_revenue: { amount: 3 * 1999, currency: 'USD' }, refunds: { amount: 1999, currency: 'USD' }, payments: 4 });
+    expect(d.revenue_analytics.top_revenue_sources).toEqual([{ source: 'subscriptions', amount: { amount: 3 * 1999, currency: 'USD' }, percentage: 100 }]);
+    // Active now: the renewed one and the canceled one (paid until its period ends); the disputed one is revoked.
+    expect(d.audience_insights).toEqual({ active_subscribers: 2, subscribers_at_start: 0, new_subscribers: 3, churned_subscribers: 2, renewals: 1 });
+    expect(d.engagement_metrics.fan_retention_rate).toBe(0.3333);
+    expect(d.cohort_retention).toEqual([{ cohort: today().slice(0, 7), fans: 3, retention: [1] }]);
+    const kinds = await srv.server.db.query<{ kind: string; n: number }>(
+      'SELECT kind, count(*)::int AS n FROM analytics_events WHERE creator_id = $1 GROUP BY kind ORDER BY kind',
+      [creator.id],
+    );
+    expect(kinds).toEqual([
+      { kind: 'chargeback', n: 1 },
+      { kind: 'payment', n: 4 },
+      { kind: 'subscription_ended', n: 2 },
+      { kind: 'subscription_renewed', n: 1 },
+      { kind: 'subscription_started', n: 3 },
+    ]);
   });
 });
