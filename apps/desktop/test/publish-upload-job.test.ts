@@ -2,10 +2,10 @@
 // skips, the blurred still derived for older items, photos as `image` media, and every refusal: someone
 // else's media id (403), over quota (413), a corrupted file (422, sent again from scratch), the network down
 // (transient, retried), plus the enqueueing of uploads for posts going public.
-import { mkdirSync, rmSync, existsSync, mkdtempSync, readdirSync, linkSync, unlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, existsSync, mkdtempSync, readdirSync, linkSync, unlinkSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../sync-server/src/config.js';
@@ -17,6 +17,7 @@ import { probe } from '../src/main/services/media/probe.js';
 import { processVideo } from '../src/main/services/media/video.js';
 import { processPhoto } from '../src/main/services/media/photo.js';
 import { attachPublishing, catalogKindOf, type Publishing } from '../src/main/services/publish/publishing.js';
+import { HASHES_FILE, recordOutputHashes } from '../src/main/services/publish/output-hashes.js';
 import { mediaToUpload } from '../src/main/services/publish/post-uploads.js';
 import type { UploadResult } from '../src/main/services/publish/upload-job.js';
 import { openStudio, type Studio } from '../src/main/services/studio.js';
@@ -98,6 +99,27 @@ afterAll(async () => {
 });
 
 describe('upload job', () => {
+  it('uses the hashes the transcode recorded; a recorded hash that no longer fits is refused (422), hashed again and sent', async () => {
+    const s = await studioFor(url);
+    const itemId = addItem(s.studio, 'video', 'recorded');
+    const out = mediaDir(s.studio.dataDir, itemId);
+    await recordOutputHashes(out);
+    const record = JSON.parse(readFileSync(join(out, HASHES_FILE), 'utf8')) as Record<string, { sha256: string }>;
+    expect(Object.keys(record)).toEqual(expect.arrayContaining(['hls/master.m3u8', 'poster.jpg']));
+    // The poster's recorded hash now names other bytes (size and mtime still match): the job must trust it,
+    // be refused by the server's check on arrival, hash the file again and send it.
+    record['poster.jpg']!.sha256 = 'ab'.repeat(32);
+    writeFileSync(join(out, HASHES_FILE), JSON.stringify(record));
+    const job = await runUpload(s, itemId);
+    expect(job.state, job.error ?? '').toBe('done');
+    expect((job.result as UploadResult).resentAfterMismatch).toBe(1);
+    const got = await stored(url, await s.catalog.getAccessToken(), itemId);
+    expect(got.data.status).toBe('ready');
+    const poster = readFileSync(join(out, 'poster.jpg'));
+    expect(got.data.files.find((f) => f.path === 'poster.jpg')?.sha256).toBe(createHash('sha256').update(poster).digest('hex'));
+    expect(got.data.files.map((f) => f.path)).not.toContain(HASHES_FILE);
+  });
+
   it('sends every rendition with its role, completes the media, and skips all of it the second time', async () => {
     const s = await studioFor(url);
     const itemId = addItem(s.studio, 'video');

@@ -181,6 +181,18 @@ describe('media playback', () => {
     }
   });
 
+  it('a token that was accepted (and remembered) is refused once it expires', async () => {
+    const signer = await PlaybackSigner.open(srv.server.db);
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const url = `${srv.url}/api/v1/media/${videoId}/s/${signer.sign(videoId, fan.id, expiresAt)}/hls/v0/index.m3u8`;
+    expect(await statusOf(url)).toBe(200);
+    expect(await statusOf(url)).toBe(200);
+    await new Promise((r) => setTimeout(r, expiresAt * 1000 - Date.now() + 50));
+    const late = await fetch(url);
+    expect(late.status).toBe(403);
+    expect(((await late.json()) as { error: { message: string } }).error.message).toMatch(/expired/);
+  });
+
   it('serves content types, ETags, cache headers and byte ranges (206, 416 beyond the end)', async () => {
     const pb = (await api(srv.url, 'GET', `/api/v1/media/${videoId}/playback`, undefined, bearer(fan))).body.data;
     const base = pb.url.replace('hls/master.m3u8', '');

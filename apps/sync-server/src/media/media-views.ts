@@ -1,8 +1,9 @@
 // What the delivery routes serve of a media, cached in memory for a few seconds: the ready manifest's
 // files joined with the stored files that still match the manifest's sha256 (a file replaced by a newer
 // upload is not served until the media is completed again, so a half-updated set is never mixed). A
-// segment request is then one HMAC check and one map lookup; this instance drops an entry as soon as it
-// stores or completes that media, other instances within the TTL.
+// segment request is then a token lookup and one map lookup, and concurrent requests when an entry
+// expires share one load; this instance drops an entry as soon as it stores or completes that media,
+// other instances within the TTL.
 import type { FileRole } from './media-schemas.js';
 import type { MediaQueries, StoredFile } from './media-queries.js';
 
@@ -29,7 +30,8 @@ function served(f: StoredFile, role: FileRole | null): ServedFile {
 }
 
 export class MediaViews {
-  private readonly cache = new Map<string, { at: number; view: MediaView | null }>();
+  /** The view, or the load in flight: requests arriving while it loads share that one load. */
+  private readonly cache = new Map<string, { at: number; view: Promise<MediaView | null> }>();
 
   constructor(private readonly queries: MediaQueries) {}
 
@@ -37,13 +39,17 @@ export class MediaViews {
     this.cache.delete(mediaId);
   }
 
-  async get(mediaId: string): Promise<MediaView | null> {
+  get(mediaId: string): Promise<MediaView | null> {
     const hit = this.cache.get(mediaId);
     if (hit && Date.now() - hit.at < TTL_MS) return hit.view;
-    const view = await this.load(mediaId);
-    this.cache.set(mediaId, { at: Date.now(), view });
+    const entry = { at: Date.now(), view: this.load(mediaId) };
+    this.cache.set(mediaId, entry);
+    // A failed load is not kept: the next request tries again.
+    entry.view.catch(() => {
+      if (this.cache.get(mediaId) === entry) this.cache.delete(mediaId);
+    });
     if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value as string);
-    return view;
+    return entry.view;
   }
 
   private async load(mediaId: string): Promise<MediaView | null> {

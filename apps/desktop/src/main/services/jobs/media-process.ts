@@ -8,6 +8,7 @@ import { MediaError } from '../media/errors.js';
 import { processPhoto } from '../media/photo.js';
 import { probe } from '../media/probe.js';
 import { processVideo, displaySize } from '../media/video.js';
+import { recordOutputHashes } from '../publish/output-hashes.js';
 import type { JobHandler, JobQueue } from './queue.js';
 
 export const MEDIA_PROCESS = 'media.process';
@@ -109,6 +110,7 @@ export function mediaProcessHandler(o: MediaProcessOptions): JobHandler {
         }
         if (signal.aborted) throw new MediaError('CANCELLED', 'cancelled');
         progress(99, 0, 'finalize');
+        await recordOutputHashes(tmpDir, signal);
         const finalDir = mediaDir(dataDir, item.id);
         const rows: NewRendition[] = [];
         for (const f of files) {

@@ -16,7 +16,9 @@ import { writeVideoPreview, VIDEO_PREVIEW_FILE } from '../media/blur-preview.js'
 import { MediaError } from '../media/errors.js';
 import { StudioApiError } from '../../../shared/studio-api.js';
 import { completeMedia, getStoredMedia } from './media-api.js';
-import { listOutputFiles, manifestHash, sha256File, type ManifestFile } from './output-manifest.js';
+import { FileHasher } from './file-hasher.js';
+import { RecordedHashes } from './output-hashes.js';
+import { listOutputFiles, manifestHash, type ManifestFile } from './output-manifest.js';
 import { SqliteUrlStorage } from './tus-url-store.js';
 import { formatBytes } from './bytes.js';
 
@@ -258,8 +260,23 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
         }).finally(() => cleanup());
       };
 
+      // Hashes recorded by the transcode are used while the file is unchanged; the others are made on a
+      // worker thread one file at a time, in the order the files are sent (largest first), so the first
+      // upload waits for one file's hash at most and later files hash while earlier ones are on the wire.
+      const queue = [...files].sort((a, b) => b.size - a.size);
+      const recorded = await RecordedHashes.read(outDir);
+      const hasher = new FileHasher();
+      const hashes = new Map<string, Promise<string>>();
+      let previousHash: Promise<unknown> = Promise.resolve();
+      for (const f of queue) {
+        const h = previousHash.then(async () => (await recorded.get(f.path, f.abs)) ?? hasher.sha256(f.abs, signal));
+        h.catch(() => undefined); // awaited by its sender; a job that stops early leaves it unobserved
+        hashes.set(f.path, h);
+        previousHash = h.catch(() => undefined);
+      }
+
       const sendFile = async (f: ManifestFile) => {
-        f.sha256 = await sha256File(f.abs, signal);
+        f.sha256 = await hashes.get(f.path)!;
         const there = onServer.get(f.path);
         if (there && there.size === f.size && there.sha256 === f.sha256) {
           skipped++;
@@ -278,12 +295,14 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
             if (attempt >= FRESH_RETRIES) {
               throw new MediaError('UPLOAD_REFUSED', `the server refused ${f.path} ${attempt + 1} times: ${err.message} (is the file changing on disk?)`);
             }
+            // The hash may have been a recorded one that no longer fits the bytes: hash the file again.
+            store.forget(`${serverUrl}|${item.id}|${f.path}|${f.sha256}|${f.size}`);
+            f.sha256 = await hasher.sha256(f.abs, signal);
           }
         }
       };
 
       // A small pool over the files, largest first so the tail is short segments.
-      const queue = [...files].sort((a, b) => b.size - a.size);
       let failure: unknown = null;
       const worker = async () => {
         for (let f = queue.shift(); f && !failure; f = queue.shift()) {
@@ -298,6 +317,7 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
         await Promise.all(Array.from({ length: Math.max(1, o.streams ?? UPLOAD_STREAMS) }, worker));
       } finally {
         if (trailing) clearTimeout(trailing);
+        await hasher.close();
       }
       if (failure) throw failure;
       if (signal.aborted) throw new MediaError('CANCELLED', 'cancelled');
