@@ -35,7 +35,7 @@ async function creatorWithTier(): Promise<{ creatorId: string; tierId: string }>
   await srv.server.docs.edit(catalogDocName(creator.id), (d: Y.Doc) => {
     initCatalogDoc(d, creator.id);
     const at = new Date().toISOString();
-    putTier(d, { id: tierId, creatorId: creator.id, name: 'Fans', price: { amount: 999, currency: 'USD' }, interval: 'month', benefits: [], active: true, createdAt: at, updatedAt: at });
+    putTier(d, { id: tierId, creatorId: creator.id, name: 'Fans', price: { amount: 999, currency: 'USD' }, interval: 'month', benefits: [], active: true, createdAt: at });
   });
   return { creatorId: creator.id, tierId };
 }
