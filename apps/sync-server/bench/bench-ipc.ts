@@ -3,6 +3,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 // probes (after forced GC, so the numbers are live heap, not garbage) and seeding requests.
 export interface BenchServer {
   port: number;
+  /** PostgreSQL schema the server uses (a second instance joins it). */
+  schema?: string;
   loadedDocs: () => number;
   seed: (n: number) => Promise<{ docName: string; token: string }[]>;
 }
@@ -29,5 +31,5 @@ export function serveBenchIpc(s: BenchServer): void {
       process.send!({ id: msg.id, accounts: await s.seed(msg.n) });
     }
   });
-  process.send!({ ready: true, port: s.port });
+  process.send!({ ready: true, port: s.port, schema: s.schema });
 }

@@ -12,9 +12,12 @@ import { buildServer } from '../src/server.js';
 import { serveBenchIpc } from './bench-ipc.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'fanz-sync-bench-'));
-// With BENCH_DATABASE_URL the same server runs on PostgreSQL, in a throwaway schema.
+// With BENCH_DATABASE_URL the same server runs on PostgreSQL, in a throwaway schema. Two instances share
+// one (BENCH_DATABASE_SCHEMA, dropped by the one started without it) and a Redis (BENCH_REDIS_URL).
 const databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
-const schema = databaseUrl ? `bench_${randomBytes(6).toString('hex')}` : undefined;
+const sharedSchema = process.env.BENCH_DATABASE_SCHEMA || undefined;
+const schema = databaseUrl ? (sharedSchema ?? `bench_${randomBytes(6).toString('hex')}`) : undefined;
+const redisUrl = process.env.BENCH_REDIS_URL || undefined;
 const server = await buildServer(
   {
     ...loadConfig({}),
@@ -23,6 +26,8 @@ const server = await buildServer(
     dataDir,
     databaseUrl,
     databaseSchema: schema,
+    redisUrl,
+    redisKeyPrefix: process.env.BENCH_REDIS_PREFIX || 'bench:',
     syncDocIdleMs: Number(process.env.BENCH_IDLE_MS ?? 1000),
   },
   { logger: false },
@@ -32,7 +37,7 @@ process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 process.on('disconnect', () => {
   void (async () => {
     await server.close();
-    if (databaseUrl && schema) {
+    if (databaseUrl && schema && !sharedSchema) {
       const c = new pg.Client({ connectionString: databaseUrl });
       await c.connect();
       await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -43,6 +48,7 @@ process.on('disconnect', () => {
 
 serveBenchIpc({
   port: Number(new URL(url).port),
+  schema,
   loadedDocs: () => server.docs.loadedCount,
   seed: async (n) => {
     const out: { docName: string; token: string }[] = [];

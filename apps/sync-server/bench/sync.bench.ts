@@ -3,13 +3,17 @@
 // side as child processes on this machine; the same stock WebsocketProvider clients drive both.
 // Measures propagation latency p50/p99 (paced edits), updates/s (burst until all clients converge),
 // and server heap per loaded document and per idle document, then prints ours/reference ratios.
-// Run: npm run bench -- sync
+// Multi-instance column: two of our servers on one PostgreSQL schema and one Redis (REDIS_URL mode), the
+// clients of each document spread over both; it also prints the cross-instance latency (writer on one
+// instance, reader on the other) against the single-instance PostgreSQL p50 (issue 16 goal: <= 2x).
+// Run: npm run bench -- sync.bench   (`-- sync` also runs the other sync-server benchmarks)
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { Redis } from 'ioredis';
 
 const N_DOCS = Number(process.env.BENCH_DOCS ?? 8);
 const M_CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
@@ -31,6 +35,9 @@ interface Result {
   docsStillLoaded: number;
   /** Longest event-loop stall in the server during the latency phase. */
   loopMaxMs: number;
+  /** Two instances: latency of the samples whose writer and reader are on different instances. */
+  crossP50?: number;
+  crossP99?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,6 +62,7 @@ class Child {
       }
     });
   }
+  schema?: string;
   static async start(file: string, env: Record<string, string> = {}): Promise<Child> {
     const proc = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
       // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server process (to study latency tails).
@@ -63,9 +71,9 @@ class Child {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const c = new Child(proc);
-    c.port = await new Promise<number>((resolve, reject) => {
+    [c.port, c.schema] = await new Promise<[number, string | undefined]>((resolve, reject) => {
       proc.once('exit', (code) => reject(new Error(`${file} exited ${code}`)));
-      proc.on('message', (m: { ready?: boolean; port?: number }) => m.ready && resolve(m.port!));
+      proc.on('message', (m: { ready?: boolean; port?: number; schema?: string }) => m.ready && resolve([m.port!, m.schema]));
     });
     return c;
   }
@@ -101,25 +109,37 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
-async function run(name: string, file: string, env: Record<string, string> = {}): Promise<Result> {
+/**
+ * `instances` > 1: that many server processes on one PostgreSQL schema and one Redis; client j of each
+ * document connects to instance j % instances, so most pairs of clients sit on different instances.
+ */
+async function run(name: string, file: string, env: Record<string, string> = {}, instances = 1): Promise<Result> {
   const child = await Child.start(file, env);
-  const accounts = await child.request<{ accounts: { docName: string; token: string }[] }>({ op: 'seed', n: N_DOCS + MEM_DOCS });
+  const children = [child];
+  for (let i = 1; i < instances; i++) children.push(await Child.start(file, { ...env, BENCH_DATABASE_SCHEMA: child.schema! }));
+  const instanceOf = (client: number) => client % instances;
+  const accounts = await child.request<{ accounts: { docName: string; token: string }[] }>({ op: 'seed', n: N_DOCS + (instances > 1 ? 0 : MEM_DOCS) });
   const [editAccounts, memAccounts] = [accounts.accounts.slice(0, N_DOCS), accounts.accounts.slice(N_DOCS)];
 
   // N docs x M clients.
-  const groups = editAccounts.map((a) => Array.from({ length: M_CLIENTS }, () => provider(child.port, a.docName, a.token)));
+  const groups = editAccounts.map((a) => Array.from({ length: M_CLIENTS }, (_, j) => provider(children[instanceOf(j)]!.port, a.docName, a.token)));
   const all = groups.flat();
   await waitFor(() => all.every((c) => c.p.synced), 'clients synced');
 
   // Latency: one paced edit at a time, timed until each other client of the doc sees it.
   const samples: number[] = [];
+  const crossSamples: number[] = [];
   let measuring = false;
   groups.forEach((group) =>
     group.forEach((c, me) =>
       c.doc.getMap<{ t: number; from: number }>('lat').observe((e) => {
         for (const key of e.keysChanged) {
           const v = c.doc.getMap<{ t: number; from: number }>('lat').get(key);
-          if (measuring && v && v.from !== me) samples.push(performance.now() - v.t);
+          if (measuring && v && v.from !== me) {
+            const ms = performance.now() - v.t;
+            samples.push(ms);
+            if (instanceOf(v.from) !== instanceOf(me)) crossSamples.push(ms);
+          }
         }
       }),
     ),
@@ -143,6 +163,7 @@ async function run(name: string, file: string, env: Record<string, string> = {})
   await waitFor(() => samples.length >= LATENCY_EDITS * (M_CLIENTS - 1), 'latency samples');
   const loop = await child.request<{ maxMs: number }>({ op: 'loop' });
   samples.sort((a, b) => a - b);
+  crossSamples.sort((a, b) => a - b);
 
   // Throughput: every client pushes a burst; time until every client holds every item of its doc.
   const expected = M_CLIENTS * BURST_PER_CLIENT;
@@ -159,6 +180,24 @@ async function run(name: string, file: string, env: Record<string, string> = {})
     c.doc.destroy();
   }
   await sleep(IDLE_MS + 500);
+  if (instances > 1) {
+    // Memory per document is a single-instance question; the second instance leaves first (shared schema).
+    for (const c of children.slice(1).reverse()) await c.stop();
+    await child.stop();
+    return {
+      name,
+      p50: percentile(samples, 0.5),
+      p99: percentile(samples, 0.99),
+      samples: samples.length,
+      updatesPerSec,
+      bytesPerLoadedDoc: NaN,
+      bytesPerIdleDoc: NaN,
+      docsStillLoaded: NaN,
+      loopMaxMs: loop.maxMs,
+      crossP50: percentile(crossSamples, 0.5),
+      crossP99: percentile(crossSamples, 0.99),
+    };
+  }
 
   // Memory: MEM_DOCS documents with ~50 edits each, one client connected, then all clients gone.
   const before = await child.heap();
@@ -195,16 +234,43 @@ const ref = await run('reference', './reference-server.ts');
 const results: Result[] = [await run('fanz (PGlite)', './fanz-server.ts')];
 const pgUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const pgProbe = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
+let pgOk = false;
 try {
   await pgProbe.connect();
   await pgProbe.end();
-  results.push(await run('fanz (PostgreSQL)', './fanz-server.ts', { BENCH_DATABASE_URL: pgUrl }));
+  pgOk = true;
 } catch (err) {
-  console.log(`(PostgreSQL column skipped: ${(err as Error).message})`);
+  console.log(`(PostgreSQL columns skipped: ${(err as Error).message})`);
 }
+if (pgOk) results.push(await run('fanz (PostgreSQL)', './fanz-server.ts', { BENCH_DATABASE_URL: pgUrl }));
+// Two instances on PostgreSQL + Redis (multi-instance mode), clients spread over both.
+const redisUrl = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+const redisPrefix = `bench_${Date.now().toString(36)}:`;
+const redis = new Redis(redisUrl, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+redis.on('error', () => {});
+let redisOk = false;
+try {
+  await redis.connect();
+  await redis.ping();
+  redisOk = true;
+} catch (err) {
+  console.log(`(two-instance column skipped: Redis at ${redisUrl}: ${(err as Error).message})`);
+}
+if (pgOk && redisOk) {
+  results.push(
+    await run('2 inst. PG+Redis', './fanz-server.ts', { BENCH_DATABASE_URL: pgUrl, BENCH_REDIS_URL: redisUrl, BENCH_REDIS_PREFIX: redisPrefix }, 2),
+  );
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+redis.disconnect();
 
-const kb = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
-const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
+const kb = (b: number) => (Number.isFinite(b) ? `${(b / 1024).toFixed(1)} KiB` : 'n/a');
+const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}x` : 'n/a');
 const metrics: [string, (r: Result) => string, (r: Result) => number, string][] = [
   ['latency p50', (r) => `${r.p50.toFixed(2)} ms`, (r) => r.p50, 'lower is better'],
   ['latency p99', (r) => `${r.p99.toFixed(2)} ms`, (r) => r.p99, 'lower is better'],
@@ -225,5 +291,13 @@ console.log('\nratio = fanz / reference. reference = @y/websocket-server setupWS
 console.log('fanz = token check on connect, every update durably written before it is broadcast, idle docs unloaded after 1 s.');
 console.log(`docs still in memory after clients left: reference ${ref.docsStillLoaded}, ${results.map((r) => `${r.name} ${r.docsStillLoaded}`).join(', ')}`);
 console.log(`longest server event-loop stall during the latency phase: reference ${ref.loopMaxMs.toFixed(0)} ms, ${results.map((r) => `${r.name} ${r.loopMaxMs.toFixed(0)} ms`).join(', ')}`);
+const single = results.find((r) => r.name === 'fanz (PostgreSQL)');
+const multi = results.find((r) => r.crossP50 !== undefined);
+if (single && multi) {
+  console.log(
+    `two instances: a client on one instance sees an update from the other in p50 ${multi.crossP50!.toFixed(2)} ms / p99 ${multi.crossP99!.toFixed(2)} ms; ` +
+      `cross-instance p50 / single-instance (PostgreSQL) p50 = ${ratio(multi.crossP50!, single.p50)} (goal <= 2x)`,
+  );
+}
 console.log(`latency samples per server: ${ref.samples}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 process.exit(0);

@@ -47,7 +47,9 @@ const SINCE_SQL = `
   ORDER BY part, doc_seq`;
 
 export class DocStore {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    this.maxInFlight = db.kind === 'postgres' ? 4 : 1;
+  }
 
   /** The whole document: snapshot + the log after it ("fetch"). */
   async load(name: string): Promise<StoredDoc> {
@@ -93,53 +95,63 @@ export class DocStore {
 
   /**
    * Appends updates ("store") and resolves with the highest per-document seq written; the updates got
-   * the consecutive seqs ending there. Appends from all documents that arrive while a write is in flight
-   * are merged into the next single statement (group commit), so many active documents cost one round
+   * the consecutive seqs ending there. Appends from all documents that arrive while every write slot is
+   * busy are merged into the next single statement (group commit), so many active documents cost one round
    * trip, not one each. The statement bumps each document's head_seq and inserts the rows together, so a
    * seq becomes visible only with its row, and the head row's lock orders appends across instances.
    */
   append(name: string, updates: Uint8Array[]): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queue.push({ name, updates, resolve, reject });
-      if (!this.writing) void this.writeLoop();
+      this.pump();
     });
   }
 
   private queue: PendingAppend[] = [];
-  private writing = false;
+  private inFlight = 0;
+  // PostgreSQL: up to this many statements in flight on the pool (pipelining: an append does not wait for
+  // another document's commit, and the server groups their WAL flushes). PGlite has one connection: 1.
+  private readonly maxInFlight: number;
 
-  private async writeLoop(): Promise<void> {
-    this.writing = true;
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length) {
+      const batch = this.takeBatch();
+      this.inFlight++;
+      void this.write(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private takeBatch(): PendingAppend[] {
+    let rows = 0;
+    let bytes = 0;
+    let n = 0;
+    for (; n < this.queue.length; n++) {
+      const a = this.queue[n]!;
+      const size = a.updates.reduce((s, u) => s + u.length, 0);
+      if (n > 0 && (rows + a.updates.length > MAX_ROWS || bytes + size > MAX_BYTES)) break;
+      rows += a.updates.length;
+      bytes += size;
+    }
+    return this.queue.splice(0, n);
+  }
+
+  private async write(batch: PendingAppend[]): Promise<void> {
     try {
-      while (this.queue.length) {
-        let rows = 0;
-        let bytes = 0;
-        let n = 0;
-        for (; n < this.queue.length; n++) {
-          const a = this.queue[n]!;
-          const size = a.updates.reduce((s, u) => s + u.length, 0);
-          if (n > 0 && (rows + a.updates.length > MAX_ROWS || bytes + size > MAX_BYTES)) break;
-          rows += a.updates.length;
-          bytes += size;
-        }
-        const batch = this.queue.splice(0, n);
-        try {
-          const heads = await this.insert(batch);
-          // Appends of one document in one batch got consecutive ranges in queue order.
-          const end = new Map<string, number>();
-          const total = new Map<string, number>();
-          for (const a of batch) total.set(a.name, (total.get(a.name) ?? 0) + a.updates.length);
-          for (const a of batch) {
-            const used = end.get(a.name) ?? heads.get(a.name)! - total.get(a.name)!;
-            end.set(a.name, used + a.updates.length);
-            a.resolve(used + a.updates.length);
-          }
-        } catch (err) {
-          for (const a of batch) a.reject(err);
-        }
+      const heads = await this.insert(batch);
+      // Appends of one document in one batch got consecutive ranges in queue order.
+      const end = new Map<string, number>();
+      const total = new Map<string, number>();
+      for (const a of batch) total.set(a.name, (total.get(a.name) ?? 0) + a.updates.length);
+      for (const a of batch) {
+        const used = end.get(a.name) ?? heads.get(a.name)! - total.get(a.name)!;
+        end.set(a.name, used + a.updates.length);
+        a.resolve(used + a.updates.length);
       }
-    } finally {
-      this.writing = false;
+    } catch (err) {
+      for (const a of batch) a.reject(err);
     }
   }
 
