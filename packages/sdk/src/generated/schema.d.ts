@@ -910,6 +910,18 @@ export interface paths {
                             /** @enum {string} */
                             currency: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BOV" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHE" | "CHF" | "CHW" | "CLF" | "CLP" | "CNY" | "COP" | "COU" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MXV" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "USN" | "UYI" | "UYU" | "UYW" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
                         };
+                    } | {
+                        experienceId: string;
+                        paymentMethod: {
+                            /** @enum {string} */
+                            type: "test_card";
+                            cardToken: string;
+                        };
+                        expectedAmount?: {
+                            amount: number;
+                            /** @enum {string} */
+                            currency: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BOV" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHE" | "CHF" | "CHW" | "CLF" | "CLP" | "CNY" | "COP" | "COU" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MXV" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "USN" | "UYI" | "UYU" | "UYW" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                        };
                     };
                 };
             };
@@ -929,7 +941,7 @@ export interface paths {
                                     /** @enum {string} */
                                     status: "completed";
                                     /** @enum {string} */
-                                    kind: "subscription" | "pay_per_view" | "tip";
+                                    kind: "subscription" | "pay_per_view" | "tip" | "vr_ticket";
                                     amount: {
                                         amount: number;
                                         /** @enum {string} */
@@ -955,6 +967,13 @@ export interface paths {
                                     id: string;
                                     tierId: string;
                                     tierName: string;
+                                    expiresAt: string;
+                                };
+                                ticket?: {
+                                    ticketId: string;
+                                    token: string;
+                                    experienceId: string;
+                                    /** Format: date-time */
                                     expiresAt: string;
                                 };
                                 access_granted?: {
@@ -2100,7 +2119,7 @@ export interface paths {
                     "application/json": {
                         /** Format: uri */
                         url: string;
-                        events: ("payment.completed" | "payment.refunded" | "fan.subscribed" | "subscription.renewed" | "subscription.past_due" | "subscription.canceled" | "tip.received" | "creator.payout.requested" | "creator.payout.processed" | "creator.payout.failed" | "content.uploaded" | "content.ai_optimized" | "post.published")[];
+                        events: ("payment.completed" | "payment.refunded" | "fan.subscribed" | "subscription.renewed" | "subscription.past_due" | "subscription.canceled" | "tip.received" | "creator.payout.requested" | "creator.payout.processed" | "creator.payout.failed" | "content.uploaded" | "content.ai_optimized" | "post.published" | "analytics.weekly_summary" | "vr.ticket.purchased")[];
                         secret?: string;
                     };
                 };
@@ -2487,6 +2506,887 @@ export interface paths {
                                 kind: "video" | "image";
                                 posterUrl: string;
                                 thumbnailsUrl: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/creator-insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A creator's revenue, engagement, audience, content performance, cohort retention and (optionally) growth predictions for a date range */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        creator_id: string;
+                        /** @default last_30_days */
+                        date_range?: ("last_7_days" | "last_30_days" | "last_90_days" | "last_365_days") | {
+                            from: string;
+                            to: string;
+                        };
+                        /**
+                         * @default [
+                         *       "revenue",
+                         *       "engagement",
+                         *       "audience",
+                         *       "content",
+                         *       "cohorts"
+                         *     ]
+                         */
+                        metrics?: ("revenue" | "engagement" | "audience" | "content" | "cohorts")[];
+                        /** @default false */
+                        include_predictions?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                creator_id: string;
+                                currency: string;
+                                date_range: {
+                                    from: string;
+                                    to: string;
+                                    days: number;
+                                };
+                                generated_at: string;
+                                revenue_analytics?: {
+                                    /** @description What fans paid in the range (gross), minus refunds and chargebacks made in the range */
+                                    total_revenue: {
+                                        amount: number;
+                                        currency: string;
+                                    };
+                                    /** @description The creator's share of total_revenue */
+                                    creator_net: {
+                                        amount: number;
+                                        currency: string;
+                                    };
+                                    /** @description Refunded and charged-back amounts in the range (already subtracted from total_revenue) */
+                                    refunds: {
+                                        amount: number;
+                                        currency: string;
+                                    };
+                                    average_per_day: {
+                                        amount: number;
+                                        currency: string;
+                                    };
+                                    /** @description Percent change of total_revenue against the previous period of the same length; absent when that period earned nothing */
+                                    growth_rate?: number;
+                                    previous_period_revenue: {
+                                        amount: number;
+                                        currency: string;
+                                    };
+                                    payments: number;
+                                    top_revenue_sources: {
+                                        /** @enum {string} */
+                                        source: "subscriptions" | "pay_per_view" | "tips" | "vr_tickets";
+                                        amount: {
+                                            amount: number;
+                                            currency: string;
+                                        };
+                                        percentage: number;
+                                    }[];
+                                    /** @description Revenue received in currencies other than `currency` (not converted) */
+                                    other_currencies?: {
+                                        amount: number;
+                                        currency: string;
+                                    }[];
+                                };
+                                engagement_metrics?: {
+                                    total_views: number;
+                                    unique_viewers: number;
+                                    unique_viewers_estimate: {
+                                        /** @enum {string} */
+                                        method: "hyperloglog";
+                                        relative_standard_error: number;
+                                    };
+                                    average_views_per_day: number;
+                                    /** @description Fans' joins of the creator's VR rooms in the range */
+                                    vr_attendances: number;
+                                    /** @description Share of subscriptions (held at the start or begun in the range) that did not end in the range */
+                                    fan_retention_rate?: number;
+                                };
+                                audience_insights?: {
+                                    /** @description Fans with a subscription in force now */
+                                    active_subscribers: number;
+                                    subscribers_at_start: number;
+                                    new_subscribers: number;
+                                    churned_subscribers: number;
+                                    renewals: number;
+                                };
+                                content_performance?: {
+                                    posts_published: number;
+                                    total_post_views: number;
+                                    average_views_per_post?: number;
+                                    top_posts_by_revenue: {
+                                        post_id: string;
+                                        revenue: {
+                                            amount: number;
+                                            currency: string;
+                                        };
+                                        views: number;
+                                    }[];
+                                    top_posts_by_views: {
+                                        post_id: string;
+                                        views: number;
+                                        revenue: {
+                                            amount: number;
+                                            currency: string;
+                                        };
+                                    }[];
+                                    best_posting_hours: {
+                                        hour_utc: number;
+                                        posts: number;
+                                        average_views: number;
+                                    }[];
+                                };
+                                cohort_retention?: {
+                                    /** @description Join month YYYY-MM */
+                                    cohort: string;
+                                    fans: number;
+                                    /** @description Share of the cohort paying in month 0, 1, 2, ... */
+                                    retention: number[];
+                                }[];
+                                growth_predictions?: {
+                                    revenue: {
+                                        /** @enum {string} */
+                                        status: "ok";
+                                        method: string;
+                                        days_of_data: number;
+                                        horizon_days: number;
+                                        points: {
+                                            date: string;
+                                            mean: number;
+                                            lo80: number;
+                                            hi80: number;
+                                            lo95: number;
+                                            hi95: number;
+                                        }[];
+                                    } | {
+                                        /** @enum {string} */
+                                        status: "not_enough_history";
+                                        days_of_data: number;
+                                        minimum_days: number;
+                                    };
+                                    subscribers: {
+                                        /** @enum {string} */
+                                        status: "ok";
+                                        method: string;
+                                        days_of_data: number;
+                                        horizon_days: number;
+                                        points: {
+                                            date: string;
+                                            mean: number;
+                                            lo80: number;
+                                            hi80: number;
+                                            lo95: number;
+                                            hi95: number;
+                                        }[];
+                                    } | {
+                                        /** @enum {string} */
+                                        status: "not_enough_history";
+                                        days_of_data: number;
+                                        minimum_days: number;
+                                    };
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/rollups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The daily rollups (per day, source and currency; money in minor units) for a range of at most 366 days; format=csv answers text/csv */
+        get: {
+            parameters: {
+                query: {
+                    creator_id?: string;
+                    from: string;
+                    to: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                creator_id: string;
+                                from: string;
+                                to: string;
+                                rows: {
+                                    day: string;
+                                    source: string;
+                                    currency: string;
+                                    events: number;
+                                    amount: number;
+                                    creator_net: number;
+                                    reversals: number;
+                                    reversed_amount: number;
+                                    reversed_net: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vr/experiences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A creator's VR experiences, soonest first (cancelled ones included, marked) */
+        get: {
+            parameters: {
+                query: {
+                    creatorId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                experiences: {
+                                    experience_id: string;
+                                    creator_id: string;
+                                    /** @enum {string} */
+                                    type: "virtual_meetup";
+                                    title: string;
+                                    description: string;
+                                    /** @enum {string} */
+                                    status: "scheduled" | "cancelled";
+                                    environment: {
+                                        /** @enum {string} */
+                                        theme: "lounge" | "beach" | "rooftop" | "nightclub" | "space";
+                                        capacity: number;
+                                        interactive_elements: ("chat" | "emotes" | "spotlight" | "music" | "photo_booth" | "q_and_a")[];
+                                    };
+                                    scheduling: {
+                                        /** Format: date-time */
+                                        start_time: string;
+                                        duration_minutes: number;
+                                        timezone: string;
+                                        /** Format: date-time */
+                                        end_time: string;
+                                    };
+                                    access_control: {
+                                        tier_requirement: string | null;
+                                        price: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            currency: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BOV" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHE" | "CHF" | "CHW" | "CLF" | "CLP" | "CNY" | "COP" | "COU" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MXV" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "USN" | "UYI" | "UYU" | "UYW" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                                        } | null;
+                                    };
+                                    tickets_sold: number;
+                                    seats_left: number;
+                                    access_url: string;
+                                    qr_code_url: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    cancelled_at: string | null;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Schedule a VR meetup (also written into the creator's catalog document) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "virtual_meetup";
+                        title: string;
+                        /** @default  */
+                        description?: string;
+                        environment: {
+                            /** @enum {string} */
+                            theme: "lounge" | "beach" | "rooftop" | "nightclub" | "space";
+                            capacity: number;
+                            /**
+                             * @default [
+                             *       "chat"
+                             *     ]
+                             */
+                            interactive_elements?: ("chat" | "emotes" | "spotlight" | "music" | "photo_booth" | "q_and_a")[];
+                        };
+                        scheduling: {
+                            /** Format: date-time */
+                            start_time: string;
+                            duration_minutes: number;
+                            timezone: string;
+                        };
+                        access_control: {
+                            tier_requirement?: string;
+                            price?: {
+                                amount: number;
+                                /** @enum {string} */
+                                currency: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BOV" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHE" | "CHF" | "CHW" | "CLF" | "CLP" | "CNY" | "COP" | "COU" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MXV" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "USN" | "UYI" | "UYU" | "UYW" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                experience_id: string;
+                                access_url: string;
+                                qr_code_url: string;
+                                revenue_projection: {
+                                    /** @enum {string} */
+                                    basis: "past_experiences" | "no_history";
+                                    message: string;
+                                    past_experiences: number;
+                                    average_fill_rate: number | null;
+                                    expected_tickets: number | null;
+                                    expected_gross: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        currency: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BOV" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHE" | "CHF" | "CHW" | "CLF" | "CLP" | "CNY" | "COP" | "COU" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MXV" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "USN" | "UYI" | "UYU" | "UYW" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                                    } | null;
+                                    expected_creator_net: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        currency: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BOV" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHE" | "CHF" | "CHW" | "CLF" | "CLP" | "CNY" | "COP" | "COU" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MXV" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "USN" | "UYI" | "UYU" | "UYW" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                                    } | null;
+                                };
+                                technical_requirements: {
+                                    browsers: string[];
+                                    webxr: string;
+                                    headsets: string[];
+                                    min_bandwidth_kbps: number;
+                                    relay_url: string;
+                                    poses_per_second: number;
+                                };
+                                experience: {
+                                    experience_id: string;
+                                    creator_id: string;
+                                    /** @enum {string} */
+                                    type: "virtual_meetup";
+                                    title: string;
+                                    description: string;
+                                    /** @enum {string} */
+                                    status: "scheduled" | "cancelled";
+                                    environment: {
+                                        /** @enum {string} */
+                                        theme: "lounge" | "beach" | "rooftop" | "nightclub" | "space";
+                                        capacity: number;
+                                        interactive_elements: ("chat" | "emotes" | "spotlight" | "music" | "photo_booth" | "q_and_a")[];
+                                    };
+                                    scheduling: {
+                                        /** Format: date-time */
+                                        start_time: string;
+                                        duration_minutes: number;
+                                        timezone: string;
+                                        /** Format: date-time */
+                                        end_time: string;
+                                    };
+                                    access_control: {
+                                        tier_requirement: string | null;
+                                        price: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            currency: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BOV" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHE" | "CHF" | "CHW" | "CLF" | "CLP" | "CNY" | "COP" | "COU" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MXV" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "USN" | "UYI" | "UYU" | "UYW" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                                        } | null;
+                                    };
+                                    tickets_sold: number;
+                                    seats_left: number;
+                                    access_url: string;
+                                    qr_code_url: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    cancelled_at: string | null;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vr/experiences/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One VR experience with its seats left */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                experience_id: string;
+                                creator_id: string;
+                                /** @enum {string} */
+                                type: "virtual_meetup";
+                                title: string;
+                                description: string;
+                                /** @enum {string} */
+                                status: "scheduled" | "cancelled";
+                                environment: {
+                                    /** @enum {string} */
+                                    theme: "lounge" | "beach" | "rooftop" | "nightclub" | "space";
+                                    capacity: number;
+                                    interactive_elements: ("chat" | "emotes" | "spotlight" | "music" | "photo_booth" | "q_and_a")[];
+                                };
+                                scheduling: {
+                                    /** Format: date-time */
+                                    start_time: string;
+                                    duration_minutes: number;
+                                    timezone: string;
+                                    /** Format: date-time */
+                                    end_time: string;
+                                };
+                                access_control: {
+                                    tier_requirement: string | null;
+                                    price: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        currency: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BOV" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHE" | "CHF" | "CHW" | "CLF" | "CLP" | "CNY" | "COP" | "COU" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MXV" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "USN" | "UYI" | "UYU" | "UYW" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                                    } | null;
+                                };
+                                tickets_sold: number;
+                                seats_left: number;
+                                access_url: string;
+                                qr_code_url: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                cancelled_at: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vr/experiences/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a VR experience: refunds every paid ticket, revokes free ones, closes the room */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                experience: {
+                                    experience_id: string;
+                                    creator_id: string;
+                                    /** @enum {string} */
+                                    type: "virtual_meetup";
+                                    title: string;
+                                    description: string;
+                                    /** @enum {string} */
+                                    status: "scheduled" | "cancelled";
+                                    environment: {
+                                        /** @enum {string} */
+                                        theme: "lounge" | "beach" | "rooftop" | "nightclub" | "space";
+                                        capacity: number;
+                                        interactive_elements: ("chat" | "emotes" | "spotlight" | "music" | "photo_booth" | "q_and_a")[];
+                                    };
+                                    scheduling: {
+                                        /** Format: date-time */
+                                        start_time: string;
+                                        duration_minutes: number;
+                                        timezone: string;
+                                        /** Format: date-time */
+                                        end_time: string;
+                                    };
+                                    access_control: {
+                                        tier_requirement: string | null;
+                                        price: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            currency: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BOV" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHE" | "CHF" | "CHW" | "CLF" | "CLP" | "CNY" | "COP" | "COU" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MXV" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "USN" | "UYI" | "UYU" | "UYW" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                                        } | null;
+                                    };
+                                    tickets_sold: number;
+                                    seats_left: number;
+                                    access_url: string;
+                                    qr_code_url: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    cancelled_at: string | null;
+                                };
+                                refunded: number;
+                                refund_failures: {
+                                    ticketId: string;
+                                    reason: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vr/experiences/{id}/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A free ticket for a fan holding the experience's required tier (the same ticket if they have one) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                ticket: {
+                                    ticketId: string;
+                                    token: string;
+                                    experienceId: string;
+                                    /** Format: date-time */
+                                    expiresAt: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vr/experiences/{id}/tickets/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling fan's live ticket for this experience, or null */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                ticket: {
+                                    ticketId: string;
+                                    token: string;
+                                    experienceId: string;
+                                    /** Format: date-time */
+                                    expiresAt: string;
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vr/experiences/{id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attendance of your experience: joins, unique attendees, minutes, people in the room now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                experienceId: string;
+                                joins: number;
+                                uniqueAttendees: number;
+                                minutes: number;
+                                inRoomNow: number;
                             };
                         };
                     };
