@@ -27,6 +27,8 @@ import { createMoneyServices, type MoneyServices } from './money/money-services.
 import { SyncEndpoint } from './sync/sync-endpoint.js';
 import { RedisDocRelay } from './sync/redis-doc-relay.js';
 import { openRedis, type RedisConnections } from './redis/redis-connections.js';
+import { RedisHashClientSlots } from './auth/hash-client-slots.js';
+import { SessionRevocationRelay } from './auth/session-revocation-relay.js';
 import { PostScheduler } from './scheduler/post-scheduler.js';
 import { catalogRoutes } from './catalog/catalog-routes.js';
 import { createMediaFeature, type MediaFeature } from './media/media-feature.js';
@@ -105,9 +107,11 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   let endpoint: SyncEndpoint | null = null;
   let docs: DocManager | null = null;
   let redis: RedisConnections | null = null;
+  let revocations: SessionRevocationRelay | null = null;
   try {
     const applied = await migrate(db);
     if (applied.length) log.info({ applied, engine: db.kind }, 'database migrations applied');
+    if (config.redisUrl) redis = await openRedis({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, log: log.child({ component: 'redis' }) });
 
     const auth = new AuthService(db, new TokenSigner(await jwtSecret(db, config.jwtSecret)), {
       loginMaxAttempts: config.loginMaxAttempts,
@@ -119,8 +123,19 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       passwordHashQueue: config.passwordHashQueue,
       passwordHashPerIp: config.passwordHashPerIp,
       refreshGraceMs: config.refreshGraceMs,
-      onSessionRevoked: (sid) => endpoint?.closeSession(sid),
+      passwordHashSlots: redis ? new RedisHashClientSlots(redis) : undefined,
+      onSessionRevoked: (sid) => {
+        endpoint?.closeSession(sid);
+        revocations?.publish(sid);
+      },
     });
+    if (redis) {
+      revocations = new SessionRevocationRelay(redis, (sid) => {
+        auth.forgetSession(sid);
+        endpoint?.closeSession(sid);
+      }, log.child({ component: 'auth' }));
+      await revocations.start();
+    }
 
     const metrics = createMetrics({
       openSockets: () => endpoint?.openSockets ?? 0,
@@ -129,7 +144,6 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     });
     // One document store (one group-commit queue) for sync, catalog reads, media, money and the scheduler.
     const store = new DocStore(db);
-    if (config.redisUrl) redis = await openRedis({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, log: log.child({ component: 'redis' }) });
     const relay = redis ? new RedisDocRelay({ redis, store, log: log.child({ component: 'sync-relay' }) }) : null;
     docs = new DocManager(store, log.child({ component: 'sync' }), {
       idleMs: config.syncDocIdleMs,
@@ -179,13 +193,13 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       maxAge: 600,
     });
 
-    await installAuthRateLimit(app, { max: config.authRateLimitMax, windowMs: config.authRateLimitWindowMs });
+    await installAuthRateLimit(app, { max: config.authRateLimitMax, windowMs: config.authRateLimitWindowMs, redis });
 
     let shuttingDown = false;
     const routes = new RouteTable(app, auth);
     authRoutes(routes, auth);
     deviceRoutes(routes, db);
-    await installApiKeys(app, routes, { db, apiKeyPerHour: config.apiKeyRateLimitPerHour, userPerHour: config.apiKeyUserRateLimitPerHour });
+    await installApiKeys(app, routes, { db, apiKeyPerHour: config.apiKeyRateLimitPerHour, userPerHour: config.apiKeyUserRateLimitPerHour, redis });
     const money = await createMoneyServices({
       db,
       docs,
@@ -199,7 +213,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     money.routes(routes, auth);
     catalogRoutes(routes, store);
     const media = await createMediaFeature({
-      app, routes, auth, db, store, dataDir: config.dataDir, config: config.media,
+      app, routes, auth, db, store, dataDir: config.dataDir, config: config.media, redis,
       onReady: async (creatorId, mediaId, kind) => void (await money.emitEvent(creatorId, 'content.uploaded', { mediaId, kind })),
     });
     const analytics = createAnalyticsFeature({ db, routes, logger: log.child({ component: 'analytics' }), onQueued: (n) => n > 0 && money.webhooks.kick() });
@@ -219,6 +233,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       metrics,
       isShuttingDown: () => shuttingDown,
       metricsToken: config.metricsToken,
+      redis,
       sync: () => ({ loadedDocs: docs?.loadedCount ?? 0, openSockets: endpoint?.openSockets ?? 0 }),
     });
     app.get('/api/v1/openapi.json', async () => buildOpenApi(routes.specs, VERSION));
@@ -266,6 +281,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
           await app.close();
           await docManager.closeAll();
           await relay?.close();
+          await revocations?.close();
           await redis?.close();
           media.close();
           await db.close();

@@ -2,11 +2,13 @@
 // keys of one creator together get userPerHour (so minting more keys does not multiply the allowance).
 // Answers carry the IETF draft headers (draft-ietf-httpapi-ratelimit-headers: RateLimit-Limit,
 // RateLimit-Remaining, RateLimit-Reset, the names the plugin's enableDraftSpec uses) for the tighter of the
-// two, and a refusal is the normal envelope: 429 RATE_LIMITED with Retry-After. The counters live in this
-// process's memory (the plugin's local store); instances behind one balancer each count their own.
-import rateLimit from '@fastify/rate-limit';
+// two, and a refusal is the normal envelope: 429 RATE_LIMITED with Retry-After. The counters live in Redis
+// with REDIS_URL (every instance counts against one allowance) and in this process's memory otherwise
+// (http/rate-limit-plugin.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
+import { registerRateLimit } from '../http/rate-limit-plugin.js';
+import type { RedisConnections } from '../redis/redis-connections.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -23,9 +25,12 @@ export interface KeyRateLimit {
   check(req: FastifyRequest, reply: FastifyReply, caller: { keyId: string; userId: string }): Promise<void>;
 }
 
-export async function installKeyRateLimit(app: FastifyInstance, o: { apiKeyPerHour: number; userPerHour: number; windowMs?: number }): Promise<KeyRateLimit> {
+export async function installKeyRateLimit(
+  app: FastifyInstance,
+  o: { apiKeyPerHour: number; userPerHour: number; windowMs?: number; redis?: RedisConnections | null },
+): Promise<KeyRateLimit> {
   // The auth routes may have registered the plugin already (it decorates the root instance once).
-  if (!app.hasDecorator('createRateLimit')) await app.register(rateLimit, { global: false });
+  await registerRateLimit(app, o.redis ?? null);
   const who = new WeakMap<FastifyRequest, string>();
   const make = (max: number, prefix: string): Limiter | null =>
     max > 0

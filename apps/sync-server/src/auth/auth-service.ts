@@ -7,6 +7,7 @@
 import type { Database, Queryable } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import { newId } from '@fanz/core';
+import type { HashClientSlots } from './hash-client-slots.js';
 import { HashLimiter } from './hash-limiter.js';
 import { LoginLimits, type LoginLimitOptions } from './login-limits.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
@@ -30,6 +31,8 @@ export interface AuthServiceOptions {
   passwordHashQueue?: number;
   /** Hashes one client IP may have running or queued at once. */
   passwordHashPerIp?: number;
+  /** Where that per-IP count lives (Redis with several instances); in memory by default. */
+  passwordHashSlots?: HashClientSlots;
   /** A spent refresh token presented again within this window returns the same rotated pair. */
   refreshGraceMs?: number;
   /** Called with a session id when it is revoked, so open sync sockets of that session can be closed. */
@@ -59,7 +62,7 @@ export class AuthService {
     readonly tokens: TokenSigner,
     private readonly options: AuthServiceOptions,
   ) {
-    this.hashing = new HashLimiter(options.passwordHashConcurrency ?? 2, options.passwordHashQueue ?? 64, options.passwordHashPerIp ?? Infinity);
+    this.hashing = new HashLimiter(options.passwordHashConcurrency ?? 2, options.passwordHashQueue ?? 64, options.passwordHashPerIp ?? Infinity, options.passwordHashSlots);
     const limits: LoginLimitOptions = {
       maxFailures: options.loginMaxAttempts,
       windowMs: options.loginWindowMs,
@@ -73,9 +76,14 @@ export class AuthService {
   }
 
   private sessionRevoked(sessionId: string): void {
+    this.forgetSession(sessionId);
+    this.options.onSessionRevoked?.(sessionId);
+  }
+
+  /** Another instance revoked this session: stop trusting the cached "live" (auth/session-revocation-relay.ts). */
+  forgetSession(sessionId: string): void {
     this.revocations++;
     this.liveSessions.delete(sessionId);
-    this.options.onSessionRevoked?.(sessionId);
   }
 
   async register(body: RegisterBody, ip?: string): Promise<AuthResult> {

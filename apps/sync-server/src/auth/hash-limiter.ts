@@ -4,7 +4,9 @@
 // request beyond that is refused at once with 503 SERVER_BUSY and a Retry-After estimated from recent
 // hash times, instead of piling up. One client address may also have at most `perClient` hashes running or
 // waiting (429 beyond that), so a single attacker cannot fill the queue that everyone's sign-in shares.
+// That per-client count is shared by all instances with REDIS_URL (hash-client-slots.ts).
 import { ApiError } from '../errors.js';
+import { LocalHashClientSlots, type HashClientSlots } from './hash-client-slots.js';
 
 export class HashLimiter {
   private running = 0;
@@ -12,28 +14,24 @@ export class HashLimiter {
   /** Moving average of one hash's wall time, for Retry-After. */
   private avgMs = 150;
 
-  private readonly perClientCount = new Map<string, number>();
-
   constructor(
     private readonly concurrency: number,
     private readonly queue: number,
     private readonly perClient = Infinity,
+    private readonly slots: HashClientSlots = new LocalHashClientSlots(),
   ) {}
 
   /** Runs `hash` within the limits; `client` (an IP) is held to its own share. */
   async run<T>(hash: () => Promise<T>, client?: string): Promise<T> {
-    if (client === undefined) return this.runGlobal(hash);
-    const n = this.perClientCount.get(client) ?? 0;
-    if (n >= this.perClient) {
+    if (client === undefined || this.perClient === Infinity) return this.runGlobal(hash);
+    const slot = await this.slots.acquire(client, this.perClient);
+    if (slot === 'refused') {
       throw new ApiError('RATE_LIMITED', 'Too many sign-ins from your address at once; try again in a second.', { retryAfterSeconds: 1 }, { 'retry-after': '1' });
     }
-    this.perClientCount.set(client, n + 1);
     try {
       return await this.runGlobal(hash);
     } finally {
-      const left = (this.perClientCount.get(client) ?? 1) - 1;
-      if (left <= 0) this.perClientCount.delete(client);
-      else this.perClientCount.set(client, left);
+      if (slot === 'taken') await this.slots.release(client).catch(() => {}); // a lost one expires with the key's TTL
     }
   }
 

@@ -5,7 +5,9 @@ import type { AuthService } from '../auth/auth-service.js';
 import type { MediaConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { RouteTable } from '../http/routes.js';
+import type { RedisConnections } from '../redis/redis-connections.js';
 import type { DocStore } from '../sync/doc-store.js';
+import type { Logger } from 'pino';
 import { MediaAccess } from './media-access.js';
 import { MediaCatalog } from './media-catalog.js';
 import { mediaDeliveryRoutes } from './media-delivery.js';
@@ -14,6 +16,7 @@ import { mediaRoutes } from './media-routes.js';
 import { openMediaStorage, type MediaStorage } from './media-storage.js';
 import { MediaViews } from './media-views.js';
 import { PlaybackSigner } from './playback-tokens.js';
+import { RedisUploadLocker } from './redis-upload-locker.js';
 import { mountTusUploads } from './tus-uploads.js';
 import { UploadSweep } from './upload-sweep.js';
 
@@ -28,6 +31,8 @@ export interface MediaFeatureDeps {
   dataDir: string;
   config?: Partial<MediaConfig>;
   onReady?(creatorId: string, mediaId: string, kind: 'video' | 'image'): Promise<void>;
+  /** Multi-instance mode: tus upload locks live in Redis (redis-upload-locker.ts). */
+  redis?: RedisConnections | null;
 }
 
 export interface MediaFeature {
@@ -45,7 +50,10 @@ export async function createMediaFeature(deps: MediaFeatureDeps): Promise<MediaF
   const views = new MediaViews(queries);
   const catalog = new MediaCatalog(deps.db, deps.store);
   const signer = await PlaybackSigner.open(deps.db);
+  const locker = deps.redis ? new RedisUploadLocker(deps.redis, deps.app.log as unknown as Logger) : undefined;
+  await locker?.start();
   mountTusUploads(deps.app, {
+    locker,
     auth: deps.auth,
     queries,
     storage,
@@ -71,6 +79,7 @@ export async function createMediaFeature(deps: MediaFeatureDeps): Promise<MediaF
     queries,
     sweepAbandonedUploads: () => sweep.run(),
     close: () => {
+      void locker?.close();
       sweep.stop();
       storage.close();
     },

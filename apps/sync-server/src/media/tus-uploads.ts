@@ -5,7 +5,7 @@
 // the uploader touches an upload, valid metadata, the media id's owner, the quota, and the sha256 of the
 // stored bytes when the last byte arrives. Every error body is the API's JSON envelope.
 import { Server as TusServer } from '@tus/server';
-import type { Upload } from '@tus/utils';
+import type { Locker, Upload } from '@tus/utils';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService, AuthUser } from '../auth/auth-service.js';
 import { ApiError, type ErrorCode } from '../errors.js';
@@ -26,6 +26,8 @@ export interface TusUploadDeps {
   publicUrl?: string;
   /** Called after a file was recorded (or replaced), so caches of that media are dropped. */
   onStored(mediaId: string): void;
+  /** Upload locks shared by several instances (redis-upload-locker.ts); tus' in-memory locker otherwise. */
+  locker?: Locker;
 }
 
 /** What tus sends when a hook throws: our envelope as the body. */
@@ -77,6 +79,7 @@ export function mountTusUploads(app: FastifyInstance, deps: TusUploadDeps): TusS
     datastore: storage.datastore,
     namingFunction: () => newId('upl'),
     disableTerminationForFinishedUploads: true,
+    ...(deps.locker ? { locker: deps.locker } : {}),
     generateUrl: (req, { path, id }) => `${deps.publicUrl ?? new URL(req.url).origin}${path}/${id}`,
     // tus answers with its own CORS headers; the API's CORS plugin covers browsers' preflights.
     async onIncomingRequest(req, uploadId) {

@@ -34,6 +34,8 @@ interface PayoutRow {
   updated_at: Date | string;
 }
 
+/** How long a payout claimed by one instance's drive pass is left alone by the others (payout-driver.ts). */
+const DRIVE_LEASE_MS = 60_000;
 const m = (amount: number | string, currency: string): Money => ({ amount: Number(amount), currency }) as Money;
 
 export function payoutView(r: PayoutRow): Payout {
@@ -340,9 +342,15 @@ export class PayoutService {
    * request whose background drive failed); returns how many were driven. payout-driver.ts calls it on a timer.
    */
   async driveDue(limit = 100): Promise<number> {
+    // Claimed, not just read: the due rows are taken with SKIP LOCKED and their next attempt pushed out by a
+    // lease in the same statement, so another instance's pass skips them (each payout reaches its processor
+    // from one instance). A transient failure sets its own next attempt; a crash leaves the lease to expire.
     const open = await this.db.query<{ id: string }>(
-      `SELECT id FROM payouts WHERE status IN ('requested', 'processing') AND next_drive_at <= now() ORDER BY next_drive_at LIMIT $1`,
-      [limit],
+      `UPDATE payouts SET next_drive_at = now() + $2::float8 * interval '1 millisecond'
+        WHERE id IN (SELECT id FROM payouts WHERE status IN ('requested', 'processing') AND next_drive_at <= now()
+                      ORDER BY next_drive_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING id`,
+      [limit, DRIVE_LEASE_MS],
     );
     for (const p of open) await this.drive(p.id);
     return open.length;

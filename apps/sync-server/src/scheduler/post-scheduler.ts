@@ -6,11 +6,14 @@
 // publication is recorded (post_publications, primary key = post id, so it happens once), then the post is
 // flipped to published in the document through DocManager.edit, which stores and broadcasts it like any
 // client edit. Both steps are idempotent, so a crash between them is repaired on the next tick or start.
+// With several instances the timed loop runs on one of them at a time (db/run-alone.ts: an advisory lock),
+// so a post is published by one instance, once; the publication row would still decide a race.
 import { recordPostPublished } from '../analytics/analytics-events.js';
 import * as Y from 'yjs';
 import type { Logger } from 'pino';
 import { listSchedule, publishDuePosts } from '@fanz/core';
 import type { Database } from '../db/database.js';
+import { runAlone } from '../db/run-alone.js';
 import type { DocManager } from '../sync/doc-manager.js';
 import type { DocStore } from '../sync/doc-store.js';
 
@@ -59,7 +62,7 @@ export class PostScheduler {
     this.stopped = false;
     const loop = () => {
       if (this.stopped) return;
-      this.running = this.tick()
+      this.running = runAlone(this.o.db, 'post-scheduler', () => this.tick())
         .then(() => undefined)
         .catch((err: unknown) => this.o.log.error({ err }, 'scheduler tick failed'))
         .finally(() => {

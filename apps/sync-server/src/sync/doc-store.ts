@@ -196,10 +196,13 @@ export class DocStore {
 
   /**
    * Replaces the snapshot with `state` (which must contain every update up to uptoDocSeq) and trims the
-   * log. A snapshot never moves backwards: of two instances compacting at once, the further one wins.
+   * log. A snapshot never moves backwards: of two instances compacting at once, the further one wins; an
+   * advisory lock per document makes them take turns.
    */
   async compact(name: string, state: Uint8Array, uptoDocSeq: number): Promise<void> {
     await this.db.transaction(async (tx) => {
+      // Instances compacting one document take turns (the snapshot write and the trim are one step each).
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`compact:${name}`]);
       await tx.query(
         `INSERT INTO yjs_documents AS d (name, snapshot, snapshot_doc_seq, snapshot_seq, head_seq, updated_at)
          VALUES ($1, $2, $3::bigint, COALESCE((SELECT max(seq) FROM yjs_updates WHERE doc_name = $1 AND doc_seq <= $3::bigint), 0), $3::bigint, now())
