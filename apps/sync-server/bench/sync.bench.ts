@@ -38,6 +38,8 @@ interface Result {
   /** Two instances: latency of the samples whose writer and reader are on different instances. */
   crossP50?: number;
   crossP99?: number;
+  /** Two instances: writer and reader on the same instance (what the relay adds = cross - same). */
+  sameP50?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -129,6 +131,7 @@ async function run(name: string, file: string, env: Record<string, string> = {},
   // Latency: one paced edit at a time, timed until each other client of the doc sees it.
   const samples: number[] = [];
   const crossSamples: number[] = [];
+  const sameSamples: number[] = [];
   let measuring = false;
   groups.forEach((group) =>
     group.forEach((c, me) =>
@@ -138,7 +141,7 @@ async function run(name: string, file: string, env: Record<string, string> = {},
           if (measuring && v && v.from !== me) {
             const ms = performance.now() - v.t;
             samples.push(ms);
-            if (instanceOf(v.from) !== instanceOf(me)) crossSamples.push(ms);
+            (instanceOf(v.from) !== instanceOf(me) ? crossSamples : sameSamples).push(ms);
           }
         }
       }),
@@ -164,6 +167,7 @@ async function run(name: string, file: string, env: Record<string, string> = {},
   const loop = await child.request<{ maxMs: number }>({ op: 'loop' });
   samples.sort((a, b) => a - b);
   crossSamples.sort((a, b) => a - b);
+  sameSamples.sort((a, b) => a - b);
 
   // Throughput: every client pushes a burst; time until every client holds every item of its doc.
   const expected = M_CLIENTS * BURST_PER_CLIENT;
@@ -196,6 +200,7 @@ async function run(name: string, file: string, env: Record<string, string> = {},
       loopMaxMs: loop.maxMs,
       crossP50: percentile(crossSamples, 0.5),
       crossP99: percentile(crossSamples, 0.99),
+      sameP50: percentile(sameSamples, 0.5),
     };
   }
 
@@ -296,7 +301,8 @@ const multi = results.find((r) => r.crossP50 !== undefined);
 if (single && multi) {
   console.log(
     `two instances: a client on one instance sees an update from the other in p50 ${multi.crossP50!.toFixed(2)} ms / p99 ${multi.crossP99!.toFixed(2)} ms; ` +
-      `cross-instance p50 / single-instance (PostgreSQL) p50 = ${ratio(multi.crossP50!, single.p50)} (goal <= 2x)`,
+      `cross-instance p50 / single-instance (PostgreSQL) p50 = ${ratio(multi.crossP50!, single.p50)} (goal <= 2x); ` +
+      `same-instance pairs in that run: p50 ${multi.sameP50!.toFixed(2)} ms`,
   );
 }
 console.log(`latency samples per server: ${ref.samples}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
