@@ -122,6 +122,19 @@ describe('browser-mode host', () => {
     writeFileSync(join(dir, 'data', 'media', 'med_x', 'hls', 'master.m3u8'), '#EXTM3U');
     const m3u8 = await fetch(`${host.url}/item/${host.token}/med_x/hls/master.m3u8`);
     expect([m3u8.status, m3u8.headers.get('content-type'), await m3u8.text()]).toEqual([200, 'application/vnd.apple.mpegurl', '#EXTM3U']);
+    // A rung's media.mp4 is read by byte ranges, as hls.js asks for single-file segments.
+    mkdirSync(join(dir, 'data', 'media', 'med_x', 'hls', '360p'), { recursive: true });
+    const media = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+    writeFileSync(join(dir, 'data', 'media', 'med_x', 'hls', '360p', 'media.mp4'), media);
+    const mediaUrl = `${host.url}/item/${host.token}/med_x/hls/360p/media.mp4`;
+    const part = await fetch(mediaUrl, { headers: { range: 'bytes=100-299' } });
+    expect([part.status, part.headers.get('content-range'), part.headers.get('content-length')]).toEqual([206, 'bytes 100-299/1000', '200']);
+    expect(Buffer.from(await part.arrayBuffer()).equals(media.subarray(100, 300))).toBe(true);
+    const tail = await fetch(mediaUrl, { headers: { range: 'bytes=-10' } });
+    expect(Buffer.from(await tail.arrayBuffer()).equals(media.subarray(990))).toBe(true);
+    const beyond = await fetch(mediaUrl, { headers: { range: 'bytes=1000-1010' } });
+    expect([beyond.status, beyond.headers.get('content-range')]).toEqual([416, 'bytes */1000']);
+    expect((await fetch(mediaUrl)).headers.get('content-length')).toBe('1000');
     expect((await fetch(`${host.url}/item/wrong/med_x/hls/master.m3u8`)).status).toBe(401);
     expect((await fetch(`${host.url}/item/${host.token}/med_x/..%2F..%2Fsecret.txt`)).status).toBe(404);
   });

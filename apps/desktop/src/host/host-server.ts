@@ -61,15 +61,32 @@ function within(root: string, p: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-async function sendFile(res: ServerResponse, file: string, cache: string): Promise<boolean> {
+/**
+ * Serves a file, honouring one `Range: bytes=a-b` (206, or 416 beyond the end): the local player's HLS
+ * segments are byte ranges of one media file per rung. Other range forms get the whole file.
+ */
+async function sendFile(res: ServerResponse, file: string, cache: string, rangeHeader?: string): Promise<boolean> {
   const s = await stat(file).catch(() => null);
   if (!s?.isFile()) return false;
-  res.writeHead(200, {
+  const headers = {
     'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    'content-length': s.size,
     'cache-control': cache,
+    'accept-ranges': 'bytes',
     'x-content-type-options': 'nosniff',
-  });
+  };
+  const m = rangeHeader ? /^bytes=(\d*)-(\d*)$/.exec(rangeHeader.trim()) : null;
+  if (m && (m[1] || m[2])) {
+    const start = m[1] ? Number(m[1]) : Math.max(0, s.size - Number(m[2]));
+    const end = m[1] && m[2] ? Math.min(Number(m[2]), s.size - 1) : s.size - 1;
+    if (start >= s.size || end < start) {
+      res.writeHead(416, { ...headers, 'content-range': `bytes */${s.size}` }).end();
+      return true;
+    }
+    res.writeHead(206, { ...headers, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${s.size}` });
+    createReadStream(file, { start, end }).pipe(res);
+    return true;
+  }
+  res.writeHead(200, { ...headers, 'content-length': s.size });
   createReadStream(file).pipe(res);
   return true;
 }
@@ -130,7 +147,7 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
         return;
       }
       const file = o.backend.itemFile(itemId, rest.join('/'));
-      if (!file || !within(dataDir, resolve(file)) || !(await sendFile(res, file, 'private, max-age=60'))) res.writeHead(404).end();
+      if (!file || !within(dataDir, resolve(file)) || !(await sendFile(res, file, 'private, max-age=60', req.headers.range))) res.writeHead(404).end();
       return;
     }
     const path = normalize(decoded).replace(/^([/\\])+/, '');

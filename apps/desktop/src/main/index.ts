@@ -110,7 +110,9 @@ if (!app.requestSingleInstanceLock()) {
       }
       const rel = file ? relative(root, file) : '..';
       if (!file || rel.startsWith('..') || isAbsolute(rel)) return new Response('not found', { status: 404 });
-      return net.fetch(pathToFileURL(file).toString());
+      // The Range header goes along: hls.js reads single-file rungs' segments as byte ranges.
+      const range = req.headers.get('range');
+      return net.fetch(pathToFileURL(file).toString(), range ? { headers: { range } } : undefined);
     });
     ipcMain.handle('studio:call', ipcEntry(b.api, studioPageUrl(process.env.ELECTRON_RENDERER_URL)));
     b.events.on('event', (e) => win?.webContents.send('studio:event', e));
