@@ -3,13 +3,15 @@
 // 50 concurrent buyers (PGlite and PostgreSQL), refunds and cancellation that end tickets, the catalog
 // document entry, the QR PNG and the revenue projection from the creator's own history.
 import { VrCloseEvents } from '@fanz/core';
-import QRCode from 'qrcode';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import type { TestGateway } from '../src/payments/payment-gateway.js';
 import { api, BACKENDS, connect, makeStorage, pgSkipReason, register, synced, type Account, type Json, type Running, type Storage } from './helpers.js';
 import { bearer, createTier, pay } from './money-helpers.js';
 import { createExperience, experienceBody, joined, refusedWith, roomClient, startVrServer, tierGuest } from './vr-helpers.js';
+
+const QRCode = createRequire(import.meta.url)('qrcode') as { toBuffer(text: string, o: object): Promise<Buffer> };
 
 async function ledgerLegs(srv: Running, transactionId: string) {
   return srv.server.db.query<{ debit_account: string; credit_account: string; amount: string | number }>(

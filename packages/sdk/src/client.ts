@@ -44,6 +44,12 @@ export type CreatorInsightsRequest = Body<'/api/v1/analytics/creator-insights', 
 export type CreatorInsights = Json<'/api/v1/analytics/creator-insights', 'post'>;
 export type AnalyticsRollups = Json<'/api/v1/analytics/rollups', 'get'>;
 export type NewWebhook = Body<'/api/v1/webhooks', 'post'>;
+export type NewVrExperience = Body<'/api/v1/vr/experiences', 'post'>;
+export type VrExperienceCreated = Json<'/api/v1/vr/experiences', 'post'>;
+export type VrExperience = Json<'/api/v1/vr/experiences/{id}', 'get'>;
+export type VrCancelResult = Json<'/api/v1/vr/experiences/{id}/cancel', 'post'>;
+export type VrTicket = Json<'/api/v1/vr/experiences/{id}/tickets', 'post'>['ticket'];
+export type VrAttendance = Json<'/api/v1/vr/experiences/{id}/attendance', 'get'>;
 /** A published post as the public catalog shows it. */
 export type Post = { id: string } & Record<string, unknown>;
 
@@ -64,10 +70,12 @@ export class FanzSDK {
   /** The typed openapi-fetch client, for routes the helpers below do not cover. */
   readonly api: Client<paths>;
   private readonly webhookSecret?: string;
+  private readonly baseUrl: string;
 
   constructor(o: FanzSDKOptions = {}) {
     const token = o.apiKey ?? o.accessToken;
     this.webhookSecret = o.webhookSecret;
+    this.baseUrl = (o.baseUrl ?? 'http://localhost:4000').replace(/\/+$/, '');
     this.api = createClient<paths>({
       baseUrl: (o.baseUrl ?? 'http://localhost:4000').replace(/\/+$/, ''),
       headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -145,6 +153,31 @@ export class FanzSDK {
       }
       return r.data as unknown as string;
     },
+  };
+
+  readonly vr = {
+    /** Schedules a meetup (creator; scope write:vr): link, QR code, revenue projection, requirements. */
+    createExperience: async (body: NewVrExperience): Promise<VrExperienceCreated> => unwrap(await this.api.POST('/api/v1/vr/experiences', { body })),
+    /** A creator's experiences, soonest first (scope read:catalog). */
+    listExperiences: async (creatorId: string): Promise<VrExperience[]> =>
+      unwrap<{ experiences: VrExperience[] }>(await this.api.GET('/api/v1/vr/experiences', { params: { query: { creatorId } } })).experiences,
+    getExperience: async (id: string): Promise<VrExperience> => unwrap(await this.api.GET('/api/v1/vr/experiences/{id}', { params: { path: { id } } })),
+    /** Cancels (creator; scope write:vr): refunds every paid ticket, revokes free ones, closes the room. */
+    cancelExperience: async (id: string): Promise<VrCancelResult> => unwrap(await this.api.POST('/api/v1/vr/experiences/{id}/cancel', { params: { path: { id } } })),
+    /** Joins, unique attendees and minutes of the creator's own experience (scope read:analytics). */
+    attendance: async (id: string): Promise<VrAttendance> => unwrap(await this.api.GET('/api/v1/vr/experiences/{id}/attendance', { params: { path: { id } } })),
+    /** Buys a ticket as a fan (access token) through payments, with an Idempotency-Key like payments.create. */
+    buyTicket: async (experienceId: string, paymentMethod: { type: 'test_card'; cardToken: string }, o: { idempotencyKey?: string } = {}): Promise<PaymentResult> =>
+      this.payments.create({ experienceId, paymentMethod } as PaymentRequest, o),
+    /** A free ticket for a fan holding the experience's required tier (the same one on repeat). */
+    claimTierTicket: async (id: string): Promise<VrTicket> =>
+      unwrap<{ ticket: VrTicket }>(await this.api.POST('/api/v1/vr/experiences/{id}/tickets', { params: { path: { id } } })).ticket,
+    /** The fan's live ticket for an experience, or null. */
+    myTicket: async (id: string): Promise<VrTicket | null> =>
+      unwrap<{ ticket: VrTicket | null }>(await this.api.GET('/api/v1/vr/experiences/{id}/tickets/mine', { params: { path: { id } } })).ticket,
+    /** The relay's WebSocket URL for a ticket (ws://HOST/vr/<experienceId>?ticket=<token>). */
+    roomUrl: (ticket: { experienceId: string; token: string }): string =>
+      `${this.baseUrl.replace(/^http/, 'ws')}/vr/${encodeURIComponent(ticket.experienceId)}?ticket=${encodeURIComponent(ticket.token)}`,
   };
 
   readonly webhooks = {

@@ -9,12 +9,17 @@ import {
   vrTicketSchema,
 } from './vr-schemas.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
 import type { RouteTable } from '../http/routes.js';
 import { accessUrl } from './experience-store.js';
 import type { VrService } from './vr-service.js';
+
+// `qrcode` ships no types; this is the one function used.
+const QRCode = createRequire(import.meta.url)('qrcode') as {
+  toBuffer(text: string, o: { type: 'png'; errorCorrectionLevel: 'L' | 'M' | 'Q' | 'H'; margin: number; width: number }): Promise<Buffer>;
+};
 
 const idParam = z.object({ id: z.string().regex(/^vr_[0-9a-z]{26}$/, { message: 'expected a vr_ id' }) });
 
@@ -30,6 +35,7 @@ export function experienceRoutes(app: FastifyInstance, routes: RouteTable, vr: V
   routes.add({
     method: 'POST',
     url: '/api/v1/vr/experiences',
+    apiKey: 'write:vr',
     summary: "Schedule a VR meetup (also written into the creator's catalog document)",
     tag: 'vr',
     access: 'creator',
@@ -41,6 +47,7 @@ export function experienceRoutes(app: FastifyInstance, routes: RouteTable, vr: V
   routes.add({
     method: 'GET',
     url: '/api/v1/vr/experiences',
+    apiKey: 'read:catalog',
     summary: "A creator's VR experiences, soonest first (cancelled ones included, marked)",
     tag: 'vr',
     access: 'public',
@@ -51,6 +58,7 @@ export function experienceRoutes(app: FastifyInstance, routes: RouteTable, vr: V
   routes.add({
     method: 'GET',
     url: '/api/v1/vr/experiences/:id',
+    apiKey: 'read:catalog',
     summary: 'One VR experience with its seats left',
     tag: 'vr',
     access: 'public',
@@ -60,6 +68,7 @@ export function experienceRoutes(app: FastifyInstance, routes: RouteTable, vr: V
   routes.add({
     method: 'POST',
     url: '/api/v1/vr/experiences/:id/cancel',
+    apiKey: 'write:vr',
     summary: 'Cancel a VR experience: refunds every paid ticket, revokes free ones, closes the room',
     tag: 'vr',
     access: 'creator',
@@ -88,6 +97,7 @@ export function experienceRoutes(app: FastifyInstance, routes: RouteTable, vr: V
   routes.add({
     method: 'GET',
     url: '/api/v1/vr/experiences/:id/attendance',
+    apiKey: 'read:analytics',
     summary: 'Attendance of your experience: joins, unique attendees, minutes, people in the room now',
     tag: 'vr',
     access: 'creator',
