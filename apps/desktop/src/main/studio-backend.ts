@@ -18,6 +18,7 @@ import { readFinance } from './services/finance/finance-client.js';
 import { getProfile, saveProfile, uploadAvatar, type ProfileDeps } from './services/profile/creator-profile.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './services/api-keys/api-keys.js';
 import { loadInsights } from './services/insights/insights-service.js';
+import { cancelMeetup, createMeetup, listMeetups, meetupHostLink, type MeetupsDeps } from './services/meetups/meetups-client.js';
 import { LedgerService } from './services/ledger/ledger-service.js';
 import { attestLedgerHead } from './services/ledger/ledger-attestation.js';
 import { publishCheck } from './services/scoring/publish-check.js';
@@ -167,6 +168,15 @@ export function openBackend(o: BackendOptions): StudioBackend {
     if (!session.signedIn || !session.serverUrl) throw new StudioApiError('NOT_SIGNED_IN', 'sign in to manage your API keys');
     return { serverUrl: session.serverUrl, accessToken: () => catalog.getAccessToken() };
   };
+
+  // VR meetups live on the server (seats, tickets, the relay): created through REST when online.
+  const meetupsDeps = (): MeetupsDeps => ({
+    account: () => {
+      const s = catalog.session();
+      return s.signedIn && s.serverUrl && s.user ? { serverUrl: s.serverUrl, creatorId: s.user.id, role: s.user.role } : null;
+    },
+    accessToken: () => catalog.getAccessToken(),
+  });
 
   const itemDetail = async (id: string): Promise<LibraryItemDetail> => {
     const item = studio.lib.getItem(id);
@@ -356,6 +366,18 @@ export function openBackend(o: BackendOptions): StudioBackend {
         return s.signedIn && s.serverUrl && s.user ? { serverUrl: s.serverUrl, creatorId: s.user.id, role: s.user.role } : null;
       };
       return loadInsights({ db: studio.db, account, accessToken: () => catalog.getAccessToken() }, q);
+    },
+    async meetupsList() {
+      return listMeetups(meetupsDeps());
+    },
+    async meetupCreate(input) {
+      return createMeetup(meetupsDeps(), input);
+    },
+    async meetupCancel({ id }) {
+      return cancelMeetup(meetupsDeps(), id);
+    },
+    async meetupHostLink({ id }) {
+      return meetupHostLink(meetupsDeps(), id);
     },
   };
 

@@ -52,6 +52,8 @@ export const CALL_TIMEOUTS_MS: Partial<Record<ApiMethod, number>> = {
   register: 60_000,
   // Two server calls (insights with forecasts up to 18 s, rollups up to 8 s) after a possible token refresh.
   insights: 60_000,
+  // Cancelling refunds every paid ticket through the payments path on the server (up to 60 s).
+  meetupCancel: 90_000,
 };
 
 export function callTimeoutMs(method: ApiMethod): number {

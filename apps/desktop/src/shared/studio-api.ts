@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { PAYOUT_METHODS, moneySchema, positiveMoneySchema, type Balance, type Payout, type PayoutStatus, type Post, type Tier } from '@fanz/core';
 import { insightsQuerySchema, type InsightsQuery, type InsightsView } from './insights-api.js';
+import { meetupCreateSchema, type MeetupCancelled, type MeetupCreateInput, type MeetupCreated, type MeetupHostLink, type MeetupView } from './meetups-api.js';
 
 export const signInSchema = z.strictObject({
   serverUrl: z.url({ protocol: /^https?$/, message: 'server URL must start with http:// or https://' }),
@@ -184,6 +185,10 @@ export const apiInputSchemas = {
   apiKeyCreate: apiKeyCreateSchema,
   apiKeyRevoke: idParam,
   insights: insightsQuerySchema,
+  meetupsList: z.undefined(),
+  meetupCreate: meetupCreateSchema,
+  meetupCancel: idParam,
+  meetupHostLink: idParam,
 } as const;
 
 export type ApiMethod = keyof typeof apiInputSchemas;
@@ -370,6 +375,14 @@ export interface StudioApi {
   /** Creator insights for a range: fresh from the server (and saved), or the saved ones offline; null when
    *  `source: 'saved'` and nothing was saved yet. */
   insights(p: InsightsQuery): Promise<InsightsView | null>;
+  /** The creator's VR meetups from the server, soonest first (cancelled ones included, marked). */
+  meetupsList(): Promise<MeetupView[]>;
+  /** Schedules a meetup on the server (online only; the server writes it into the catalog document). */
+  meetupCreate(p: MeetupCreateInput): Promise<MeetupCreated>;
+  /** Cancels a meetup; the server refunds every paid ticket and closes the room. */
+  meetupCancel(p: { id: string }): Promise<MeetupCancelled>;
+  /** Where to open the room as host (the fan web app's room, with host controls). */
+  meetupHostLink(p: { id: string }): Promise<MeetupHostLink>;
 }
 
 export type UploadedFile = { name: string; path: string } | { name: string; error: string };

@@ -9,6 +9,7 @@ import { PostsScreen } from './PostsScreen';
 import { ScheduleScreen } from './ScheduleScreen';
 import { EarningsScreen } from './EarningsScreen';
 import { InsightsScreen } from './InsightsScreen';
+import { MeetupsScreen } from './MeetupsScreen';
 
 const SCREENS: Array<{ id: Screen; label: string }> = [
   { id: 'library', label: 'Library' },
@@ -17,6 +18,7 @@ const SCREENS: Array<{ id: Screen; label: string }> = [
   { id: 'schedule', label: 'Schedule' },
   { id: 'earnings', label: 'Earnings' },
   { id: 'insights', label: 'Insights' },
+  { id: 'meetups', label: 'Meetups' },
   { id: 'account', label: 'Account' },
 ];
 
@@ -60,6 +62,8 @@ export function App() {
           <ScheduleScreen />
         ) : screen === 'insights' ? (
           <InsightsScreen />
+        ) : screen === 'meetups' ? (
+          <MeetupsScreen />
         ) : (
           <EarningsScreen />
         )}

@@ -15,7 +15,7 @@ import type {
 import { createClient, type ConnectionState } from './transport';
 import { formError } from './errors';
 
-export type Screen = 'library' | 'jobs' | 'posts' | 'schedule' | 'earnings' | 'insights' | 'account';
+export type Screen = 'library' | 'jobs' | 'posts' | 'schedule' | 'earnings' | 'insights' | 'meetups' | 'account';
 
 interface LibraryState {
   items: LibraryItemView[];
