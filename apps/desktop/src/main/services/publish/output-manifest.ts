@@ -26,7 +26,11 @@ export function isUploadablePath(path: string): boolean {
   return path.length <= 200 && parts.length <= 4 && parts.every((p) => SEGMENT.test(p) && p !== '.' && p !== '..');
 }
 
-/** The contract's role of a file by its path, or null when it is not part of the web renditions. */
+/**
+ * The contract's role of a file by its path, or null when it is not part of the web renditions. A rung's
+ * single media file (`hls/<rung>/media.mp4`: init + segments as byte ranges) is an `hls_segment`, as the
+ * one-file-per-segment ladders' `seg_*.m4s` were; `init*.mp4` of those older ladders stays `hls_init`.
+ */
 export function roleOf(path: string): FileRole | null {
   if (!isUploadablePath(path)) return null;
   if (path === 'hls/master.m3u8') return 'hls_master';

@@ -5,7 +5,7 @@
 // the manifest. Unreachable server / 5xx -> transient (the queue retries with back-off); 403, 413 and
 // other refusals fail the job with the server's message.
 import { createReadStream } from 'node:fs';
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { access, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Upload, type DetailedError } from 'tus-js-client';
 import type { Db } from '../library/db.js';
@@ -104,6 +104,25 @@ function fromApiError(err: unknown): unknown {
 }
 
 class ShaMismatch extends Error {}
+
+/**
+ * tus-js-client's Node file source with 1 MiB reads instead of fs streams' 64 KiB: a 100 MB rung is
+ * ~100 reads rather than ~1600 (the same slices and sizes otherwise, mirroring its FileSource).
+ */
+const fileReader = {
+  async openFile(input: { path: string | Buffer }) {
+    const path = input.path.toString();
+    const { size } = await stat(path);
+    return {
+      size,
+      async slice(start: number, end: number) {
+        const value = Object.assign(createReadStream(path, { start, end: end - 1, highWaterMark: 1 << 20 }), { size: Math.min(end - start, size) });
+        return { value, done: value.size >= size };
+      },
+      close() {},
+    };
+  },
+};
 
 export function uploadJobHandler(o: UploadJobOptions): JobHandler {
   const store = new SqliteUrlStorage(o.db);
@@ -216,6 +235,7 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
             metadata: { mediaId: item.id, path: f.path, sha256: f.sha256 },
             fingerprint: async () => fingerprint,
             urlStorage: store,
+            fileReader,
             storeFingerprintForResuming: true,
             removeFingerprintOnSuccess: true,
             uploadDataDuringCreation: f.size <= singleRequest,
