@@ -137,7 +137,7 @@ export class RelayEndpoint {
           joined: () => {},
           left: (r, m, code) => {
             this.events.left(r.experienceId, m, code);
-            if (r.size === 0 && this.rooms.get(r.experienceId) === r) this.rooms.delete(r.experienceId);
+            if (r.idle && this.rooms.get(r.experienceId) === r) this.rooms.delete(r.experienceId);
           },
         },
         this.deps.clock,
@@ -146,13 +146,16 @@ export class RelayEndpoint {
     }
     const guestCap = Math.min(a.experience.capacity, this.options.maxGuestsPerRoom);
     const refusal = room.reserve(a.seatKey, a.role, guestCap);
-    if (refusal) return this.refuse(req, socket, head, refusal, 'room check');
+    if (refusal) {
+      if (room.idle && this.rooms.get(a.experience.id) === room) this.rooms.delete(a.experience.id);
+      return this.refuse(req, socket, head, refusal, 'room check');
+    }
     const target = room;
     let joined = false;
     const abandon = () => {
       if (joined) return;
       target.release(a.seatKey);
-      if (target.size === 0 && target.guestCount === 0 && this.rooms.get(target.experienceId) === target) this.rooms.delete(target.experienceId);
+      if (target.idle && this.rooms.get(target.experienceId) === target) this.rooms.delete(target.experienceId);
     };
     if (socket.destroyed) return abandon();
     // A handshake that dies before completing gives its seat back.

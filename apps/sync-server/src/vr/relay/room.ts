@@ -75,6 +75,11 @@ export class Room {
     return this.members.size;
   }
 
+  /** Nobody in and nobody on the way in: the room can be dropped. */
+  get idle(): boolean {
+    return this.members.size === 0 && this.seats.size === 0;
+  }
+
   /** Synchronous admission step: the refusal, or null with the seat reserved until join() or release(). */
   reserve(seatKey: string, role: VrRole, guestCap: number): VrCloseEvent | null {
     if (this.removedSeats.has(seatKey)) return VrCloseEvents.RemovedByHost;
