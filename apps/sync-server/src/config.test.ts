@@ -33,9 +33,11 @@ describe('loadConfig', () => {
   it('reads the abuse limits and switches, and refuses malformed ones', () => {
     const d = loadConfig({});
     expect(d).toMatchObject({ webhookAllowPrivate: false, trustProxy: false, metricsToken: undefined, authRateLimitMax: 120, passwordHashConcurrency: 2, refreshGraceMs: 10_000 });
-    const c = loadConfig({ WEBHOOK_ALLOW_PRIVATE: '1', TRUST_PROXY: '2', METRICS_TOKEN: 'abc', AUTH_RATE_LIMIT_MAX: '0', LOGIN_IP_MAX_FAILURES: '7', SYNC_DOC_MAX_BYTES: '4096' });
-    expect(c).toMatchObject({ webhookAllowPrivate: true, trustProxy: 2, metricsToken: 'abc', authRateLimitMax: 0, loginIpMaxFailures: 7, syncDocMaxBytes: 4096 });
+    const c = loadConfig({ WEBHOOK_ALLOW_PRIVATE: '1', TRUST_PROXY: '10.0.0.0/8', METRICS_TOKEN: 'abc', AUTH_RATE_LIMIT_MAX: '0', LOGIN_IP_MAX_FAILURES: '7', SYNC_DOC_MAX_BYTES: '4096' });
+    expect(c).toMatchObject({ webhookAllowPrivate: true, trustProxy: '10.0.0.0/8', metricsToken: 'abc', authRateLimitMax: 0, loginIpMaxFailures: 7, syncDocMaxBytes: 4096 });
     expect(loadConfig({ TRUST_PROXY: '10.0.0.1,10.0.0.2' }).trustProxy).toBe('10.0.0.1,10.0.0.2');
+    // Fastify ignores a bare hop count (every client would look like the proxy): refused, saying why.
+    expect(() => loadConfig({ TRUST_PROXY: '1' })).toThrow(/TRUST_PROXY must name the proxy/);
     expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE must be 1\/true or 0\/false/);
     expect(() => loadConfig({ PASSWORD_HASH_QUEUE: '-3' })).toThrow(/PASSWORD_HASH_QUEUE/);
     expect(() => loadConfig({ RENEWAL_POLL_MS: 'soon' })).toThrow(/RENEWAL_POLL_MS/);

@@ -52,7 +52,7 @@ export interface ServerConfig {
   passwordHashPerIp: number;
   /** Refresh: a spent refresh token presented again within this window returns the same rotated pair. */
   refreshGraceMs: number;
-  /** Fastify trustProxy: true, a hop count or addresses; client IPs then come from X-Forwarded-For. */
+  /** Fastify trustProxy: true or the proxy addresses (a number is ignored by Fastify 5.12+); client IPs then come from X-Forwarded-For. */
   trustProxy: boolean | number | string;
   /** Bearer token that /metrics requires; when unset /metrics answers loopback clients only. */
   metricsToken?: string;
@@ -154,11 +154,17 @@ function flag(value: string | undefined, name: string): boolean {
   throw new Error(`${name} must be 1/true or 0/false, got "${value}"`);
 }
 
-/** TRUST_PROXY: unset = off, `true` = trust every hop, a number = hop count, otherwise a comma list of proxy addresses. */
-function trustProxy(value: string | undefined): boolean | number | string {
+/**
+ * TRUST_PROXY: unset = off, `true` = trust every hop, otherwise a comma list of proxy addresses, CIDR ranges
+ * or proxy-addr's names (loopback, linklocal, uniquelocal). A bare hop count is refused: Fastify (5.12+)
+ * ignores it (it cannot check who the peer is), so every client would share the proxy's address.
+ */
+function trustProxy(value: string | undefined): boolean | string {
   if (value === undefined || value === '' || value === 'false') return false;
   if (value === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
+  if (/^\d+$/.test(value)) {
+    throw new Error(`TRUST_PROXY must name the proxy (addresses, CIDR ranges, loopback/uniquelocal) or be true; a hop count ("${value}") is ignored by Fastify`);
+  }
   return value;
 }
 

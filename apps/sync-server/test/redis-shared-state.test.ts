@@ -24,7 +24,8 @@ describe.skipIf(skipReason)('state shared through Redis by two instances', () =>
   let b: RedisConnections;
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([0, 1].map(() => openRedis({ url: TEST_REDIS_URL, keyPrefix: prefix, log })));
+    const open = () => openRedis({ url: TEST_REDIS_URL, keyPrefix: prefix, log });
+    [a, b] = await Promise.all([open(), open()]);
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
