@@ -2,7 +2,7 @@
 // keyboard, sees the empty state, is told in words what a meetup without price or tier lacks, schedules
 // one, sees it listed with its state and seats; a fan buys a ticket over the real payment route and the
 // list shows it sold; the creator cancels with a confirmation and the server's refund is reported. A
-// meetup starting now opens as host in the fan web app's room. Screenshot: resources/screenshots/meetups.png.
+// meetup starting now opens as host in the fan web app's room. Screenshot to test-results/ (and resources/screenshots/meetups.png when FANZ_UPDATE_SCREENSHOTS=1).
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { rmSync } from 'node:fs';
@@ -108,7 +108,7 @@ test('a creator schedules a meetup, sees it listed and sold, cancels it with ref
 
   const axe = await new AxeBuilder({ page }).include('.meetups').analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  await page.screenshot({ path: `${screenshotsDir}meetups.png` });
+  await page.screenshot({ path: process.env.FANZ_UPDATE_SCREENSHOTS === '1' ? `${screenshotsDir}meetups.png` : test.info().outputPath('meetups.png') });
 
   // Cancel: a confirmation first, then the server refunds the sold ticket.
   await row.getByTestId('meetup-cancel').click();

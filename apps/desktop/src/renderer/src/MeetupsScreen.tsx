@@ -150,6 +150,11 @@ export function MeetupsScreen() {
     <section className="panel meetups" aria-labelledby="meetups-title" data-testid="meetups">
       <h2 id="meetups-title">Meetups</h2>
       <p className="muted">Virtual rooms fans join from a headset, phone or browser. Fans buy tickets on your page; you host from the room.</p>
+      {notice ? (
+        <p role="status" className="notice" data-testid="meetup-notice">
+          {notice}
+        </p>
+      ) : null}
       <div className="meetups-grid">
         <div>
           <h3>Your meetups</h3>
@@ -232,10 +237,10 @@ export function MeetupsScreen() {
               </select>
             )}
           </Field>
+          <Field name="startsAt" label="Starts (your time)" error={f.startsAt}>
+            {(a) => <input {...a} type="datetime-local" value={form.start} onChange={(e) => set('start', e.target.value)} data-testid="meetup-start" />}
+          </Field>
           <div className="row">
-            <Field name="startsAt" label="Starts" error={f.startsAt}>
-              {(a) => <input {...a} type="datetime-local" value={form.start} onChange={(e) => set('start', e.target.value)} data-testid="meetup-start" />}
-            </Field>
             <Field name="durationMinutes" label="Minutes" error={f.durationMinutes}>
               {(a) => <input {...a} type="number" min={5} max={480} step={5} value={form.duration} onChange={(e) => set('duration', e.target.value)} data-testid="meetup-duration" />}
             </Field>
@@ -279,11 +284,6 @@ export function MeetupsScreen() {
           ) : null}
         </form>
       </div>
-      {notice ? (
-        <p role="status" className="notice" data-testid="meetup-notice">
-          {notice}
-        </p>
-      ) : null}
     </section>
   );
 }
