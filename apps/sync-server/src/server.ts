@@ -218,7 +218,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     });
     const analytics = createAnalyticsFeature({ db, routes, logger: log.child({ component: 'analytics' }), onQueued: (n) => n > 0 && money.webhooks.kick() });
     const vr = await createVrFeature({
-      app, routes, auth, db, docs, catalog: money.catalog, log: log.child({ component: 'vr' }), publicUrl: config.media?.publicUrl,
+      app, routes, auth, db, docs, store, catalog: money.catalog, log: log.child({ component: 'vr' }), publicUrl: config.media?.publicUrl,
       payments: money.payments,
       options: options.vr,
     });

@@ -5,7 +5,7 @@
 import { VrCloseEvents } from '@fanz/core';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import type { TestGateway } from '../src/payments/payment-gateway.js';
 import { api, BACKENDS, connect, makeStorage, pgSkipReason, register, synced, type Account, type Json, type Running, type Storage } from './helpers.js';
 import { bearer, createTier, pay } from './money-helpers.js';
@@ -43,7 +43,7 @@ describe('paid and free tickets (PGlite)', () => {
 
   beforeAll(async () => {
     storage = makeStorage('pglite');
-    srv = await startVrServer(storage, { clock: () => Date.now() + offsetMs }, { webhookAllowPrivate: true });
+    srv = await startVrServer(storage, { clock: () => Date.now() + offsetMs, catalogPollMs: 100 }, { webhookAllowPrivate: true });
     creator = await register(srv.url, 'creator');
   });
   afterAll(async () => {
@@ -196,6 +196,71 @@ describe('paid and free tickets (PGlite)', () => {
     } finally {
       offsetMs = 0;
     }
+  });
+});
+
+describe('meetups scheduled offline in the studio (PGlite)', () => {
+  let storage: Storage;
+  let srv: Running;
+  beforeAll(async () => {
+    storage = makeStorage('pglite');
+    srv = await startVrServer(storage, { catalogPollMs: 100 });
+  });
+  afterAll(async () => {
+    await srv?.close();
+    await storage?.cleanup();
+  });
+
+  it('an entry written into the catalog document becomes a sellable experience when it syncs; an invalid one never does', async () => {
+    const creator = await register(srv.url, 'creator');
+    const client = connect(`${srv.wsUrl}/sync`, `creator:${creator.id}`, creator.accessToken);
+    await synced(client);
+    const entry = (id: string, title: string) => ({
+      id,
+      creatorId: creator.id,
+      title,
+      description: '',
+      kind: 'meetup',
+      startsAt: new Date(Date.now() + 60_000).toISOString(),
+      durationMinutes: 45,
+      timezone: 'Europe/Paris',
+      capacity: 6,
+      theme: 'rooftop',
+      interactiveElements: ['chat'],
+      visibility: 'pay_per_view',
+      price: { amount: 1100, currency: 'EUR' },
+      tierRequirement: null,
+      status: 'published',
+    });
+    const good = 'vr_01kbaaaaaaaaaaaaaaaaaaaaaa';
+    const bad = 'vr_01kbbbbbbbbbbbbbbbbbbbbbbb';
+    const draft = 'vr_01kbcccccccccccccccccccccc';
+    client.doc.transact(() => {
+      const vr = client.doc.getMap('vr');
+      for (const [id, value] of [
+        [good, entry(good, 'Offline rooftop')],
+        [bad, { ...entry(bad, '<b>bold</b>'), capacity: 0 }],
+        [draft, { ...entry(draft, 'Not yet'), status: 'draft' }],
+      ] as const) {
+        const m = new Y.Map<unknown>();
+        vr.set(id, m);
+        for (const [k, v] of Object.entries(value)) m.set(k, v);
+      }
+    });
+    let res: Json;
+    for (let i = 0; i < 200; i++) {
+      res = await api(srv.url, 'GET', `/api/v1/vr/experiences/${good}`);
+      if (res.status === 200) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    client.destroy();
+    expect(res.body.data).toMatchObject({ experience_id: good, title: 'Offline rooftop', environment: { theme: 'rooftop', capacity: 6 }, access_control: { price: { amount: 1100, currency: 'EUR' } } });
+    const bought = await pay(srv.url, await register(srv.url, 'fan'), { experienceId: good });
+    expect(bought.status).toBe(201);
+    expect(bought.body.data.ticket.experienceId).toBe(good);
+    expect((await api(srv.url, 'GET', `/api/v1/vr/experiences/${bad}`)).status).toBe(404);
+    expect((await api(srv.url, 'GET', `/api/v1/vr/experiences/${draft}`)).status).toBe(404);
+    expect(srv.server.vr.catalogImport.imported).toBe(1);
   });
 });
 

@@ -62,11 +62,13 @@ export const SEATS_TAKEN_SQL = `SELECT count(*) AS n FROM vr_tickets
 export class ExperienceStore {
   constructor(private readonly db: Database) {}
 
-  async insert(id: string, creatorId: string, b: CreateVrExperienceBody): Promise<Experience> {
+  /** `ifAbsent`: another instance may import the same catalog entry at once; the first row stands. */
+  async insert(id: string, creatorId: string, b: CreateVrExperienceBody, o: { ifAbsent?: boolean } = {}): Promise<Experience | null> {
     const rows = await this.db.query<ExperienceRow>(
       `INSERT INTO vr_experiences (id, creator_id, type, title, description, theme, capacity, interactive_elements, starts_at,
          duration_minutes, timezone, tier_requirement, price_amount, price_currency, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'scheduled') RETURNING *`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'scheduled')
+       ${o.ifAbsent ? 'ON CONFLICT (id) DO NOTHING' : ''} RETURNING *`,
       [
         id,
         creatorId,
@@ -84,7 +86,7 @@ export class ExperienceStore {
         b.access_control.price?.currency ?? null,
       ],
     );
-    return toExperience(rows[0]!);
+    return rows[0] ? toExperience(rows[0]) : null;
   }
 
   async get(id: string, q: Queryable = this.db): Promise<Experience | null> {

@@ -8,6 +8,8 @@ import type { Database } from '../db/database.js';
 import type { RouteTable } from '../http/routes.js';
 import type { PaymentService } from '../payments/payment-service.js';
 import type { DocManager } from '../sync/doc-manager.js';
+import type { DocStore } from '../sync/doc-store.js';
+import { VrCatalogImport } from './catalog-import.js';
 import { AttendanceRecorder } from './attendance.js';
 import { experienceRoutes } from './experience-routes.js';
 import { ExperienceStore } from './experience-store.js';
@@ -21,6 +23,8 @@ export interface VrFeatureOptions {
   relay?: Partial<RelayOptions>;
   /** The clock for windows and expiry (tests move it); defaults to Date.now. */
   clock?: () => number;
+  /** How often catalog documents written since the last pass are checked for offline-created experiences. */
+  catalogPollMs?: number;
 }
 
 export interface VrFeatureDeps {
@@ -29,6 +33,8 @@ export interface VrFeatureDeps {
   auth: AuthService;
   db: Database;
   docs: DocManager;
+  /** The server's document store: experiences scheduled offline are read from the catalog documents. */
+  store: DocStore;
   catalog: CatalogReader;
   log: Logger;
   publicUrl?: string;
@@ -43,6 +49,7 @@ export interface VrFeature {
   tickets: TicketSigner;
   relay: RelayEndpoint;
   attendance: AttendanceRecorder;
+  catalogImport: VrCatalogImport;
   close(): Promise<void>;
 }
 
@@ -79,13 +86,17 @@ export async function createVrFeature(d: VrFeatureDeps): Promise<VrFeature> {
     log: d.log,
   });
   experienceRoutes(d.app, d.routes, service, d.publicUrl);
+  const catalogImport = new VrCatalogImport({ db: d.db, store: d.store, experiences, catalog: d.catalog, log: d.log, clock, pollMs: d.options?.catalogPollMs });
+  catalogImport.start();
   return {
     service,
     sales,
     tickets,
     relay,
     attendance,
+    catalogImport,
     async close() {
+      await catalogImport.stop();
       await relay.close();
       await attendance.flush();
     },

@@ -66,7 +66,7 @@ export class VrService {
         });
       }
     }
-    const e = await this.d.experiences.insert(newId('vr'), creatorId, body);
+    const e = (await this.d.experiences.insert(newId('vr'), creatorId, body))!;
     await writeCatalogEntry(this.d.docs, e);
     const view = await this.d.experiences.view(e, baseUrl);
     return {
