@@ -5,15 +5,23 @@
 // In Redis the plugin's own store counts with one Lua script per hit (INCR, PEXPIRE on the first hit of a
 // window, PTTL otherwise), so every instance sees one counter with one window: the same fixed-window
 // semantics as the local store. While Redis is unreachable a hit is let through (skipOnError) rather than
-// failing every sign-in: the per-account login throttling lives in PostgreSQL and still holds.
+// failing every sign-in: the per-account login throttling lives in PostgreSQL and still holds. The counters
+// use a connection of their own without ioredis' offline queue, so during an outage a request is let
+// through at once instead of waiting out the reconnect attempts (~15 s) first.
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { RedisConnections } from '../redis/redis-connections.js';
 
 export async function registerRateLimit(app: FastifyInstance, redis: RedisConnections | null): Promise<void> {
   if (app.hasDecorator('createRateLimit')) return;
+  let counters: Redis | null = null;
+  if (redis) {
+    counters = redis.dedicated('rate-limit');
+    counters.options.enableOfflineQueue = false; // read per command by ioredis: fail fast while disconnected
+  }
   await app.register(rateLimit, {
     global: false,
-    ...(redis ? { redis: redis.commands, nameSpace: redis.key('rate-limit', ''), skipOnError: true } : {}),
+    ...(counters && redis ? { redis: counters, nameSpace: redis.key('rate-limit', ''), skipOnError: true } : {}),
   });
 }
