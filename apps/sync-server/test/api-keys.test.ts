@@ -1,7 +1,8 @@
 // API keys over HTTP (issue 17): create/list/revoke, scopes enforced per route (a key never reaches payouts,
 // devices, profile settings or the api-keys routes), revocation and expiry on the very next request, the
 // per-key and per-creator hourly limits with RateLimit-* headers and 429 + Retry-After, and the OpenAPI
-// document declaring every route's scope. PGlite and PostgreSQL for the key lifecycle; limits on PGlite.
+// document declaring every route's scope (and every JSON route under /api/v1 being in it). A read:analytics key
+// reads real insights (a fan's tip). PGlite and PostgreSQL for the key lifecycle; limits on PGlite.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY_SCOPES } from '../src/api-keys/scopes.js';
@@ -48,8 +49,24 @@ for (const backend of BACKENDS) {
       expect(JSON.stringify(rows)).not.toContain(k.secret);
     });
 
-    it('a read:analytics key: no route it may call exists yet, so catalog is 403; payouts and webhook changes are 403', async () => {
+    it('a read:analytics key reads the real insights; catalog, payouts and webhook changes are 403', async () => {
+      // A fan's tip is the number the insights must show, read with the key and equal to the studio's own view.
+      const fan = await register(s.url, 'fan');
+      const tip = await api(s.url, 'POST', '/api/v1/payments', { tip: { creatorId: creator.id, amount: { amount: 1234, currency: 'EUR' } }, paymentMethod: { type: 'test_card', cardToken: 'tok_visa_success' } }, { ...tok(fan), 'idempotency-key': `tip-${backend}-${fan.id}` });
+      expect(tip.status, JSON.stringify(tip.body)).toBe(201);
       const k = await createKey(s.url, creator, ['read:analytics']);
+      const body = { creator_id: creator.id, date_range: 'last_7_days', metrics: ['revenue'] };
+      const insights = await api(s.url, 'POST', '/api/v1/analytics/creator-insights', body, key(k.secret));
+      expect(insights.status, JSON.stringify(insights.body)).toBe(200);
+      expect(insights.body.data.revenue_analytics.total_revenue).toEqual({ amount: 1234, currency: 'EUR' });
+      expect(insights.body.data.revenue_analytics.top_revenue_sources).toEqual([{ source: 'tips', amount: { amount: 1234, currency: 'EUR' }, percentage: 100 }]);
+      expect(insights.headers.get('ratelimit-limit')).toBe('1000');
+      const viaToken = await api(s.url, 'POST', '/api/v1/analytics/creator-insights', body, tok(creator));
+      expect(insights.body.data.revenue_analytics).toEqual(viaToken.body.data.revenue_analytics);
+      // The key reads only its own creator's numbers.
+      const other = await register(s.url, 'creator');
+      expect((await api(s.url, 'POST', '/api/v1/analytics/creator-insights', { ...body, creator_id: other.id }, key(k.secret))).status).toBe(403);
+
       const catalog = await api(s.url, 'GET', `/api/v1/catalog?creatorId=${creator.id}`, undefined, key(k.secret));
       expect(catalog.status).toBe(403);
       expect(catalog.body.error).toMatchObject({ code: 'FORBIDDEN', details: { requiredScope: 'read:catalog' } });
@@ -60,11 +77,24 @@ for (const backend of BACKENDS) {
       const hook = await api(s.url, 'POST', '/api/v1/webhooks', { url: 'https://example.com/h', events: ['payment.succeeded'] }, key(k.secret));
       expect(hook.status).toBe(403);
       expect(hook.body.error.details).toEqual({ requiredScope: 'manage:webhooks' });
+      // Deleting a real endpoint with the key is refused too, and the endpoint is still there.
+      const made = await api(s.url, 'POST', '/api/v1/webhooks', { url: 'https://1.1.1.1/fanz-hooks', events: ['content.uploaded'] }, tok(creator));
+      expect(made.status, JSON.stringify(made.body)).toBe(201);
+      const del = await api(s.url, 'DELETE', `/api/v1/webhooks/${made.body.data.id}`, undefined, key(k.secret));
+      expect(del.status).toBe(403);
+      expect(del.body.error.details).toEqual({ requiredScope: 'manage:webhooks' });
+      const hooks = await api(s.url, 'GET', '/api/v1/webhooks', undefined, tok(creator));
+      expect(hooks.body.data.endpoints.map((e: { id: string }) => e.id)).toContain(made.body.data.id);
       // Account settings, devices and the keys themselves are closed to every key.
       for (const [m, p] of [['GET', '/api/v1/api-keys'], ['GET', '/api/v1/devices'], ['GET', '/api/v1/creators/me/profile'], ['POST', '/api/v1/auth/logout']] as const) {
         const r = await api(s.url, m, p, m === 'POST' ? {} : undefined, key(k.secret));
         expect(r.status, `${m} ${p}`).toBe(403);
       }
+      // Revoked: the very next request is 401.
+      expect((await api(s.url, 'DELETE', `/api/v1/api-keys/${k.id}`, undefined, tok(creator))).status).toBe(200);
+      const revoked = await api(s.url, 'POST', '/api/v1/analytics/creator-insights', body, key(k.secret));
+      expect(revoked.status).toBe(401);
+      expect(revoked.body.error.code).toBe('UNAUTHENTICATED');
     });
 
     it('the allowed calls work: read:catalog on the public catalog, read:finance on the balance', async () => {
@@ -172,11 +202,11 @@ describe('API key limit at the default of 1000 per hour (pglite)', () => {
     await storage?.cleanup();
   });
 
-  it('1000 requests pass and the 1001st is 429', async () => {
-    expect(s.server.app.hasRoute({ method: 'GET', url: '/api/v1/catalog' })).toBe(true);
+  it('a read:analytics key: 1000 requests in the hour pass and the 1001st is 429 with RateLimit-* and Retry-After', async () => {
     const creator = await register(s.url, 'creator');
-    const k = await createKey(s.url, creator, ['read:catalog']);
-    const path = `/api/v1/catalog?creatorId=${creator.id}`;
+    const k = await createKey(s.url, creator, ['read:analytics']);
+    const day = new Date().toISOString().slice(0, 10);
+    const path = `/api/v1/analytics/rollups?from=${day}&to=${day}`;
     let okCount = 0;
     for (let batch = 0; batch < 50; batch++) {
       const rs = await Promise.all(Array.from({ length: 20 }, () => api(s.url, 'GET', path, undefined, key(k.secret))));
@@ -185,10 +215,48 @@ describe('API key limit at the default of 1000 per hour (pglite)', () => {
     expect(okCount).toBe(1000);
     const last = await api(s.url, 'GET', path, undefined, key(k.secret));
     expect(last.status).toBe(429);
+    expect(last.body.error).toMatchObject({ code: 'RATE_LIMITED', details: { limit: 1000 } });
     expect(last.headers.get('ratelimit-limit')).toBe('1000');
-    expect(last.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(last.headers.get('ratelimit-remaining')).toBe('0');
+    expect(Number(last.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(last.headers.get('retry-after'))).toBeLessThanOrEqual(3600);
   }, 60_000);
 });
+
+/** `METHOD /path` of every route Fastify serves, read from printRoutes' tree (each line adds its segment to its parent's). */
+function servedRoutes(tree: string): string[] {
+  const out: string[] = [];
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^((?:│ {3}| {4})*)(?:├── |└── )(\S+) \(([^)]+)\)/.exec(line);
+    if (!m) continue;
+    const depth = [...m[1]!].length / 4;
+    stack.length = depth;
+    stack.push(m[2]!);
+    const path = stack.join('');
+    for (const method of m[3]!.split(', ')) if (method !== 'HEAD' && method !== 'OPTIONS') out.push(`${method} ${path}`);
+  }
+  return out;
+}
+
+/** /api/v1 routes served outside the RouteTable (not JSON-envelope operations), so not in the document. */
+const OUTSIDE_THE_TABLE = new Set([
+  'GET /api/v1/openapi.json', // the document itself
+  'GET /api/v1/media/:mediaId/poster', // image bytes behind an access grant
+  'GET /api/v1/media/:mediaId/preview',
+  'GET /api/v1/media/:mediaId/teaser',
+  'GET /api/v1/media/:mediaId*', // HLS playlists and segments (/:mediaId/*, as printRoutes spells it)
+  'GET /api/v1/creators/:username/avatar', // image bytes
+  'PUT /api/v1/creators/me/avatar', // raw image upload
+  'GET /api/v1/vr/experiences/:id/qr.png', // PNG bytes
+  'POST /api/v1/uploads', // the tus protocol (its own headers and statuses)
+  'PATCH /api/v1/uploads',
+  'DELETE /api/v1/uploads',
+  'POST /api/v1/uploads/:uploadId',
+  'PATCH /api/v1/uploads/:uploadId',
+  'DELETE /api/v1/uploads/:uploadId',
+]);
 
 describe('OpenAPI declares the API key scope of every route', () => {
   let storage: Storage;
@@ -220,5 +288,20 @@ describe('OpenAPI declares the API key scope of every route', () => {
     expect(doc.paths['/api/v1/catalog'].get['x-fanz-scope']).toBe('read:catalog');
     expect(doc.paths['/api/v1/webhooks'].post['x-fanz-scope']).toBe('manage:webhooks');
     expect(doc.paths['/api/v1/finance/balance'].get['x-fanz-scope']).toBe('read:finance');
+    // The analytics and VR routes, added by their own features, declare theirs too.
+    expect(doc.paths['/api/v1/analytics/creator-insights'].post['x-fanz-scope']).toBe('read:analytics');
+    expect(doc.paths['/api/v1/analytics/rollups'].get['x-fanz-scope']).toBe('read:analytics');
+    expect(doc.paths['/api/v1/vr/experiences'].post['x-fanz-scope']).toBe('write:vr');
+    expect(doc.paths['/api/v1/vr/experiences'].get['x-fanz-scope']).toBe('read:catalog');
+    expect(doc.paths['/api/v1/vr/experiences/{id}/cancel'].post['x-fanz-scope']).toBe('write:vr');
+    expect(doc.paths['/api/v1/vr/experiences/{id}/attendance'].get['x-fanz-scope']).toBe('read:analytics');
+    // Buying a ticket moves a fan's money: keys (a creator's) are refused there.
+    expect(doc.paths['/api/v1/vr/experiences/{id}/tickets'].post['x-fanz-scope']).toBe('none');
+    // Every JSON route the server answers under /api/v1 is an operation of the document (so has a scope).
+    const documented = new Set(Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{([^}]+)\}/g, ':$1')}`)));
+    const served = servedRoutes(s.server.app.printRoutes({ commonPrefix: false })).filter((r) => r.split(' ')[1]!.startsWith('/api/v1/'));
+    expect(served.length).toBeGreaterThan(operations);
+    expect(served.filter((r) => !documented.has(r) && !OUTSIDE_THE_TABLE.has(r))).toEqual([]);
+    expect([...documented].filter((r) => !served.includes(r))).toEqual([]);
   });
 });
