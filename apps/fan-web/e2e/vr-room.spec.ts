@@ -1,7 +1,8 @@
 // The VR room end to end: a real sync server, two fans who buy tickets through the payment form in
 // Chromium and enter one room, and the creator as host. Each page moves with the keyboard and the other
 // page sees the move in the poses that came over the relay (window.__vrRoom, filled from the decoded
-// batches). The host mutes and removes a guest; the guest reads why in words.
+// batches). The host mutes and removes a guest; the guest reads why in words. Screenshot to test-results/
+// (and resources/screenshots/vr-room.png when FANZ_UPDATE_SCREENSHOTS=1).
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -45,7 +46,7 @@ interface Registered {
 async function post<T>(path: string, body: unknown, token?: string): Promise<{ status: number; data: T }> {
   const res = await fetch(`${server.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { 'content-type': 'application/json', 'idempotency-key': `vr-e2e-${Math.random().toString(36).slice(2)}`, ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
   const json = (await res.json()) as { data: T; error?: unknown };
@@ -118,6 +119,38 @@ test('an unknown meetup and a signed-out visitor get words, not a broken page', 
   await expect(page.getByTestId('room-sign-in')).toContainText('to get a ticket');
 });
 
+test('a cancelled meetup, a sold-out one and one not open yet say so in words', async ({ browser }) => {
+  const body = (title: string, startInMs: number) => ({
+    type: 'virtual_meetup',
+    title,
+    environment: { theme: 'space', capacity: 1 },
+    scheduling: { start_time: new Date(Date.now() + startInMs).toISOString(), duration_minutes: 30, timezone: 'UTC' },
+    access_control: { price: { amount: 300, currency: 'USD' } },
+  });
+  const cancelled = (await post<{ experience_id: string }>('/api/v1/vr/experiences', body('Called off', 0), creator.accessToken)).data.experience_id;
+  await post(`/api/v1/vr/experiences/${cancelled}/cancel`, {}, creator.accessToken);
+  const full = (await post<{ experience_id: string }>('/api/v1/vr/experiences', body('Tiny room', 0), creator.accessToken)).data.experience_id;
+  const buyer = await registerFan('buyer');
+  await post(
+    '/api/v1/payments',
+    { experienceId: full, paymentMethod: { type: 'test_card', cardToken: 'tok_visa_success' }, expectedAmount: { amount: 300, currency: 'USD' } },
+    buyer.accessToken,
+  );
+  const later = (await post<{ experience_id: string }>('/api/v1/vr/experiences', body('Next week', 7 * 86_400_000), creator.accessToken)).data.experience_id;
+
+  const page = await signedInPage(browser, await registerFan('late'));
+  await page.goto(`${server.url}/vr/${cancelled}`);
+  await expect(page.getByTestId('room-cancelled')).toHaveText('This meetup was cancelled. Every paid ticket has been refunded.');
+  await expect(page.getByTestId('ticket-form')).toHaveCount(0);
+  await page.goto(`${server.url}/vr/${full}`);
+  await expect(page.getByTestId('empty')).toHaveText('Sold out: the only seat is taken.');
+  await page.goto(`${server.url}/vr/${later}`);
+  await expect(page.getByTestId('room-not-open')).toContainText('The room has not opened yet.');
+  // Tickets are sold before the start; entering waits for it.
+  await expect(page.getByTestId('ticket-form')).toBeVisible();
+  await page.context().close();
+});
+
 test('two fans buy tickets, enter one room and see each other move; the host mutes and removes a guest', async ({ browser }) => {
   test.setTimeout(180_000);
   const ana = await registerFan('ana');
@@ -171,7 +204,7 @@ test('two fans buy tickets, enter one room and see each other move; the host mut
   // Screenshot of the room as a fan sees it (the other fan's avatar and name tag in view).
   await walk(b, 'KeyQ', 300);
   await b.waitForTimeout(500);
-  await b.screenshot({ path: `${screenshotsDir}vr-room.png` });
+  await b.screenshot({ path: process.env.FANZ_UPDATE_SCREENSHOTS === '1' ? `${screenshotsDir}vr-room.png` : test.info().outputPath('vr-room.png') });
 
   // The creator opens the room as host, mutes Ben, then removes him.
   const host = await signedInPage(browser, { user: { id: creator.id, role: 'creator', username: creator.username }, accessToken: creator.accessToken, refreshToken: 'unused-in-this-test' });

@@ -9,7 +9,7 @@ export function makeNameTag(text: string): THREE.Sprite {
   const texture = new THREE.CanvasTexture(canvas);
   texture.colorSpace = THREE.SRGBColorSpace;
   const sprite = new THREE.Sprite(new THREE.SpriteMaterial({ map: texture, depthTest: false, transparent: true }));
-  sprite.scale.set(1.2, 0.225, 1);
+  sprite.scale.set(1.6, 0.3, 1);
   sprite.renderOrder = 10;
   setNameTag(sprite, text);
   return sprite;

@@ -13,6 +13,7 @@ import { Link } from '../lib/router';
 import { useAsync } from '../lib/use-async';
 import { useSession } from '../lib/use-session';
 import { RoomSession } from './room-session';
+import { roomClosedReason } from './room-state';
 import { heldTicket, holdTicket } from './ticket-store';
 
 /**
@@ -47,18 +48,6 @@ function when(v: VrExperienceView): string {
   const start = new Date(v.scheduling.start_time);
   const fmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
   return `${fmt.format(start)} · ${v.scheduling.duration_minutes} minutes`;
-}
-
-/** Why the room cannot be entered now, in words; null when it can. */
-export function roomClosedReason(v: VrExperienceView, now: number, isHost: boolean): { text: string; testId: string } | null {
-  if (v.status === 'cancelled') return { text: 'This meetup was cancelled. Every paid ticket has been refunded.', testId: 'room-cancelled' };
-  if (now >= Date.parse(v.scheduling.end_time)) return { text: 'This meetup has ended.', testId: 'room-ended' };
-  const opens = Date.parse(v.scheduling.start_time) - (isHost ? 15 * 60_000 : 0);
-  if (now < opens) {
-    const at = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(opens);
-    return { text: `The room has not opened yet. It opens ${isHost ? '15 minutes before the start, ' : ''}at ${at}.`, testId: 'room-not-open' };
-  }
-  return null;
 }
 
 async function loadRoom(experienceId: string, userId: string | null, signal: AbortSignal): Promise<{ view: VrExperienceView; ticket: VrTicket | null }> {
@@ -116,7 +105,9 @@ function TicketSection({ view, userId, onTicket }: { view: VrExperienceView; use
       </p>
     );
   }
-  if (view.seats_left === 0) return <Empty>Sold out: all {view.environment.capacity} seats are taken.</Empty>;
+  if (view.seats_left === 0) {
+    return <Empty>{view.environment.capacity === 1 ? 'Sold out: the only seat is taken.' : `Sold out: all ${view.environment.capacity} seats are taken.`}</Empty>;
+  }
   return (
     <>
       {view.access_control.tier_requirement && <TierTicket view={view} onTicket={onTicket} />}
@@ -185,7 +176,7 @@ export default function RoomPage({ experienceId }: { experienceId: string }) {
                 {closed.text}
               </p>
             )}
-            {view.status !== 'cancelled' && !access && !isHost && <TicketSection view={view} userId={userId} onTicket={(t) => (userId && holdTicket(userId, t), setBought(t))} />}
+            {view.status !== 'cancelled' && !access && !isHost && <TicketSection view={view} userId={userId} onTicket={(t) => (userId && holdTicket(userId, t), setBought(t), state.reload())} />}
             {access && !closed && (
               <div className="vr-enter">
                 <p data-testid="ticket-held">{access.kind === 'host' ? 'You are the host of this meetup.' : 'You have a ticket for this meetup.'}</p>

@@ -56,6 +56,7 @@ export class RoomScene {
   private fallbackTimer: ReturnType<typeof setInterval> | null = null;
   private drag: { x: number; y: number; id: number } | null = null;
   private readonly cleanups: (() => void)[] = [];
+  private disposed = false;
 
   constructor(
     private readonly host: HTMLElement,
@@ -201,7 +202,7 @@ export class RoomScene {
       visor.position.set(0, 0.02, -0.18);
       head.add(visor);
       const tag = makeNameTag(p.displayName);
-      tag.position.y = EYE_HEIGHT + 0.45;
+      tag.position.y = EYE_HEIGHT + 0.5;
       group.add(body, head, tag);
       this.scene.add(group);
       a = { group, tag };
@@ -254,6 +255,8 @@ export class RoomScene {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     for (const c of this.cleanups) c();
     if (this.fallbackTimer) clearInterval(this.fallbackTimer);
     this.renderer?.setAnimationLoop(null);

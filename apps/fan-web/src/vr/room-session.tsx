@@ -91,6 +91,11 @@ function Connected({ client, view, isHost, onRetry, onLeave }: { client: RelayCl
     // Built once per connection: `you` is read when our participant index arrives, not on every roster change.
   }, [youIndex, client, view.environment.theme]);
 
+  // A closed connection stops the scene at once (the stage leaves the page; nothing should keep drawing).
+  useEffect(() => {
+    if (s.phase === 'closed') scene?.dispose();
+  }, [s.phase, scene]);
+
   useEffect(() => {
     window.__vrRoom = {
       experienceId: view.experience_id,
@@ -168,27 +173,29 @@ function Connected({ client, view, isHost, onRetry, onLeave }: { client: RelayCl
             {sceneProblem}
           </p>
         )}
-        <p id="vr-help" className="hint">
-          Click the room, then move with W A S D or the arrow keys, turn with Q/E, and drag to look around. On a phone, drag to look
-          and use the buttons to walk.{xr ? ' With a headset, choose “Enter VR”.' : ''}
-        </p>
-        <div className="vr-moves" aria-label="Movement">
-          {MOVES.map((m) => (
-            <button
-              key={m.key}
-              type="button"
-              aria-label={m.label}
-              title={m.label}
-              disabled={!scene}
-              onPointerDown={() => scene?.press(m.key, true)}
-              onPointerUp={() => scene?.press(m.key, false)}
-              onPointerLeave={() => scene?.press(m.key, false)}
-              onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && scene?.press(m.key, true)}
-              onKeyUp={(e) => (e.key === 'Enter' || e.key === ' ') && scene?.press(m.key, false)}
-            >
-              {m.symbol}
-            </button>
-          ))}
+        <div className="vr-controls">
+          <p id="vr-help" className="hint">
+            Click the room, then move with W A S D or the arrow keys, turn with Q/E, and drag to look around. On a phone, drag to look
+            and use the buttons to walk.{xr ? ' With a headset, choose “Enter VR”.' : ''}
+          </p>
+          <div className="vr-moves" role="group" aria-label="Movement">
+            {MOVES.map((m) => (
+              <button
+                key={m.key}
+                type="button"
+                aria-label={m.label}
+                title={m.label}
+                disabled={!scene}
+                onPointerDown={() => scene?.press(m.key, true)}
+                onPointerUp={() => scene?.press(m.key, false)}
+                onPointerLeave={() => scene?.press(m.key, false)}
+                onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && scene?.press(m.key, true)}
+                onKeyUp={(e) => (e.key === 'Enter' || e.key === ' ') && scene?.press(m.key, false)}
+              >
+                {m.symbol}
+              </button>
+            ))}
+          </div>
         </div>
       </div>
       <aside className="vr-side">
