@@ -314,8 +314,9 @@ describe('creator analytics: subscription lifecycle', () => {
     const d = res.body.data;
     expect(d.revenue_analytics).toMatchObject({ total_revenue: { amount: 3 * 1999, currency: 'USD' }, refunds: { amount: 1999, currency: 'USD' }, payments: 4 });
     expect(d.revenue_analytics.top_revenue_sources).toEqual([{ source: 'subscriptions', amount: { amount: 3 * 1999, currency: 'USD' }, percentage: 100 }]);
-    // Active now: the renewed one and the canceled one (paid until its period ends); the disputed one is revoked.
-    expect(d.audience_insights).toEqual({ active_subscribers: 2, subscribers_at_start: 0, new_subscribers: 3, churned_subscribers: 2, renewals: 1 });
+    // In force at the range's end: the renewed one; the canceled one ended for analytics when the fan canceled,
+    // the disputed one when it was revoked.
+    expect(d.audience_insights).toEqual({ active_subscribers: 1, subscribers_at_start: 0, new_subscribers: 3, churned_subscribers: 2, renewals: 1 });
     expect(d.engagement_metrics.fan_retention_rate).toBe(0.3333);
     expect(d.cohort_retention).toEqual([{ cohort: today().slice(0, 7), fans: 3, retention: [1] }]);
     const kinds = await srv.server.db.query<{ kind: string; n: number }>(

@@ -74,14 +74,6 @@ export async function subscribersBefore(db: Queryable, creatorId: string, from: 
   return n(rows[0]?.net);
 }
 
-export async function activeSubscribers(db: Queryable, creatorId: string): Promise<number> {
-  const rows = await db.query<{ c: unknown }>(
-    `SELECT count(DISTINCT fan_id) AS c FROM subscriptions WHERE creator_id = $1 AND status = 'active' AND current_period_end > now()`,
-    [creatorId],
-  );
-  return n(rows[0]?.c);
-}
-
 export interface PostTotals {
   postId: string;
   views: number;

@@ -90,7 +90,7 @@ export const insightsResponse = z.object({
     .optional(),
   audience_insights: z
     .object({
-      active_subscribers: z.int().describe('Fans with a subscription in force now'),
+      active_subscribers: z.int().describe('Subscriptions in force at the end of the range: started minus ended (canceled, lapsed or revoked; a cancellation counts on the day the fan cancels)'),
       subscribers_at_start: z.int(),
       new_subscribers: z.int(),
       churned_subscribers: z.int(),

@@ -43,11 +43,10 @@ export class InsightsService {
     const none = Promise.resolve(null);
     const subscriberFigures = want.has('engagement') || want.has('audience');
     // Independent reads start together (PostgreSQL runs them on several pool connections).
-    const [rows, atStartOrNull, registers, active, posts, published, cohorts] = await Promise.all([
+    const [rows, atStartOrNull, registers, posts, published, cohorts] = await Promise.all([
       q.sourceTotals(db, creatorId, prev.from, range.from, range.to),
       subscriberFigures ? q.subscribersBefore(db, creatorId, range.from) : none,
       want.has('engagement') ? q.viewerRegisters(db, creatorId, range) : none,
-      want.has('audience') ? q.activeSubscribers(db, creatorId) : none,
       want.has('content') ? q.postTotals(db, creatorId, range) : none,
       want.has('content') ? q.publishedPosts(db, creatorId, range) : none,
       want.has('cohorts') ? this.cohorts(creatorId, range) : none,
@@ -71,9 +70,10 @@ export class InsightsService {
         ...(atStart + started > 0 ? { fan_retention_rate: round(Math.max(0, 1 - ended / (atStart + started)), 4) } : {}),
       };
     }
-    if (active !== null) {
+    if (want.has('audience')) {
       out.audience_insights = {
-        active_subscribers: active,
+        // From the rollups, not a scan of subscriptions: a live count(DISTINCT) cost ~55 ms at 50k fans.
+        active_subscribers: Math.max(0, atStart + started - ended),
         subscribers_at_start: Math.max(0, atStart),
         new_subscribers: started,
         churned_subscribers: ended,

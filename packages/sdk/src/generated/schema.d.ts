@@ -2646,7 +2646,7 @@ export interface paths {
                                     fan_retention_rate?: number;
                                 };
                                 audience_insights?: {
-                                    /** @description Fans with a subscription in force now */
+                                    /** @description Subscriptions in force at the end of the range: started minus ended (canceled, lapsed or revoked; a cancellation counts on the day the fan cancels) */
                                     active_subscribers: number;
                                     subscribers_at_start: number;
                                     new_subscribers: number;
