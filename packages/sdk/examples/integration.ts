@@ -1,5 +1,5 @@
-// A small integration on @fanz/sdk (the seed's example, adapted): read a creator's profile and public
-// catalog with an API key, read the balance when the key has read:finance, and verify webhook deliveries
+// A small integration on @fanz/sdk (the seed's example, adapted): read a creator's profile, public catalog
+// and revenue insights with an API key, read the balance when the key has read:finance, and verify webhook deliveries
 // on a local HTTP endpoint. Run it against a server:
 //
 //   FANZ_BASE_URL=http://localhost:4000 FANZ_API_KEY=fanz_sk_... FANZ_CREATOR=alice \
@@ -24,6 +24,15 @@ out('creator', { id: creator.id, username: creator.username, displayName: creato
 
 const catalog = await fanz.content.list(creator.id);
 out('catalog', { posts: catalog.posts.length, tiers: catalog.tiers.length });
+
+// The creator's last 7 days of revenue (the key needs read:analytics), e.g. for a dashboard.
+try {
+  const insights = await fanz.analytics.getCreatorInsights({ creator_id: creator.id, date_range: 'last_7_days', metrics: ['revenue'] });
+  out('insights', { revenue: insights.revenue_analytics?.total_revenue, sources: insights.revenue_analytics?.top_revenue_sources.map((x) => x.source) });
+} catch (err) {
+  if (!(err instanceof FanzError)) throw err;
+  out('insights-refused', { code: err.code, status: err.status, requestId: err.requestId });
+}
 
 try {
   const balance = await fanz.payments.balance();

@@ -1,6 +1,6 @@
-// Runs examples/integration.ts as its own process (tsx) against a real server: it reads the creator and
-// catalog with an API key, is told FORBIDDEN for the balance (the key lacks read:finance), and verifies a
-// real payment.completed delivery on its own webhook endpoint.
+// Runs examples/integration.ts as its own process (tsx) against a real server: with an API key it reads the
+// creator, the catalog and the revenue insights a fan's tip made, is told FORBIDDEN for the balance (the key
+// lacks read:finance), and verifies a real payment.completed delivery on its own webhook endpoint.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -19,12 +19,15 @@ describe('examples/integration.ts', () => {
     const url = fanz.s.url;
     const creator = await party(url, 'creator');
     const tierId = await tier(url, creator);
+    // A fan's tip before the example runs: its insights step must report it.
+    const tipper = await party(url, 'fan');
+    await new FanzSDK({ accessToken: tipper.accessToken, baseUrl: url }).payments.create({ tip: { creatorId: creator.id, amount: { amount: 1234, currency: 'EUR' } }, paymentMethod: { type: 'test_card', cardToken: 'tok_visa_success' } });
     const secret = 'whsec_' + randomBytes(32).toString('base64');
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../examples/integration.ts', import.meta.url))], {
       env: {
         ...process.env,
         FANZ_BASE_URL: url,
-        FANZ_API_KEY: await apiKey(url, creator, ['read:catalog', 'manage:webhooks']),
+        FANZ_API_KEY: await apiKey(url, creator, ['read:catalog', 'read:analytics', 'manage:webhooks']),
         FANZ_CREATOR: creator.username,
         FANZ_WEBHOOK_SECRET: secret,
         FANZ_WEBHOOK_PORT: '0',
@@ -59,7 +62,8 @@ describe('examples/integration.ts', () => {
     expect(await exited, stderr).toBe(0);
     const step = (name: string) => lines.find((l) => l.step === name)?.value;
     expect(step('creator')).toEqual({ id: creator.id, username: creator.username, displayName: 'SDK creator' });
-    expect(step('catalog')).toEqual({ posts: expect.any(Number), tiers: expect.any(Number) });
+    expect(step('catalog')).toEqual({ posts: 0, tiers: 1 });
+    expect(step('insights')).toEqual({ revenue: { amount: 1234, currency: 'EUR' }, sources: ['tips'] });
     expect(step('balance-refused')).toMatchObject({ code: 'FORBIDDEN', status: 403, requestId: expect.stringMatching(/^req_/) });
     expect(step('webhook')).toMatchObject({ type: 'payment.completed' });
     expect(step('webhook-refused')).toBeUndefined();
