@@ -7,7 +7,7 @@ import type { RouteTable } from '../http/routes.js';
 import { TestGateway, type PaymentGateway } from '../payments/payment-gateway.js';
 import { TestPayoutProcessor } from '../payouts/payout-processor.js';
 import { accessRoutes } from '../subscriptions/access-routes.js';
-import { financeRoutes } from '../payouts/finance-routes.js';
+import { payoutRoutes } from '../payouts/payout-routes.js';
 import { logRoutes } from '../transparency-log/log-routes.js';
 import { paymentRoutes } from '../payments/payment-routes.js';
 import { subscriptionRoutes } from '../subscriptions/subscription-routes.js';
@@ -153,7 +153,7 @@ export async function createMoneyServices(deps: MoneyDeps): Promise<MoneyService
       subscriptionRoutes(table, { docs: deps.docs, catalog, renewals });
       paymentRoutes(table, payments, gateway.notificationSecret);
       accessRoutes(table, { db, grants });
-      financeRoutes(table, payouts, payoutSchedules);
+      payoutRoutes(table, payouts, payoutSchedules);
       ledgerAttestationRoutes(table, new LedgerAttestations(db, log, payouts));
       logRoutes(table, { log, auth });
       webhookRoutes(table, db, addressPolicy);

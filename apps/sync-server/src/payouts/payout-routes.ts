@@ -11,7 +11,7 @@ const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : 
 
 const scheduleParams = z.object({ id: z.string().regex(/^psch_[0-9a-z]{10,60}$/, { message: 'expected a psch_ id' }) });
 
-export function financeRoutes(routes: RouteTable, payouts: PayoutService, schedules: PayoutSchedules): void {
+export function payoutRoutes(routes: RouteTable, payouts: PayoutService, schedules: PayoutSchedules): void {
   routes.add({
     method: 'GET',
     url: '/api/v1/finance/payout-schedules',
