@@ -228,6 +228,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     // (updates/release-cli.ts) into <dataDir>/updates or the media S3 bucket.
     updateRoutes(app, openReleaseFiles(config.dataDir, config.media?.s3));
     await serveFanWeb(app, { dir: options.fanWebDir ?? DEFAULT_FAN_WEB_DIR, log });
+    // Off the RouteTable on purpose: /health and /ready answer 503 and DESIGN.md's shape, /metrics Prometheus text, none in the envelope the table sends and documents.
     opsRoutes(app, {
       db,
       metrics,
@@ -236,6 +237,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       redis,
       sync: () => ({ loadedDocs: docs?.loadedCount ?? 0, openSockets: endpoint?.openSockets ?? 0 }),
     });
+    // Off the RouteTable on purpose: it is the table's own document, served bare (not in the envelope) for generators such as the SDK's.
     app.get('/api/v1/openapi.json', async () => buildOpenApi(routes.specs, VERSION));
 
     endpoint = new SyncEndpoint({

@@ -59,6 +59,7 @@ async function databaseUp(db: Database): Promise<boolean> {
   }
 }
 
+// Registered on Fastify, not the RouteTable: the table answers in the JSON envelope with the route's fixed status.
 export function opsRoutes(app: FastifyInstance, s: OpsState): void {
   app.get('/health', async (_req, reply) => {
     const dbUp = await databaseUp(s.db);
