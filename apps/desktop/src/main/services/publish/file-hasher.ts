@@ -26,35 +26,41 @@ interface Reply {
 }
 
 export class FileHasher {
-  private readonly worker = new Worker(WORKER_SOURCE, { eval: true });
+  /** Started on the first hash asked for: a job whose hashes were all recorded at transcode needs none. */
+  private worker: Worker | null = null;
   private readonly pending = new Map<number, { resolve: (hex: string) => void; reject: (err: Error) => void }>();
   private next = 0;
 
-  constructor() {
-    this.worker.on('message', (m: Reply) => {
+  private start(): Worker {
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.on('message', (m: Reply) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
       if (m.sha256) p.resolve(m.sha256);
       else p.reject(Object.assign(new Error(m.error ?? 'hashing failed'), { code: m.code }));
     });
-    this.worker.on('error', (err) => this.failAll(err));
-    this.worker.on('exit', () => this.failAll(new Error('the hashing thread stopped')));
+    worker.on('error', (err) => this.failAll(err));
+    worker.on('exit', () => this.failAll(new Error('the hashing thread stopped')));
+    return worker;
   }
 
   /** The lowercase hex sha256 of the file at `path`. */
   sha256(path: string, signal?: AbortSignal): Promise<string> {
     if (signal?.aborted) return Promise.reject(new Error('cancelled'));
+    this.worker ??= this.start();
+    const worker = this.worker;
     const id = this.next++;
     return new Promise<string>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, path });
+      worker.postMessage({ id, path });
     });
   }
 
   /** Stops the thread (the job is over); hashes still pending are refused. */
   async close(): Promise<void> {
-    await this.worker.terminate();
+    await this.worker?.terminate();
+    this.worker = null;
   }
 
   private failAll(err: Error): void {
