@@ -103,5 +103,41 @@ for (const backend of BACKENDS) {
     const rows = await srv.server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM post_publications WHERE post_id = $1', [postId]);
     expect(rows[0]!.n).toBe(0);
   });
+
+  it('indexes a document being edited from its loaded copy, and notices a schedule another scheduler rewrote', async () => {
+    storage = makeStorage(backend);
+    srv = await startServer(storage);
+    await srv.server.scheduler.stop();
+    const clock = { now: Date.now() };
+    const { creatorId, postId } = await creatorWithScheduledPost(srv, clock.now + 3600_000);
+    const name = catalogDocName(creatorId);
+    const head = async () =>
+      Number((await srv!.server.db.query<{ h: string | number }>('SELECT head_seq AS h FROM yjs_documents WHERE name = $1', [name]))[0]!.h);
+    const indexedSeq = async () =>
+      Number((await srv!.server.db.query<{ s: string | number }>('SELECT indexed_doc_seq AS s FROM post_schedule_docs WHERE doc_name = $1', [name]))[0]!.s);
+    const a = clocked(srv, clock);
+    await a.tick();
+    expect(srv.server.docs.isLoaded(name)).toBe(true);
+    expect(await indexedSeq()).toBe(await head());
+
+    // An edit that leaves the schedule alone: the index keeps its row, its version follows the document.
+    await srv.server.docs.edit(name, (d) => void schedulePost(d, postId, new Date(clock.now + 3600_000)));
+    await srv.server.docs.edit(name, (d) => void putPost(d, { id: newId('post'), creatorId, title: 'unscheduled', visibility: 'free', status: 'draft', createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() }));
+    await a.tick();
+    expect(await indexedSeq()).toBe(await head());
+    expect((await indexed(srv)).map((r) => r.post_id)).toEqual([postId]);
+
+    // Another scheduler (another instance) indexes a newer version where the post moved; the post then moves
+    // back, so the first one sees the schedule it last wrote itself: it must rewrite the rows, not just the seq.
+    const b = clocked(srv, clock);
+    const later = clock.now + 7200_000;
+    await srv.server.docs.edit(name, (d) => void schedulePost(d, postId, new Date(later)));
+    await b.tick();
+    expect((await indexed(srv))[0]).toEqual({ post_id: postId, scheduled_at: new Date(later).toISOString() });
+    await srv.server.docs.edit(name, (d) => void schedulePost(d, postId, new Date(clock.now + 3600_000)));
+    await a.tick();
+    expect((await indexed(srv))[0]).toEqual({ post_id: postId, scheduled_at: new Date(clock.now + 3600_000).toISOString() });
+    expect(await indexedSeq()).toBe(await head());
+  });
 });
 }

@@ -50,8 +50,10 @@ export class PostScheduler {
   private readonly now: () => Date;
   /** Called for each post this instance published (tests, webhooks later). */
   onPublished: ((p: Publication) => void) | null = null;
-  /** Documents read from the store so far (the cost the index saves; tests and metrics). */
+  /** Documents read so far, from memory or the store (the cost the index saves; tests and metrics). */
   docsRead = 0;
+  /** Per document: the schedule this instance last wrote to the index, and the indexed_doc_seq it wrote. */
+  private readonly written = new Map<string, { seq: number; key: string }>();
 
   constructor(private readonly o: PostSchedulerOptions) {
     this.tickMs = o.tickMs ?? 1000;
@@ -110,26 +112,51 @@ export class PostScheduler {
     return { doc, docSeq: stored.docSeq };
   }
 
+  /** The schedule of a document at (at least) headSeq: from memory when it is loaded here and caught up. */
+  private async readSchedule(name: string, headSeq: number): Promise<{ schedule: Array<{ postId: string; scheduledAt: string }>; docSeq: number }> {
+    const valid = (doc: Y.Doc) => listSchedule(doc).filter((s) => Number.isFinite(Date.parse(s.scheduledAt)));
+    // A document being edited is written many times a second; replaying it from the store on every tick
+    // stalled the sync path (on PGlite the read runs on the server's thread). The loaded copy holds every
+    // stored update up to its watermark, so it answers whenever that is not behind what the query saw.
+    const live = this.o.docs.peek(name);
+    if (live && live.docSeq >= headSeq) {
+      this.docsRead++;
+      return { schedule: valid(live.doc), docSeq: live.docSeq };
+    }
+    const read = await this.readDoc(name);
+    try {
+      // What was read is at least the head seen by the query (appends only move it forward).
+      return { schedule: valid(read.doc), docSeq: Math.max(read.docSeq, headSeq) };
+    } finally {
+      read.doc.destroy();
+    }
+  }
+
   /** Rewrites the document's rows in the index, unless another instance already indexed a newer version. */
   private async indexDoc(name: string, headSeq = 0): Promise<void> {
-    const read = await this.readDoc(name);
-    const doc = read.doc;
-    // What was read is at least the head seen by the query (appends only move it forward).
-    const docSeq = Math.max(read.docSeq, headSeq);
-    let schedule: Array<{ postId: string; scheduledAt: string }>;
-    try {
-      schedule = listSchedule(doc).filter((s) => Number.isFinite(Date.parse(s.scheduledAt)));
-    } finally {
-      doc.destroy();
+    const { schedule, docSeq } = await this.readSchedule(name, headSeq);
+    const key = JSON.stringify(schedule);
+    const last = this.written.get(name);
+    if (last && last.key === key) {
+      // Same schedule as this instance last wrote: only the version moves, if nobody rewrote it since.
+      const moved = await this.o.db.query<{ doc_name: string }>(
+        'UPDATE post_schedule_docs SET indexed_doc_seq = $3 WHERE doc_name = $1 AND indexed_doc_seq = $2 AND $3 > $2 RETURNING doc_name',
+        [name, last.seq, docSeq],
+      );
+      if (moved.length > 0 || docSeq <= last.seq) {
+        if (moved.length > 0) this.written.set(name, { seq: docSeq, key });
+        return;
+      }
     }
-    await this.o.db.transaction(async (tx) => {
+    this.written.delete(name);
+    const wrote = await this.o.db.transaction(async (tx) => {
       const claimed = await tx.query<{ doc_name: string }>(
         `INSERT INTO post_schedule_docs AS s (doc_name, indexed_doc_seq) VALUES ($1, $2)
          ON CONFLICT (doc_name) DO UPDATE SET indexed_doc_seq = EXCLUDED.indexed_doc_seq
          WHERE s.indexed_doc_seq < EXCLUDED.indexed_doc_seq RETURNING doc_name`,
         [name, docSeq],
       );
-      if (claimed.length === 0) return;
+      if (claimed.length === 0) return false;
       await tx.query('DELETE FROM post_schedule WHERE doc_name = $1', [name]);
       for (const s of schedule) {
         await tx.query('INSERT INTO post_schedule (doc_name, post_id, scheduled_at) VALUES ($1, $2, $3) ON CONFLICT (doc_name, post_id) DO UPDATE SET scheduled_at = EXCLUDED.scheduled_at', [
@@ -138,7 +165,9 @@ export class PostScheduler {
           new Date(s.scheduledAt).toISOString(),
         ]);
       }
+      return true;
     });
+    if (wrote) this.written.set(name, { seq: docSeq, key });
   }
 
   private async publishDue(name: string, now: number): Promise<Publication[]> {

@@ -35,6 +35,15 @@ export class DocManager {
     return this.docs.has(name);
   }
 
+  /**
+   * The loaded document and its gap-free watermark (it holds every stored update up to that seq), or
+   * null when it is not loaded here. For readers that must not change it (the post scheduler's index).
+   */
+  peek(name: string): { doc: Y.Doc; docSeq: number } | null {
+    const shared = this.docs.get(name);
+    return shared ? { doc: shared.doc, docSeq: shared.watermark } : null;
+  }
+
   async open(name: string, peer: SyncPeer): Promise<SharedDoc> {
     const doc = await this.get(name);
     if (doc.idleTimer) clearTimeout(doc.idleTimer);
