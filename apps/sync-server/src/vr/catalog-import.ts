@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { CatalogReader } from '../catalog/catalog-reader.js';
 import type { Database } from '../db/database.js';
 import { PeriodicPass } from '../scheduler/periodic-pass.js';
+import type { DocManager } from '../sync/doc-manager.js';
 import type { DocStore } from '../sync/doc-store.js';
 import type { ExperienceStore } from './experience-store.js';
 
@@ -40,6 +41,8 @@ const docEntrySchema = z.object({
 export interface CatalogImportDeps {
   db: Database;
   store: DocStore;
+  /** Documents loaded here are read from memory (a document being edited moves head_seq many times a second). */
+  docs?: Pick<DocManager, 'peek'>;
   experiences: ExperienceStore;
   catalog: CatalogReader;
   log: Logger;
@@ -69,7 +72,7 @@ export class VrCatalogImport {
     const docs = await this.d.db.query<{ name: string; head_seq: string | number }>(CHANGED_DOCS_SQL);
     for (const { name, head_seq } of docs) {
       if (this.loop.stopped) return;
-      await this.importDoc(name.slice('creator:'.length), name);
+      await this.importDoc(name.slice('creator:'.length), name, Number(head_seq));
       await this.d.db.query(
         `INSERT INTO vr_catalog_docs (doc_name, indexed_doc_seq) VALUES ($1, $2)
          ON CONFLICT (doc_name) DO UPDATE SET indexed_doc_seq = GREATEST(vr_catalog_docs.indexed_doc_seq, EXCLUDED.indexed_doc_seq)`,
@@ -78,15 +81,20 @@ export class VrCatalogImport {
     }
   }
 
-  private async importDoc(creatorId: string, name: string): Promise<void> {
-    const stored = await this.d.store.load(name);
-    const doc = new Y.Doc();
+  private async importDoc(creatorId: string, name: string, headSeq: number): Promise<void> {
+    // Replaying an edited document from the store every pass stalls sync (on PGlite on the server's thread);
+    // the loaded copy holds every stored update up to its watermark, so it answers when not behind.
+    const live = this.d.docs?.peek(name);
+    const doc = live && live.docSeq >= headSeq ? live.doc : new Y.Doc();
     try {
-      for (const u of stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates) {
-        try {
-          Y.applyUpdate(doc, u);
-        } catch {
-          // an unreadable update is skipped, as the live document does
+      if (doc !== live?.doc) {
+        const stored = await this.d.store.load(name);
+        for (const u of stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates) {
+          try {
+            Y.applyUpdate(doc, u);
+          } catch {
+            // an unreadable update is skipped, as the live document does
+          }
         }
       }
       const entries: [string, unknown][] = [];
@@ -100,7 +108,7 @@ export class VrCatalogImport {
         this.d.log.info({ experienceId: id, creatorId }, 'vr experience created from the catalog document');
       }
     } finally {
-      doc.destroy();
+      if (doc !== live?.doc) doc.destroy();
     }
   }
 

@@ -86,7 +86,7 @@ export async function createVrFeature(d: VrFeatureDeps): Promise<VrFeature> {
     log: d.log,
   });
   experienceRoutes(d.app, d.routes, service, d.publicUrl);
-  const catalogImport = new VrCatalogImport({ db: d.db, store: d.store, experiences, catalog: d.catalog, log: d.log, clock, pollMs: d.options?.catalogPollMs });
+  const catalogImport = new VrCatalogImport({ db: d.db, store: d.store, docs: d.docs, experiences, catalog: d.catalog, log: d.log, clock, pollMs: d.options?.catalogPollMs });
   catalogImport.start();
   return {
     service,
