@@ -169,13 +169,15 @@ export function openBackend(o: BackendOptions): StudioBackend {
     return { serverUrl: session.serverUrl, accessToken: () => catalog.getAccessToken() };
   };
 
-  // VR meetups live on the server (seats, tickets, the relay): created through REST when online.
+  // VR meetups live on the server (seats, tickets, the relay): created through REST when online, written
+  // into the account's catalog document when the server is unreachable (the server imports it on sync).
   const meetupsDeps = (): MeetupsDeps => ({
     account: () => {
       const s = catalog.session();
       return s.signedIn && s.serverUrl && s.user ? { serverUrl: s.serverUrl, creatorId: s.user.id, role: s.user.role } : null;
     },
     accessToken: () => catalog.getAccessToken(),
+    catalogDoc: () => (catalog.session().signedIn ? catalog.doc : null),
   });
 
   const itemDetail = async (id: string): Promise<LibraryItemDetail> => {

@@ -21,8 +21,12 @@ export const meetupCreateSchema = z
   .refine((m) => m.price !== null || m.tierId !== null, { message: 'set a ticket price, a tier, or both', path: ['price'] });
 export type MeetupCreateInput = z.input<typeof meetupCreateSchema>;
 
-export type MeetupView = VrExperienceView;
-export type MeetupCreated = CreateVrExperienceResponse;
+/** `pending`: scheduled offline into the catalog document; the server has not listed it yet. */
+export type MeetupView = VrExperienceView & { pending?: true };
+/** Online: the server's answer. Offline: written into the catalog document, sold once the studio syncs. */
+export type MeetupCreated =
+  | (CreateVrExperienceResponse & { offline?: false })
+  | { offline: true; experience_id: string; experience: MeetupView; message: string };
 
 export interface MeetupCancelled {
   meetup: MeetupView;

@@ -2,7 +2,8 @@
 // price and/or a tier whose subscribers get in free), see each with its state and tickets sold, cancel
 // with a confirmation (the server refunds every paid ticket), and open the room as host: the fan web
 // app's 3D room with host controls (mute, remove), in the browser, so there is one room to maintain.
-// Meetups live on the server (seats, tickets, the relay), so this screen needs it; offline it says so.
+// Meetups live on the server (seats, tickets, the relay); one scheduled while the server is unreachable is
+// kept in the catalog document and shown as waiting to sync until the server lists it.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { VR_MAX_CAPACITY, VR_THEMES, type CurrencyCode, type Tier, type VrTheme } from '@fanz/core';
 import type { MeetupView } from '../../shared/meetups-api';
@@ -97,7 +98,11 @@ export function MeetupsScreen() {
         price: price?.ok ? price.money : null,
         tierId: form.tierId || null,
       });
-      setNotice(`“${created.experience.title}” is scheduled. Fans get tickets at ${created.access_url}. ${created.revenue_projection.message}`);
+      setNotice(
+        created.offline
+          ? `${created.message} It shows as “Waiting to sync” until your server lists it.`
+          : `“${created.experience.title}” is scheduled. Fans get tickets at ${created.access_url}. ${created.revenue_projection.message}`,
+      );
       setForm(blank());
       await load();
     } catch (err) {
@@ -175,8 +180,8 @@ export function MeetupsScreen() {
                 <li key={m.experience_id} data-testid="meetup-row" className={`meetup ${phase}`}>
                   <div className="meetup-head">
                     <strong>{m.title}</strong>
-                    <span className={`pill ${phase}`} data-testid="meetup-status">
-                      {PHASE_TEXT[phase]}
+                    <span className={`pill ${m.pending ? 'pending' : phase}`} data-testid="meetup-status">
+                      {m.pending ? 'Waiting to sync — tickets go on sale once the studio syncs' : PHASE_TEXT[phase]}
                     </span>
                   </div>
                   <div className="muted">
@@ -197,7 +202,7 @@ export function MeetupsScreen() {
                         Keep it
                       </button>
                     </div>
-                  ) : (
+                  ) : m.pending ? null : (
                     <div className="row">
                       {phase === 'open' ? (
                         <button type="button" className="primary" onClick={() => void host(m)} data-testid="meetup-host">
