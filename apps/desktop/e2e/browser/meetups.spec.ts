@@ -2,7 +2,9 @@
 // keyboard, sees the empty state, is told in words what a meetup without price or tier lacks, schedules
 // one, sees it listed with its state and seats; a fan buys a ticket over the real payment route and the
 // list shows it sold; the creator cancels with a confirmation and the server's refund is reported. A
-// meetup starting now opens as host in the fan web app's room. Screenshot to test-results/ (and resources/screenshots/meetups.png when FANZ_UPDATE_SCREENSHOTS=1).
+// meetup starting now opens as host in the fan web app's room. A meetup scheduled while the server is down is
+// said to be scheduled offline and waits to sync; when the server is back the studio's catalog sync carries
+// it over and the server lists it. Screenshot to test-results/ (and resources/screenshots/meetups.png when FANZ_UPDATE_SCREENSHOTS=1).
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { rmSync } from 'node:fs';
@@ -127,4 +129,36 @@ test('a creator schedules a meetup, sees it listed and sold, cancels it with ref
   await room.getByTestId('vr-enter').click();
   await expect(room.getByTestId('vr-people')).toContainText('(you, host)');
   await room.close();
+});
+
+test('a meetup scheduled while the server is down waits to sync, then the server lists it', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto(studio.url);
+  await page.getByTestId('nav-meetups').click();
+  await expect(page.getByTestId('meetup-list')).toBeVisible();
+  const port = Number(new URL(url).port);
+  await server.close();
+
+  await page.getByTestId('meetup-title').fill('Offline lounge');
+  await page.getByTestId('meetup-capacity').fill('8');
+  await page.getByTestId('meetup-price').fill('15');
+  await page.getByTestId('meetup-create').click();
+  await expect(page.getByTestId('meetup-notice')).toContainText('“Offline lounge” is scheduled offline; fans can buy tickets once the studio syncs');
+  const row = page.getByTestId('meetup-row').filter({ hasText: 'Offline lounge' });
+  await expect(row.getByTestId('meetup-status')).toContainText('Waiting to sync');
+  await expect(row.getByTestId('meetup-cancel')).toHaveCount(0);
+
+  // The server comes back (same address and data); the studio's catalog sync carries the meetup over.
+  server = await buildServer({ ...loadConfig({}), port, host: '127.0.0.1', dataDir: serverDir, logLevel: 'silent' }, { logger: false });
+  await server.listen();
+  await expect
+    .poll(async () => {
+      const r = (await (await fetch(`${url}/api/v1/vr/experiences?creatorId=${creator.id}`)).json()) as { data: { experiences: { title: string }[] } };
+      return r.data.experiences.map((e) => e.title);
+    }, { timeout: 60_000 })
+    .toContain('Offline lounge');
+  await page.getByTestId('nav-account').click();
+  await page.getByTestId('nav-meetups').click();
+  await expect(row.getByTestId('meetup-status')).toHaveText('Scheduled');
+  await expect(row.getByTestId('meetup-seats')).toHaveText('0 of 8 seats taken');
 });
