@@ -1,7 +1,9 @@
 // Builds the OpenAPI 3.0 document from the route table's zod schemas (zod 4's z.toJSONSchema), wrapping
-// each response schema in the success envelope and listing the error envelope for failures.
+// each response schema in the success envelope and listing the error envelope for failures; the routes
+// registered off the table are added from openapi-raw-routes.ts.
 import { z } from 'zod';
 import { API_KEY_SCOPES, routeKeyScope } from '../api-keys/scopes.js';
+import { RAW_ROUTE_PATHS } from './openapi-raw-routes.js';
 import type { RouteSpec } from './routes.js';
 
 const errorEnvelope = {
@@ -77,6 +79,8 @@ export function buildOpenApi(specs: RouteSpec[], version: string): Record<string
     if (parameters.length) op.parameters = parameters;
     (paths[path] ??= {})[spec.method.toLowerCase()] = op;
   }
+  // The routes off the table (bytes, tus, this document): described by hand, success not in the envelope.
+  for (const [path, ops] of Object.entries(RAW_ROUTE_PATHS)) Object.assign((paths[path] ??= {}), ops);
   return {
     openapi: '3.0.3',
     info: { title: 'FANZ Studio sync server', version },

@@ -3770,6 +3770,1067 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI 3.0 document, bare (not in the envelope) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/{mediaId}/poster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The media's poster image (an image's is its blurred preview): public once a published post shows it, always for its creator (bearer token) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A single byte range (`bytes=start-end`); answered 206 with Content-Range. */
+                    Range?: string;
+                };
+                path: {
+                    mediaId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The whole file */
+                200: {
+                    headers: {
+                        /** @description `bytes` */
+                        "Accept-Ranges"?: string;
+                        /** @description How long the answer may be cached */
+                        "Cache-Control"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": string;
+                        "image/webp": string;
+                    };
+                };
+                /** @description The requested byte range */
+                206: {
+                    headers: {
+                        /** @description `bytes start-end/size` */
+                        "Content-Range"?: string;
+                        /** @description `bytes` */
+                        "Accept-Ranges"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": string;
+                        "image/webp": string;
+                    };
+                };
+                /** @description The cached copy (If-None-Match) is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The range lies outside the file */
+                416: {
+                    headers: {
+                        /** @description `bytes *\/size` */
+                        "Content-Range"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/{mediaId}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The media's blurred preview image: public once a published post shows it, always for its creator (bearer token) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A single byte range (`bytes=start-end`); answered 206 with Content-Range. */
+                    Range?: string;
+                };
+                path: {
+                    mediaId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The whole file */
+                200: {
+                    headers: {
+                        /** @description `bytes` */
+                        "Accept-Ranges"?: string;
+                        /** @description How long the answer may be cached */
+                        "Cache-Control"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": string;
+                        "image/webp": string;
+                    };
+                };
+                /** @description The requested byte range */
+                206: {
+                    headers: {
+                        /** @description `bytes start-end/size` */
+                        "Content-Range"?: string;
+                        /** @description `bytes` */
+                        "Accept-Ranges"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": string;
+                        "image/webp": string;
+                    };
+                };
+                /** @description The cached copy (If-None-Match) is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The range lies outside the file */
+                416: {
+                    headers: {
+                        /** @description `bytes *\/size` */
+                        "Content-Range"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/{mediaId}/teaser": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The media's teaser clip: public once a published post shows it, always for its creator (bearer token) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A single byte range (`bytes=start-end`); answered 206 with Content-Range. */
+                    Range?: string;
+                };
+                path: {
+                    mediaId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The whole file */
+                200: {
+                    headers: {
+                        /** @description `bytes` */
+                        "Accept-Ranges"?: string;
+                        /** @description How long the answer may be cached */
+                        "Cache-Control"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "video/mp4": string;
+                    };
+                };
+                /** @description The requested byte range */
+                206: {
+                    headers: {
+                        /** @description `bytes start-end/size` */
+                        "Content-Range"?: string;
+                        /** @description `bytes` */
+                        "Accept-Ranges"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "video/mp4": string;
+                    };
+                };
+                /** @description The cached copy (If-None-Match) is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The range lies outside the file */
+                416: {
+                    headers: {
+                        /** @description `bytes *\/size` */
+                        "Content-Range"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/{mediaId}/s/{token}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file of the media (HLS playlist, segment or download) through the signed playback URL /playback answers
+         * @description `file` is a path of the media, slashes included (e.g. `hls/720p/index.m3u8`); the token in the URL is the access, so no Authorization header is needed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A single byte range (`bytes=start-end`); answered 206 with Content-Range. */
+                    Range?: string;
+                };
+                path: {
+                    mediaId: string;
+                    /** @description The signed, expiring playback token. */
+                    token: string;
+                    /** @description The file path within the media, may contain `/`. */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The whole file */
+                200: {
+                    headers: {
+                        /** @description `bytes` */
+                        "Accept-Ranges"?: string;
+                        /** @description How long the answer may be cached */
+                        "Cache-Control"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.apple.mpegurl": string;
+                        "video/mp4": string;
+                        "video/iso.segment": string;
+                        "audio/mp4": string;
+                        "image/jpeg": string;
+                        "image/webp": string;
+                        "text/vtt": string;
+                    };
+                };
+                /** @description The requested byte range */
+                206: {
+                    headers: {
+                        /** @description `bytes start-end/size` */
+                        "Content-Range"?: string;
+                        /** @description `bytes` */
+                        "Accept-Ranges"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.apple.mpegurl": string;
+                        "video/mp4": string;
+                        "video/iso.segment": string;
+                        "audio/mp4": string;
+                        "image/jpeg": string;
+                        "image/webp": string;
+                        "text/vtt": string;
+                    };
+                };
+                /** @description The cached copy (If-None-Match) is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The range lies outside the file */
+                416: {
+                    headers: {
+                        /** @description `bytes *\/size` */
+                        "Content-Range"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/creators/{username}/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A creator's avatar image (public; ?v=<hash> URLs are cached for a year) */
+        get: {
+            parameters: {
+                query?: {
+                    v?: string;
+                };
+                header?: {
+                    /** @description The ETag of a cached copy. */
+                    "If-None-Match"?: string;
+                };
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The image */
+                200: {
+                    headers: {
+                        /** @description Its content hash */
+                        ETag?: string;
+                        /** @description How long it may be cached */
+                        "Cache-Control"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/png": string;
+                        "image/jpeg": string;
+                        "image/webp": string;
+                    };
+                };
+                /** @description The cached copy (If-None-Match) is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vr/experiences/{id}/qr.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A QR code (PNG, 512 px) of the experience's access URL (public) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The QR code */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/png": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a tus upload of a media file (creators; Upload-Metadata names mediaId, path and sha256) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The tus protocol version: `1.0.0`. */
+                    "Tus-Resumable": string;
+                    /** @description The file size in bytes (deferred lengths are refused). */
+                    "Upload-Length": number;
+                    /** @description Comma-separated `key base64(value)` pairs: mediaId, path, sha256. */
+                    "Upload-Metadata": string;
+                    /** @description `application/offset+octet-stream` when the request carries the first bytes (creation-with-upload). */
+                    "Content-Type"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/offset+octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description `1.0.0` */
+                        "Tus-Resumable"?: string;
+                        /** @description The upload URL (/api/v1/uploads/{uploadId}) */
+                        Location?: string;
+                        /** @description Bytes received so far */
+                        "Upload-Offset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Upload-Offset is not where the upload is, or the upload is already stored or rejected (start a new one) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Tus-Resumable is missing or not a supported version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Upload-Length is past the largest upload, or the storage quota is used up */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** No upload at the collection URL (answers 404); DELETE /api/v1/uploads/{uploadId} */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The tus protocol version: `1.0.0`. */
+                    "Tus-Resumable": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Upload-Offset is not where the upload is, or the upload is already stored or rejected (start a new one) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Tus-Resumable is missing or not a supported version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Upload-Length is past the largest upload, or the storage quota is used up */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** CORS preflight for browser tus clients (Origin and Access-Control-Request-Method required; no authentication) */
+        options: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The page origin. */
+                    Origin: string;
+                    /** @description The method the client will send. */
+                    "Access-Control-Request-Method": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Allowed */
+                204: {
+                    headers: {
+                        /** @description The allowed origin */
+                        "Access-Control-Allow-Origin"?: string;
+                        /** @description Allowed methods */
+                        "Access-Control-Allow-Methods"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not a preflight request (no Origin or Access-Control-Request-Method) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /** No upload at the collection URL (answers 404); HEAD /api/v1/uploads/{uploadId} */
+        head: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The tus protocol version: `1.0.0`. */
+                    "Tus-Resumable": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Upload-Offset is not where the upload is, or the upload is already stored or rejected (start a new one) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Tus-Resumable is missing or not a supported version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Upload-Length is past the largest upload, or the storage quota is used up */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** No upload at the collection URL (answers 404); PATCH /api/v1/uploads/{uploadId} */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The tus protocol version: `1.0.0`. */
+                    "Tus-Resumable": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Upload-Offset is not where the upload is, or the upload is already stored or rejected (start a new one) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Tus-Resumable is missing or not a supported version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Upload-Length is past the largest upload, or the storage quota is used up */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/uploads/{uploadId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Not a creation URL: tus answers POST here as at /api/v1/uploads (creates a new upload) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The tus protocol version: `1.0.0`. */
+                    "Tus-Resumable": string;
+                };
+                path: {
+                    /** @description The upload id from the Location of its creation answer. */
+                    uploadId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description `1.0.0` */
+                        "Tus-Resumable"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Upload-Offset is not where the upload is, or the upload is already stored or rejected (start a new one) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Tus-Resumable is missing or not a supported version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Upload-Length is past the largest upload, or the storage quota is used up */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Abandon an unfinished tus upload (termination) */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The tus protocol version: `1.0.0`. */
+                    "Tus-Resumable": string;
+                };
+                path: {
+                    /** @description The upload id from the Location of its creation answer. */
+                    uploadId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Terminated */
+                204: {
+                    headers: {
+                        /** @description `1.0.0` */
+                        "Tus-Resumable"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Upload-Offset is not where the upload is, or the upload is already stored or rejected (start a new one) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Tus-Resumable is missing or not a supported version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Upload-Length is past the largest upload, or the storage quota is used up */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** CORS preflight for browser tus clients (Origin and Access-Control-Request-Method required; no authentication) */
+        options: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The page origin. */
+                    Origin: string;
+                    /** @description The method the client will send. */
+                    "Access-Control-Request-Method": string;
+                };
+                path: {
+                    /** @description The upload id from the Location of its creation answer. */
+                    uploadId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Allowed */
+                204: {
+                    headers: {
+                        /** @description The allowed origin */
+                        "Access-Control-Allow-Origin"?: string;
+                        /** @description Allowed methods */
+                        "Access-Control-Allow-Methods"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not a preflight request (no Origin or Access-Control-Request-Method) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /** Where a tus upload stands (its offset and length), to resume it */
+        head: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The tus protocol version: `1.0.0`. */
+                    "Tus-Resumable": string;
+                };
+                path: {
+                    /** @description The upload id from the Location of its creation answer. */
+                    uploadId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The upload */
+                200: {
+                    headers: {
+                        /** @description `1.0.0` */
+                        "Tus-Resumable"?: string;
+                        /** @description Bytes received so far */
+                        "Upload-Offset"?: number;
+                        /** @description The file size */
+                        "Upload-Length"?: number;
+                        /** @description The metadata it was created with */
+                        "Upload-Metadata"?: string;
+                        /** @description `no-store` */
+                        "Cache-Control"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Upload-Offset is not where the upload is, or the upload is already stored or rejected (start a new one) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Tus-Resumable is missing or not a supported version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Upload-Length is past the largest upload, or the storage quota is used up */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Append bytes at Upload-Offset to a tus upload (the last chunk completes the media file) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The tus protocol version: `1.0.0`. */
+                    "Tus-Resumable": string;
+                    /** @description Where these bytes go: the offset the server has. */
+                    "Upload-Offset": number;
+                    /** @description `application/offset+octet-stream` */
+                    "Content-Type": string;
+                };
+                path: {
+                    /** @description The upload id from the Location of its creation answer. */
+                    uploadId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/offset+octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description Appended */
+                204: {
+                    headers: {
+                        /** @description `1.0.0` */
+                        "Tus-Resumable"?: string;
+                        /** @description Bytes received so far */
+                        "Upload-Offset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Upload-Offset is not where the upload is, or the upload is already stored or rejected (start a new one) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Tus-Resumable is missing or not a supported version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Upload-Length is past the largest upload, or the storage quota is used up */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The last chunk completed a file whose sha256 is not the one given at creation: the upload is deleted (MEDIA_CHECKSUM_MISMATCH) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description tus' Upload-Checksum mismatch, only where the upload store checks Upload-Checksum (the sha256 check above is the one every upload gets) */
+                460: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
