@@ -2,9 +2,10 @@
 // server (PGlite) through a proxy that forwards the payout POST to the server and then drops the connection
 // before the answer reaches the studio: the money moved, the studio only sees "unreachable". The form's
 // retry (same submissionId) must get that payout back, not create a second one; a late retry (after the
-// 5-minute signing window) too.
+// 5-minute signing window) too. The same proxy can instead hold the answer back until the studio's deadline
+// has passed (issue 14 item 15): the outcome is unknown, and the retry is still paid once.
 import { randomUUID } from 'node:crypto';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type Server, type ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { LedgerService } from '../ledger/ledger-service.js';
 import { fileSecretBox } from '../account/account-store.js';
 import { CatalogService } from '../catalog/catalog-service.js';
 import { requestPayout } from './payout-request.js';
-import { StudioApiError } from '../../../shared/studio-api.js';
+import { PAYOUT_OUTCOME_UNKNOWN, StudioApiError } from '../../../shared/studio-api.js';
 
 let dir: string;
 let server: FanzServer;
@@ -29,23 +30,30 @@ let proxy: Server;
 let db: Db;
 let catalog: CatalogService;
 let ledger: LedgerService;
-/** How many upcoming payout POSTs get their reply dropped after the server answered. */
-let dropPayoutReplies = 0;
+/** What happens to the answers of the next payout POSTs: dropped (socket destroyed) or held until released. */
+const payoutFaults: Array<'drop' | 'hold'> = [];
+const held: Array<() => void> = [];
+let serverAnswered: () => void = () => {};
 
-/** Forwards everything to the server; for a payout POST while dropPayoutReplies > 0, waits for the server's full answer, then destroys the client socket. */
+/** Forwards everything; a payout answer with a fault queued is read in full from the server, then dropped or held. */
 function startProxy(target: string): Promise<string> {
   const t = new URL(target);
-  proxy = createServer((req, res) => {
-    const drop = req.method === 'POST' && req.url === '/api/v1/finance/payouts' && dropPayoutReplies > 0;
-    if (drop) dropPayoutReplies--;
+  proxy = createServer((req, res: ServerResponse) => {
+    const fault = req.method === 'POST' && req.url === '/api/v1/finance/payouts' ? payoutFaults.shift() : undefined;
     const upstream = request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-      if (drop) {
-        up.resume();
-        up.on('end', () => req.socket.destroy());
-        return;
-      }
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
+      const chunks: Buffer[] = [];
+      up.on('data', (c: Buffer) => chunks.push(c));
+      up.on('end', () => {
+        const send = () => {
+          if (res.destroyed || res.writableEnded) return;
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          res.end(Buffer.concat(chunks));
+        };
+        if (fault === 'drop') return req.socket.destroy();
+        if (fault !== 'hold') return send();
+        held.push(send);
+        serverAnswered();
+      });
     });
     req.pipe(upstream);
   });
@@ -83,8 +91,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const send of held.splice(0)) send();
   catalog?.close();
   db?.close();
+  proxy?.closeAllConnections();
   await new Promise((r) => proxy?.close(r));
   await server?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -93,7 +103,7 @@ afterAll(async () => {
 describe('a payout retried after a lost reply', () => {
   it('is paid once: the retry with the same submissionId gets the first payout back', async () => {
     const ledgerBefore = ledger.verify().entries;
-    dropPayoutReplies = 1;
+    payoutFaults.push('drop');
     const input = { amount: { amount: 700, currency: 'USD' as const }, method: 'paxum' as const, submissionId: 'form-submission-0001' };
     const lost = await requestPayout({ catalog, ledger }, input).then(
       () => null,
@@ -119,7 +129,7 @@ describe('a payout retried after a lost reply', () => {
   });
 
   it('refuses to send another amount under a submission whose outcome is unknown', async () => {
-    dropPayoutReplies = 1;
+    payoutFaults.push('drop');
     const first = { amount: { amount: 300, currency: 'USD' as const }, method: 'paxum' as const, submissionId: 'form-submission-0002' };
     await expect(requestPayout({ catalog, ledger }, first)).rejects.toMatchObject({ code: 'SERVER_UNREACHABLE' });
     const count = (await payoutRows()).length;
@@ -165,5 +175,38 @@ describe('a payout retried after a lost reply', () => {
       expect(refused.status).toBe(401);
       expect(((await refused.json()) as { error: { details: { reason: string } } }).error.details.reason).toBe('timestamp_skew');
     }
+  });
+});
+
+describe('a payout whose answer comes after the studio stopped waiting', () => {
+  it('is an unknown outcome, and the retry of the same submission is paid once', async () => {
+    const ledgerBefore = ledger.verify().entries;
+    const count = (await payoutRows()).length;
+    payoutFaults.push('hold');
+    const answered = new Promise<void>((r) => (serverAnswered = r));
+    const input = { amount: { amount: 900, currency: 'USD' as const }, method: 'bank_transfer' as const, submissionId: 'form-submission-timeout-1' };
+    const first = requestPayout({ catalog, ledger, serverTimeoutMs: 300 }, input).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await answered; // the server has paid; its answer waits in the proxy
+    const err = (await first) as StudioApiError;
+    expect(err).toBeInstanceOf(StudioApiError);
+    expect(err.code).toBe('SERVER_TIMEOUT');
+    expect(err.message).toMatch(/did not answer within 0\.3 s/);
+    expect(PAYOUT_OUTCOME_UNKNOWN.has(err.code)).toBe(true);
+    expect(await payoutRows()).toHaveLength(count + 1);
+    expect(ledger.verify().entries).toBe(ledgerBefore);
+
+    // The second click: same submission, so the same signed request and Idempotency-Key.
+    const receipt = await requestPayout({ catalog, ledger }, input);
+    const rows = await payoutRows();
+    expect(rows).toHaveLength(count + 1);
+    expect(receipt.payoutId).toBe(rows.at(-1)!.id);
+    expect(ledger.verify()).toMatchObject({ ok: true, entries: ledgerBefore + 1 });
+
+    // The late answer finally leaves the proxy: nobody is waiting for it and nothing changes.
+    for (const send of held.splice(0)) send();
+    expect(await payoutRows()).toHaveLength(count + 1);
   });
 });
