@@ -15,6 +15,7 @@ import { openDb, type Db } from '../src/main/services/library/db.js';
 import { loadInsights, type InsightsDeps } from '../src/main/services/insights/insights-service.js';
 import { StudioApiError } from '../src/shared/studio-api.js';
 import { recordHistory } from './helpers/insights-history.js';
+import { serverApi } from './helpers/server-api.js';
 
 let dir: string;
 let server: FanzServer;
@@ -25,22 +26,7 @@ let garbageUrl: string;
 let creator: { id: string; token: string };
 let fan: { id: string; token: string };
 
-async function post(path: string, body: unknown, token?: string, extra: Record<string, string> = {}) {
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as { data: Record<string, unknown> } };
-}
-
-async function registerAs(role: 'creator' | 'fan') {
-  const n = randomBytes(4).toString('hex');
-  const r = await post('/api/v1/auth/register', { role, username: `${role}_${n}`, email: `${role}${n}@example.test`, password: 'correct horse battery', displayName: 'T' });
-  expect(r.status).toBe(201);
-  const d = r.body.data as { user: { id: string }; accessToken: string };
-  return { id: d.user.id, token: d.accessToken };
-}
+const { post, registerAs } = serverApi(() => url);
 
 async function pay(body: Record<string, unknown>) {
   const r = await post('/api/v1/payments', { ...body, paymentMethod: { type: 'test_card', cardToken: 'tok_visa_success' } }, fan.token, {

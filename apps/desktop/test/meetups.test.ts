@@ -18,6 +18,7 @@ import { openDb } from '../src/main/services/library/db.js';
 import { cancelMeetup, createMeetup, listMeetups, meetupHostLink, type MeetupsDeps } from '../src/main/services/meetups/meetups-client.js';
 import type { MeetupCreateInput } from '../src/shared/meetups-api.js';
 import { StudioApiError } from '../src/shared/studio-api.js';
+import { serverApi } from './helpers/server-api.js';
 
 let dir: string;
 let server: FanzServer;
@@ -27,22 +28,7 @@ let garbageUrl: string;
 let creator: { id: string; token: string };
 let fan: { id: string; token: string };
 
-async function post(path: string, body: unknown, token?: string, extra: Record<string, string> = {}) {
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as { data: Record<string, unknown> } };
-}
-
-async function registerAs(role: 'creator' | 'fan') {
-  const n = randomBytes(4).toString('hex');
-  const r = await post('/api/v1/auth/register', { role, username: `${role}_${n}`, email: `${role}${n}@example.test`, password: 'correct horse battery', displayName: 'T' });
-  expect(r.status).toBe(201);
-  const d = r.body.data as { user: { id: string }; accessToken: string };
-  return { id: d.user.id, token: d.accessToken };
-}
+const { post, registerAs } = serverApi(() => url);
 
 const deps = (serverUrl: string, who = creator, role = 'creator'): MeetupsDeps => ({
   account: () => ({ serverUrl, creatorId: who.id, role }),
