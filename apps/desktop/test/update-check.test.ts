@@ -144,6 +144,15 @@ describe('studio update check', () => {
     expect(wrongKey.line).toContain('does not verify');
   });
 
+  it('an unreachable update server is said in words, without the transport text', async () => {
+    // A port nothing listens on: the real fetch fails with "fetch failed".
+    const err = await refusal(check({ dataDir: studioDir(), server: 'http://127.0.0.1:9' }));
+    expect(err.code).toBe('NETWORK');
+    expect(err.reason).toBe('the update server at http://127.0.0.1:9 cannot be reached right now');
+    const none = await refusal(check({ dataDir: studioDir(), channel: 'latest' }));
+    expect(none.reason).toBe('no release is published on latest for this computer yet');
+  });
+
   it('refuses a feed whose signature is missing, and says so', async () => {
     // A host that serves the feed but lost (or stripped) its signature.
     const files = new FileReleaseFiles(join(dir, 'server', 'updates'));

@@ -25,7 +25,8 @@ export function errorText(err: unknown): string {
   if (err instanceof ApiError) {
     if (err.status === 401) return 'Please sign in again: your session has ended.';
     if (err.status === 429) return 'Too many attempts. Wait a minute and try again.';
-    if (err.status >= 500) return `The server had a problem (${err.code}). Try again in a moment.`;
+    // The code (INTERNAL_ERROR, …) means nothing to a fan; the server's log has it with the request id.
+    if (err.status >= 500) return 'The server had a problem. Try again in a moment.';
     return err.message;
   }
   return err instanceof Error ? err.message : String(err);

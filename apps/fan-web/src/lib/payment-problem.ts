@@ -30,7 +30,7 @@ export function paymentProblem(err: unknown): PaymentProblem {
       return { text: `The price changed to ${current ? price(current) : 'a new amount'} since this page loaded. Nothing was charged.`, retrySameKey: false, currentAmount: current };
     }
     if (err.status === 409) return { text: `This payment was refused: ${err.message}`, retrySameKey: false };
-    if (err.status >= 500) return { text: `The server had a problem (${err.code}). Try again: you will not be charged twice.`, retrySameKey: true };
+    if (err.status >= 500) return { text: 'The server had a problem. Try again: you will not be charged twice.', retrySameKey: true };
   }
   return { text: errorText(err), retrySameKey: false };
 }

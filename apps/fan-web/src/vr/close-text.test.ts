@@ -9,6 +9,7 @@ describe('relay close codes in words', () => {
       expect(x.name).toBe(name);
       expect(x.text.length).toBeGreaterThan(10);
       expect(x.text).not.toMatch(/\d{4}/); // words, not the number
+      expect(x.text).not.toMatch(/KiB|\b[a-z]+[A-Z]\w*|\b[A-Z][a-z]+[A-Z]\w*/); // no units or code names a fan does not use
     }
     expect(Object.keys(CLOSE_TEXT).sort()).toEqual(Object.keys(VrCloseEvents).sort());
   });

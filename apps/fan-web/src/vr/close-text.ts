@@ -13,7 +13,7 @@ export interface CloseExplanation {
 export const CLOSE_TEXT: Record<VrCloseName, { text: string; canRetry: boolean }> = {
   Normal: { text: 'You left the room.', canRetry: true },
   ServerShutdown: { text: 'The server is restarting. Wait a moment and join again.', canRetry: true },
-  MessageTooBig: { text: 'This browser sent a message larger than the room allows (4 KiB), so the room disconnected it.', canRetry: true },
+  MessageTooBig: { text: 'This browser sent a message larger than the room allows, so the room disconnected it. Join again, and keep chat messages short.', canRetry: true },
   MalformedFrame: { text: 'This browser sent something the room could not read, so the room disconnected it. Reload the page and join again.', canRetry: true },
   Unauthorized: { text: 'The room did not accept your ticket. Sign in again, or get a ticket for this meetup.', canRetry: false },
   WrongRoom: { text: 'Your ticket is for a different meetup.', canRetry: false },
@@ -24,7 +24,7 @@ export const CLOSE_TEXT: Record<VrCloseName, { text: string; canRetry: boolean }
   TicketExpired: { text: 'Your ticket has expired or was refunded.', canRetry: false },
   RoomClosed: { text: 'The room is closed: the meetup was cancelled or has ended.', canRetry: false },
   TooEarly: { text: 'The room is not open yet. Come back at the start time.', canRetry: true },
-  RateLimited: { text: 'This browser sent more messages than the room allows (30 a second), so the room disconnected it.', canRetry: true },
+  RateLimited: { text: 'This browser sent messages faster than the room allows, so the room disconnected it. Wait a moment and join again.', canRetry: true },
   RoomFull: { text: 'The room is full right now. Try again when someone leaves.', canRetry: true },
 };
 
@@ -32,5 +32,5 @@ export function explainClose(code: number): CloseExplanation {
   const name = vrCloseName(code) ?? null;
   if (name) return { name, ...CLOSE_TEXT[name] };
   if (code === 1006) return { name: null, text: 'The connection to the room was lost. Check your network and join again.', canRetry: true };
-  return { name: null, text: `The room connection closed unexpectedly (code ${code}). Join again.`, canRetry: true };
+  return { name: null, text: `The connection to the room closed unexpectedly. Join again. (If it keeps happening, tell the creator: code ${code}.)`, canRetry: true };
 }

@@ -81,7 +81,11 @@ function Connected({ client, view, isHost, onRetry, onLeave }: { client: RelayCl
           setXr(true);
         }
       },
-      (err: unknown) => setSceneProblem(`The 3D room could not be loaded: ${(err as Error).message}. Check your connection and join again.`),
+      (err: unknown) => {
+        // The loader's own text ("Failed to fetch dynamically imported module …") is for the console, not the fan.
+        console.error('3D room failed to load', err);
+        setSceneProblem('The 3D room could not be loaded. Check your connection and join again.');
+      },
     );
     return () => {
       disposed = true;
@@ -126,10 +130,6 @@ function Connected({ client, view, isHost, onRetry, onLeave }: { client: RelayCl
     return (
       <div className="status error vr-closed" role="alert" data-testid="vr-closed" data-close-code={s.code}>
         <p>{why.text}</p>
-        <p className="hint">
-          Close code {s.code}
-          {why.name ? ` (${why.name})` : ''}.
-        </p>
         <div className="row">
           {why.canRetry && (
             <button type="button" className="button" onClick={onRetry} data-testid="vr-rejoin">

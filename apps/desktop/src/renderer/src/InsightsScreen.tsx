@@ -9,7 +9,7 @@ import { useStudio } from './store';
 import { ForecastFanChart, RevenueBySourceChart, moneyFormatter } from './InsightsCharts';
 import { PostingHeatmap } from './PostingHeatmap';
 import { forecastFan, percentText, postingGrid, revenueBySource, toMajor, viewsByLocalHour } from './insights-data';
-import { RANGE_LABELS, asOfText, growthText, insightsErrorText } from './insights-text';
+import { RANGE_LABELS, asOfText, forecastMethodText, freshErrorText, growthText, insightsErrorText } from './insights-text';
 import './insights.css';
 
 function moneyText(m: InsightsMoney | undefined): string {
@@ -91,7 +91,7 @@ export function InsightsScreen() {
       ) : null}
       {view && error ? (
         <p className="note" role="alert">
-          Fresh numbers could not be fetched: {error.message}
+          {freshErrorText(error.code, error.message)}
         </p>
       ) : null}
     </section>
@@ -189,8 +189,11 @@ function InsightsBody({ view }: { view: InsightsView }) {
         ) : predictions.revenue.status === 'ok' && revenueFan ? (
           <>
             <p className="note">
-              Daily revenue with 80 % and 95 % intervals: {predictions.revenue.method} chosen by AICc from {predictions.revenue.days_of_data} days of history. Expected over the next{' '}
-              {predictions.revenue.points.length} days: {moneyFmt(toMajor(predictions.revenue.points.reduce((a, p) => a + p.mean, 0), currency))}.
+              Expected over the next {predictions.revenue.points.length} days: {moneyFmt(toMajor(predictions.revenue.points.reduce((a, p) => a + p.mean, 0), currency))}, following{' '}
+              {forecastMethodText(predictions.revenue.method)} of your last {predictions.revenue.days_of_data} days. The shaded bands show where daily revenue is likely to land (80 % and 95 % of the time).
+            </p>
+            <p className="muted small">
+              Model: {predictions.revenue.method} chosen by AICc from {predictions.revenue.days_of_data} days of history.
             </p>
             <ForecastFanChart fan={revenueFan} format={moneyFmt} label={`Revenue forecast for the next ${predictions.revenue.points.length} days with 80 and 95 percent intervals`} testId="chart-revenue-forecast" historyLabel="Revenue" />
           </>

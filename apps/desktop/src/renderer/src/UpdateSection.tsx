@@ -4,6 +4,7 @@
 // to restart into it; browser mode only checks.
 import { useEffect, useState } from 'react';
 import type { UpdateStatusView } from '../../shared/studio-api';
+import { humanMessage } from './errors';
 import { useStudio } from './store';
 
 export function UpdateSection() {
@@ -22,7 +23,7 @@ export function UpdateSection() {
         setStatus(st);
         setSettings(st.settings);
       },
-      (err: Error) => setError(`Could not check for updates: ${err.message}`),
+      (err: Error) => setError(`Could not check for updates. ${humanMessage(err.message)}`),
     ).finally(() => setBusy(false));
   };
   useEffect(() => run(client.api.updateStatus()), [client]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InsightsView } from '../../shared/insights-api';
-import { asOfText, growthText, insightsErrorText } from './insights-text';
+import { asOfText, forecastMethodText, freshErrorText, growthText, insightsErrorText } from './insights-text';
 
 const view = (fresh: boolean, staleReason: string | null) => ({ asOf: '2026-11-29T00:45:00.000Z', fresh, staleReason }) as InsightsView;
 
@@ -19,6 +19,26 @@ describe('insights words', () => {
     expect(insightsErrorText('FORBIDDEN', "A creator's analytics are readable only by that creator.", 'last_7_days')).toBe(
       "Insights could not be loaded: A creator's analytics are readable only by that creator.",
     );
+    // Transport text and a server's raw answer never reach the screen.
+    expect(insightsErrorText('INTERNAL', 'fetch failed', 'last_7_days')).toBe(
+      "Insights could not be loaded: Can't reach the server right now. Check the address and that the server is running, then try again.",
+    );
+    expect(insightsErrorText('NOT_FOUND', 'Cannot GET /api/v1/creators/abc/insights', 'last_7_days')).not.toMatch(/api\/v1|Cannot GET/);
+  });
+
+  it('says why fresh numbers are missing under saved ones, in words', () => {
+    expect(freshErrorText('SERVER_UNREACHABLE', 'fetch failed')).toBe('Fresh numbers could not be fetched: the server cannot be reached right now.');
+    expect(freshErrorText('TIMEOUT', 'timed out after 15000 ms')).not.toMatch(/TIMEOUT|15000/);
+    expect(freshErrorText('INTERNAL', 'TypeError: fetch failed')).toBe(
+      "Fresh numbers could not be fetched. Can't reach the server right now. Check the address and that the server is running, then try again.",
+    );
+  });
+
+  it('says what a forecast follows without the model name', () => {
+    expect(forecastMethodText('ETS(A,Ad,A)')).toBe('a trend that levels off and the weekly pattern');
+    expect(forecastMethodText('ETS(A,A,N)')).toBe('the trend');
+    expect(forecastMethodText('ETS(A,N,N)')).toBe('the usual level');
+    expect(forecastMethodText('something new')).toBe('the revenue so far');
   });
 
   it('growth as a signed percentage, or why there is none', () => {

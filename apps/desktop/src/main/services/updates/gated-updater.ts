@@ -113,7 +113,7 @@ export class GatedUpdater {
         },
         (err: unknown) => {
           this.phase = { kind: 'offered', verified };
-          this.publish({ state: 'failed', line: `The download of ${verified.latest} failed: ${firstLine(err)}` });
+          this.publish({ state: 'failed', line: `The download of ${verified.latest} failed: ${downloadFailure(err)}` });
         },
       );
     return this.view();
@@ -228,6 +228,14 @@ export class GatedUpdater {
     }
     return { ...base, ...found, state: 'ready', line: `${p.verified.latest} is downloaded and verified: restart to install it.` };
   }
+}
+
+/** Why a download stopped, in words; the updater's own text stays only where it names the check that failed. */
+function downloadFailure(err: unknown): string {
+  const raw = firstLine(err);
+  if (/sha512 checksum mismatch/i.test(raw)) return 'the file did not match the verified release (sha512 checksum mismatch), so it was not kept. Try again.';
+  if (/fetch failed|net::|ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|socket hang up|aborted/i.test(raw)) return 'the connection to your server was lost. Try again.';
+  return raw;
 }
 
 function firstLine(err: unknown): string {

@@ -63,8 +63,9 @@ export class UpdateCheckError extends Error {
 async function get(f: typeof fetch, url: string, stagingId: string): Promise<Response> {
   try {
     return await f(url, { headers: { 'x-user-staging-id': stagingId, 'cache-control': 'no-cache' }, signal: AbortSignal.timeout(15_000) });
-  } catch (err) {
-    throw new UpdateCheckError('NETWORK', `cannot reach ${new URL(url).origin}: ${(err as Error).message}`);
+  } catch {
+    // The transport's own text ("fetch failed", "The operation was aborted") says nothing to a person.
+    throw new UpdateCheckError('NETWORK', `the update server at ${new URL(url).origin} cannot be reached right now`);
   }
 }
 
@@ -77,21 +78,22 @@ export async function checkForUpdate(o: UpdateCheckOptions): Promise<UpdateCheck
   const feedUrl = new URL(`updates/${o.channel}/${feedFileName(o.channel, platform)}`, o.server.endsWith('/') ? o.server : `${o.server}/`).toString();
 
   const feedRes = await get(f, feedUrl, stagingId);
-  if (feedRes.status === 404) throw new UpdateCheckError('NO_RELEASE', `no release is published on ${o.channel} for ${platform} at ${new URL(feedUrl).origin}`);
-  if (!feedRes.ok) throw new UpdateCheckError('NETWORK', `the update server answered ${feedRes.status} for ${feedUrl}`);
+  if (feedRes.status === 404) throw new UpdateCheckError('NO_RELEASE', `no release is published on ${o.channel} for this computer yet`);
+  if (!feedRes.ok) throw new UpdateCheckError('NETWORK', `the update server had a problem (it answered ${feedRes.status}); try again later`);
   const bytes = Buffer.from(await feedRes.arrayBuffer());
   const sigRes = await get(f, `${feedUrl}.sig`, stagingId);
   const sigText = sigRes.ok ? (await sigRes.text()).trim() : '';
-  if (!sigText) throw new UpdateCheckError('NO_SIGNATURE', `the feed has no signature (${feedUrl}.sig answered ${sigRes.status}); an unsigned feed is never trusted`);
+  if (!sigText) throw new UpdateCheckError('NO_SIGNATURE', 'the feed has no signature, and an unsigned feed is never trusted');
   const signature = Buffer.from(sigText, 'base64');
   if (signature.length !== 64 || !verify(null, bytes, key, signature)) {
-    throw new UpdateCheckError('BAD_SIGNATURE', `the feed's signature does not verify with the app's release key (${base64.slice(0, 12)}...): the feed was changed or signed by another key`);
+    throw new UpdateCheckError('BAD_SIGNATURE', "the feed's signature does not verify with the app's release key: the feed was changed or signed by another key");
   }
   let feed: UpdateFeed;
   try {
     feed = parseFeed(bytes.toString('utf8'));
-  } catch (err) {
-    throw new UpdateCheckError('BAD_FEED', (err as Error).message);
+  } catch {
+    // The schema's text names fields; the person needs to know only that this release cannot be read.
+    throw new UpdateCheckError('BAD_FEED', 'the update server sent a release description this version cannot read');
   }
   if (feed.channel !== o.channel || feed.platform !== platform) {
     throw new UpdateCheckError('WRONG_FEED', `the signed feed is for ${feed.channel}/${feed.platform}, not ${o.channel}/${platform}`);
