@@ -7,7 +7,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 
-interface State {
+export interface RunningHash {
   hash: Hash;
   /** Bytes hashed so far = the stored length they were hashed from. */
   offset: number;
@@ -17,15 +17,28 @@ interface State {
 export type PrefixReader = (id: string, offset: number) => Promise<Readable | null>;
 
 export class ArrivalHashes {
-  private readonly states = new Map<string, State>();
+  private readonly states = new Map<string, RunningHash>();
 
   constructor(private readonly readPrefix: PrefixReader) {}
 
+  /**
+   * The running hash of upload `id` to continue at `offset` (rebuilt from the stored prefix when it was lost),
+   * or null when none can be had. It is taken out until `keep` puts it back after a write that succeeded.
+   */
+  async begin(id: string, offset: number): Promise<RunningHash | null> {
+    const state = this.states.get(id);
+    this.states.delete(id);
+    return state && state.offset === offset ? state : this.rebuild(id, offset);
+  }
+
+  /** Puts a running hash back once the store wrote exactly the bytes it hashed, ending at `offset`. */
+  keep(id: string, state: RunningHash, offset: number): void {
+    if (state.offset === offset) this.states.set(id, state);
+  }
+
   /** Runs a store's write of `readable` at `offset`, hashing the bytes on their way to the store. */
   async write(readable: Readable, id: string, offset: number, write: (source: Readable) => Promise<number>): Promise<number> {
-    let state = this.states.get(id);
-    this.states.delete(id);
-    if (!state || state.offset !== offset) state = (await this.rebuild(id, offset)) ?? undefined;
+    const state = await this.begin(id, offset);
     if (!state) return write(readable);
     const { hash } = state;
     let seen = 0;
@@ -39,7 +52,7 @@ export class ArrivalHashes {
     readable.on('error', (err) => tap.destroy(err));
     const newOffset = await write(readable.pipe(tap));
     // Kept only when the store wrote exactly what was hashed (a failed write threw above and kept nothing).
-    if (newOffset === offset + seen) this.states.set(id, { hash, offset: newOffset });
+    if (newOffset === offset + seen) this.keep(id, { hash, offset: offset + seen }, newOffset);
     return newOffset;
   }
 
@@ -59,7 +72,7 @@ export class ArrivalHashes {
     return this.states.size;
   }
 
-  private async rebuild(id: string, offset: number): Promise<State | null> {
+  private async rebuild(id: string, offset: number): Promise<RunningHash | null> {
     const hash = createHash('sha256');
     if (offset === 0) return { hash, offset };
     const prefix = await this.readPrefix(id, offset).catch(() => null);

@@ -6,11 +6,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { DeleteObjectsCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { FileStore } from '@tus/file-store';
+import { ERRORS } from '@tus/server';
 import type { DataStore } from '@tus/utils';
 import type { MediaConfig } from '../config.js';
 import { ArrivalHashes } from './arrival-hash.js';
+import { HashingFileSink } from './hashing-file-sink.js';
 import { PartRecordingS3Store } from './s3-part-store.js';
 
 export interface ByteRange {
@@ -62,8 +65,19 @@ class HashingFileStore extends FileStore {
     super({ directory });
   }
 
-  override write(readable: Readable, id: string, offset: number): Promise<number> {
-    return this.hashes.write(readable, id, offset, (source) => super.write(source, id, offset));
+  /** FileStore's write (same file, same error) through one hashing sink instead of a Transform chain. */
+  override async write(readable: Readable, id: string, offset: number): Promise<number> {
+    const state = await this.hashes.begin(id, offset);
+    const sink = new HashingFileSink(join(this.directory, id), offset, state?.hash ?? null);
+    try {
+      await pipeline(readable, sink);
+    } catch {
+      // The running hash stays dropped: the next write rebuilds it from what the file holds.
+      throw ERRORS.FILE_WRITE_ERROR;
+    }
+    const end = offset + sink.written;
+    if (state) this.hashes.keep(id, { hash: state.hash, offset: end }, end);
+    return end;
   }
 
   /** Also reached by tus itself (a DELETE of an upload in flight). */
