@@ -1,6 +1,7 @@
 // The database adapter and migrations, on PGlite and PostgreSQL: migrations apply once, in order, inside
 // a transaction; an edited applied migration stops start-up; a failing one leaves nothing behind;
-// transactions roll back on error; bytea round-trips.
+// transactions roll back on error; bytea round-trips; a prepared statement (the sync commit's) returns typed
+// rows, stores bytes unchanged, and a failing call leaves the connection usable.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { listMigrations, migrate } from '../src/db/migrate.js';
@@ -58,5 +59,21 @@ describe.each(BACKENDS)('database on %s', (backend) => {
     const rows = await db.query<{ data: Uint8Array }>("SELECT data FROM yjs_updates WHERE doc_name = 'bytes'");
     expect(new Uint8Array(rows[0]!.data)).toEqual(bytes);
     expect(db.poolStats().total).toBeGreaterThanOrEqual(1);
+  });
+
+  it.skipIf(skip)('runs a prepared statement repeatedly; bytes go in unchanged; an error leaves the connection usable', async () => {
+    const sql = 'INSERT INTO yjs_updates (doc_name, doc_seq, data) VALUES ($1, $2, $3) RETURNING doc_seq, length(data) AS n';
+    const bytes = new Uint8Array([0, 92, 120, 39, 255, 0]); // NUL, backslash, 'x', quote: binary, not text
+    for (const seq of [1, 2]) {
+      const rows = await db.queryPrepared<{ doc_seq: string | number; n: number }>('test_insert', sql, ['prepared', seq, bytes]);
+      expect(rows.map((r) => [Number(r.doc_seq), r.n])).toEqual([[seq, bytes.length]]);
+    }
+    const stored = await db.query<{ data: Uint8Array }>("SELECT data FROM yjs_updates WHERE doc_name = 'prepared' ORDER BY doc_seq");
+    expect(stored.map((r) => [...new Uint8Array(r.data)])).toEqual([[...bytes], [...bytes]]);
+    // Duplicate (doc_name, doc_seq): the statement fails, and both it and plain queries still work after.
+    await expect(db.queryPrepared('test_insert', sql, ['prepared', 2, bytes])).rejects.toThrow(/duplicate key/);
+    expect(await db.queryPrepared('test_insert', sql, ['prepared', 3, new Uint8Array(0)])).toEqual([{ doc_seq: expect.anything(), n: 0 }]);
+    expect(await db.queryPrepared('test_null', 'SELECT $1::text IS NULL AS missing', [null])).toEqual([{ missing: true }]);
+    expect(await db.query<{ n: number }>('SELECT 1 AS n')).toEqual([{ n: 1 }]);
   });
 });

@@ -9,6 +9,11 @@ export interface Queryable {
 
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * A hot statement (the sync commit): parsed and planned once per connection under `name`, then each
+   * call is a single bind/execute exchange. Params: text, numbers, booleans, null, bytea (sent binary).
+   */
+  queryPrepared<T = Record<string, unknown>>(name: string, sql: string, params: SqlParam[]): Promise<T[]>;
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs a multi-statement script (migrations), without parameters. */

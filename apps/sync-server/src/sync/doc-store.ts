@@ -46,6 +46,17 @@ const SINCE_SQL = `
      AND u.doc_seq > GREATEST($2::bigint, COALESCE((SELECT snapshot_doc_seq FROM yjs_documents WHERE name = $1 AND snapshot IS NOT NULL), 0))
   ORDER BY part, doc_seq`;
 
+// The batch statement below for one document and one update.
+const APPEND_ONE_SQL = `
+  WITH head AS (
+    INSERT INTO yjs_documents AS d (name, head_seq) VALUES ($1, 1)
+    ON CONFLICT (name) DO UPDATE SET head_seq = d.head_seq + 1
+    RETURNING d.head_seq
+  ), ins AS (
+    INSERT INTO yjs_updates (doc_name, doc_seq, data) SELECT $1, head.head_seq, $2::bytea FROM head
+  )
+  SELECT head_seq FROM head`;
+
 export class DocStore {
   constructor(private readonly db: Database) {
     this.maxInFlight = db.kind === 'postgres' ? 4 : 1;
@@ -157,6 +168,13 @@ export class DocStore {
 
   /** One statement for the whole batch; resolves each document's new head_seq. */
   private async insert(batch: PendingAppend[]): Promise<Map<string, number>> {
+    if (batch.length === 1 && batch[0]!.updates.length === 1) {
+      // The common case when nothing piles up (one edit, nobody else writing): a prepared statement,
+      // so the commit is one exchange with the database and no parse/plan (issue 16 in the README).
+      const a = batch[0]!;
+      const rows = await this.db.queryPrepared<{ head_seq: string | number }>('yjs_append_one', APPEND_ONE_SQL, [a.name, a.updates[0]!]);
+      return new Map([[a.name, Number(rows[0]!.head_seq)]]);
+    }
     // Documents in name order: two instances appending to the same documents lock their head rows in the
     // same order, so they wait for each other instead of deadlocking.
     const byDoc = new Map<string, Uint8Array[]>();
