@@ -37,3 +37,20 @@ describe('HashingFileSink', () => {
     await expect(pipeline(Readable.from([randomBytes(10)]), new HashingFileSink(path, 0, null))).rejects.toThrow(/ENOENT/);
   });
 });
+
+describe('HashingFileSink when the body fails', () => {
+  it('still writes the chunks it accepted before the error', async () => {
+    const path = tempFile(Buffer.alloc(0));
+    const sink = new HashingFileSink(path, 0, null);
+    const chunks = [randomBytes(64 * 1024), randomBytes(64 * 1024)];
+    async function* body() {
+      yield* chunks;
+      // Both chunks reach the sink (under its 1 MiB write size, so neither is on disk yet), then the body fails.
+      await new Promise((r) => setTimeout(r, 50));
+      throw new Error('cable pulled');
+    }
+    await expect(pipeline(Readable.from(body()), sink)).rejects.toThrow('cable pulled');
+    if (!sink.closed) await new Promise((r) => sink.once('close', r));
+    expect(readFileSync(path).equals(Buffer.concat(chunks))).toBe(true);
+  });
+});
