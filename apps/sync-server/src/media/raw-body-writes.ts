@@ -43,7 +43,9 @@ export class RawBodyWrites {
     const onSourceError = (error: unknown) => {
       sourceError ??= error;
       source.unpipe(proxy);
-      if (!context.signal.aborted && !proxy.destroyed) proxy.destroy(error as Error);
+      // What arrived before the failure still goes to the store (the upload resumes after it): the write is
+      // ended, not destroyed, so bytes buffered on their way are not dropped; the request then fails ABORTED.
+      if (!proxy.destroyed && !proxy.writableEnded) proxy.end();
     };
     // Left attached afterwards too: a request that errors once the write is over must not throw unhandled.
     source.on('error', onSourceError);
@@ -52,12 +54,15 @@ export class RawBodyWrites {
     source.once('aborted', onAborted);
     const onAbort = () => {
       source.unpipe(proxy);
-      if (!proxy.destroyed) proxy.end();
+      if (!proxy.destroyed && !proxy.writableEnded) proxy.end();
     };
     context.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      return await pipeline(source.pipe(proxy), (limited) => this.store.write(limited as Readable, upload.id, upload.offset ?? 0));
+      const offset = await pipeline(source.pipe(proxy), (limited) => this.store.write(limited as Readable, upload.id, upload.offset ?? 0));
+      if (sourceError !== null) throw ERRORS.ABORTED;
+      return offset;
     } catch (error) {
+      if (error === ERRORS.ABORTED) throw error;
       source.unpipe(proxy);
       const aborted = (sourceError !== null && error === sourceError) || (error instanceof Error && error.name === 'AbortError');
       throw aborted ? ERRORS.ABORTED : error;
