@@ -1,6 +1,6 @@
 // Creator analytics (issue 20) end to end: the numbers the insights route answers come from payments,
-// refunds, playback sessions and scheduled publications this test makes through the real routes (and the
-// real scheduler), on PGlite and PostgreSQL. Also: who may read them, bad input, the rollups export and
+// refunds, playback sessions and publications (immediate ones written over doc sync, scheduled ones by the
+// real scheduler) this test makes through the real routes, on PGlite and PostgreSQL. Also: who may read them, bad input, the rollups export and
 // the weekly summary webhook (once per creator and ISO week).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,10 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '@fanz/core';
+import * as Y from 'yjs';
+import { catalogDocName, getPost, initCatalogDoc, newId, publishPost, putPost, updatePost } from '@fanz/core';
+import { DocStore } from '../src/sync/doc-store.js';
 import { lastCompleteIsoWeek } from '../src/analytics/weekly-summary.js';
 import type { TestGateway } from '../src/payments/payment-gateway.js';
-import { api, BACKENDS, eventually, makeStorage, pgSkipReason, register, type Account, type Running, type Storage } from './helpers.js';
+import { api, BACKENDS, connect, eventually, makeStorage, pgSkipReason, register, synced, type Account, type Running, type Storage } from './helpers.js';
 import { makePhotoSet, uploadAll, complete, writePosts, type LadderFile } from './media-helpers.js';
 import { bearer, createTier, FAST_MONEY, pay, startMoneyServer } from './money-helpers.js';
 
@@ -41,6 +43,16 @@ function hookReceiver(): Promise<{ url: string; bodies: string[]; close: () => P
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
+
+/** The post as the server stored it (its document replayed from the store). */
+async function serverPost(s: Running, creatorId: string, postId: string) {
+  const stored = await new DocStore(s.server.db).load(catalogDocName(creatorId));
+  const doc = new Y.Doc();
+  for (const u of stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates) Y.applyUpdate(doc, u);
+  const post = getPost(doc, postId);
+  doc.destroy();
+  return post;
+}
 
 describe.each(BACKENDS)('creator analytics on %s', (backend) => {
   const skip = backend === 'postgres' && pgSkipReason !== null;
@@ -77,7 +89,8 @@ describe.each(BACKENDS)('creator analytics on %s', (backend) => {
       { title: 'Paid photo', visibility: 'pay_per_view', price: { amount: 499, currency: 'USD' }, status: 'published', media: [{ mediaId: ppvMedia, kind: 'image' }] },
       { title: 'Free photo', visibility: 'free', status: 'scheduled', scheduledAt: new Date(Date.now() - 60_000).toISOString(), media: [{ mediaId: freeMedia, kind: 'image' }] },
     ]) as [string, string];
-    // The real scheduler publishes the scheduled post (and analytics counts it once, however often it ticks).
+    // The real scheduler publishes the scheduled post and records the one published immediately (analytics
+    // counts each once, however often it ticks).
     await srv.server.scheduler.tick();
     await srv.server.scheduler.tick();
 
@@ -153,7 +166,8 @@ describe.each(BACKENDS)('creator analytics on %s', (backend) => {
     expect(d.audience_insights).not.toHaveProperty('total_followers');
 
     const c = d.content_performance;
-    expect(c.posts_published).toBe(1);
+    // The paid photo was published immediately from the desktop, the free one by the scheduler.
+    expect(c.posts_published).toBe(2);
     expect(c.total_post_views).toBe(3);
     expect(c.average_views_per_post).toBe(1.5);
     expect(c.top_posts_by_views).toEqual([
@@ -162,7 +176,16 @@ describe.each(BACKENDS)('creator analytics on %s', (backend) => {
     ]);
     expect(c.top_posts_by_revenue).toEqual([{ post_id: ppvPostId, revenue: { amount: 499, currency: 'USD' }, views: 2 }]);
     const published = await srv.server.db.query<{ published_at: Date | string }>('SELECT published_at FROM post_publications WHERE post_id = $1', [scheduledPostId]);
-    expect(c.best_posting_hours).toEqual([{ hour_utc: new Date(published[0]!.published_at).getUTCHours(), posts: 1, average_views: 1 }]);
+    const scheduledHour = new Date(published[0]!.published_at).getUTCHours();
+    const immediateHour = new Date((await serverPost(srv, creator.id, ppvPostId))!.publishedAt!).getUTCHours();
+    expect(c.best_posting_hours).toEqual(
+      scheduledHour === immediateHour
+        ? [{ hour_utc: immediateHour, posts: 2, average_views: 1.5 }]
+        : [
+            { hour_utc: immediateHour, posts: 1, average_views: 2 },
+            { hour_utc: scheduledHour, posts: 1, average_views: 1 },
+          ],
+    );
 
     expect(d.cohort_retention).toEqual([{ cohort: today().slice(0, 7), fans: 2, retention: [1] }]);
     expect(d).not.toHaveProperty('growth_predictions');
@@ -232,7 +255,7 @@ describe.each(BACKENDS)('creator analytics on %s', (backend) => {
     expect(by('subscriptions')).toMatchObject({ events: 2, amount: 3998, reversed_amount: 0 });
     expect(by('tips')).toMatchObject({ events: 2, amount: 800, reversed_amount: 300 });
     expect(by('views').events).toBe(3);
-    expect(by('posts').events).toBe(1);
+    expect(by('posts').events).toBe(2);
     const csv = await fetch(`${srv.url}/api/v1/analytics/rollups?${q}&format=csv`, { headers: bearer(creator) });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -243,6 +266,34 @@ describe.each(BACKENDS)('creator analytics on %s', (backend) => {
     expect((await api(srv.url, 'GET', `/api/v1/analytics/rollups?from=2026-02-01&to=2025-01-01`, undefined, bearer(creator))).status).toBe(400);
     expect((await api(srv.url, 'GET', `/api/v1/analytics/rollups?${q}&format=xml`, undefined, bearer(creator))).status).toBe(400);
     expect((await api(srv.url, 'GET', `/api/v1/analytics/rollups?${q}&creator_id=${creator.id}`, undefined, bearer(other))).status).toBe(403);
+  });
+
+  it.skipIf(skip)('counts a post published immediately over doc sync once, at its publication hour', async () => {
+    const author = await register(srv.url, 'creator');
+    const client = connect(srv.wsUrl, catalogDocName(author.id), author.accessToken);
+    await synced(client);
+    initCatalogDoc(client.doc, author.id);
+    const postId = newId('post');
+    const now = new Date().toISOString();
+    putPost(client.doc, { id: postId, creatorId: author.id, title: 'Right now', visibility: 'free', status: 'draft', createdAt: now, updatedAt: now });
+    // What the desktop's Publish button does: no schedule, straight to published.
+    const post = publishPost(client.doc, postId);
+    const body = { creator_id: author.id, date_range: 'last_7_days', metrics: ['content'] };
+    const content = async () => (await insights(author, body)).body.data.content_performance;
+    // The server's own scheduler loop (not a test tick) notices it in the written document.
+    await eventually(async () => (await content()).posts_published === 1, 'the immediate publication counted', 15_000);
+    expect((await content()).best_posting_hours).toEqual([{ hour_utc: new Date(post.publishedAt!).getUTCHours(), posts: 1, average_views: 0 }]);
+
+    // Unpublished and published again: still one publication.
+    updatePost(client.doc, postId, { status: 'draft', publishedAt: null });
+    publishPost(client.doc, postId);
+    await eventually(async () => (await serverPost(srv, author.id, postId))?.publishedAt === getPost(client.doc, postId)!.publishedAt, 'server has the second publication');
+    await srv.server.scheduler.tick();
+    await srv.server.scheduler.tick();
+    client.destroy();
+    expect((await content()).posts_published).toBe(1);
+    const events = await srv.server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM analytics_events WHERE creator_id = $1 AND kind = 'post_published'`, [author.id]);
+    expect(events[0]!.n).toBe(1);
   });
 
   it.skipIf(skip)('sends analytics.weekly_summary once per creator and ISO week', async () => {
@@ -270,7 +321,7 @@ describe.each(BACKENDS)('creator analytics on %s', (backend) => {
         total_views: 3,
         unique_viewers: 2,
         new_subscribers: 2,
-        posts_published: 1,
+        posts_published: 2,
       });
     } finally {
       await hook.close();

@@ -8,10 +8,13 @@
 // client edit. Both steps are idempotent, so a crash between them is repaired on the next tick or start.
 // With several instances the timed loop runs on one of them at a time (db/run-alone.ts: an advisory lock),
 // so a post is published by one instance, once; the publication row would still decide a race.
+// The same indexing pass records posts a creator published immediately (status 'published' written from a
+// desktop, never scheduled) as analytics post_published events: the document is the only place the server
+// learns of them. The event key post_published:<post> makes that once per post, whoever saw it first.
 import { recordPostPublished } from '../analytics/analytics-events.js';
 import * as Y from 'yjs';
 import type { Logger } from 'pino';
-import { listSchedule, publishDuePosts } from '@fanz/core';
+import { listPosts, listSchedule, publishDuePosts } from '@fanz/core';
 import type { Database } from '../db/database.js';
 import { runAlone } from '../db/run-alone.js';
 import type { DocManager } from '../sync/doc-manager.js';
@@ -27,6 +30,11 @@ export interface PostSchedulerOptions {
   /** How often due posts and written documents are checked. */
   tickMs?: number;
   now?: () => Date;
+}
+
+interface Published {
+  postId: string;
+  publishedAt: string | null;
 }
 
 export interface Publication {
@@ -54,6 +62,8 @@ export class PostScheduler {
   docsRead = 0;
   /** Per document: the schedule this instance last wrote to the index, and the indexed_doc_seq it wrote. */
   private readonly written = new Map<string, { seq: number; key: string }>();
+  /** Per document: posts known to have their post_published analytics event (saves a lookup per index). */
+  private readonly recorded = new Map<string, Set<string>>();
 
   constructor(private readonly o: PostSchedulerOptions) {
     this.tickMs = o.tickMs ?? 1000;
@@ -112,29 +122,63 @@ export class PostScheduler {
     return { doc, docSeq: stored.docSeq };
   }
 
-  /** The schedule of a document at (at least) headSeq: from memory when it is loaded here and caught up. */
-  private async readSchedule(name: string, headSeq: number): Promise<{ schedule: Array<{ postId: string; scheduledAt: string }>; docSeq: number }> {
+  /** The schedule of a document at (at least) headSeq, and its published posts: from memory when it is loaded here and caught up. */
+  private async readSchedule(name: string, headSeq: number): Promise<{ schedule: Array<{ postId: string; scheduledAt: string }>; published: Published[]; docSeq: number }> {
     const valid = (doc: Y.Doc) => listSchedule(doc).filter((s) => Number.isFinite(Date.parse(s.scheduledAt)));
+    const published = (doc: Y.Doc): Published[] =>
+      listPosts(doc)
+        .filter((p) => p.status === 'published')
+        .map((p) => ({ postId: p.id, publishedAt: p.publishedAt }));
     // A document being edited is written many times a second; replaying it from the store on every tick
     // stalled the sync path (on PGlite the read runs on the server's thread). The loaded copy holds every
     // stored update up to its watermark, so it answers whenever that is not behind what the query saw.
     const live = this.o.docs.peek(name);
     if (live && live.docSeq >= headSeq) {
       this.docsRead++;
-      return { schedule: valid(live.doc), docSeq: live.docSeq };
+      return { schedule: valid(live.doc), published: published(live.doc), docSeq: live.docSeq };
     }
     const read = await this.readDoc(name);
     try {
       // What was read is at least the head seen by the query (appends only move it forward).
-      return { schedule: valid(read.doc), docSeq: Math.max(read.docSeq, headSeq) };
+      return { schedule: valid(read.doc), published: published(read.doc), docSeq: Math.max(read.docSeq, headSeq) };
     } finally {
       read.doc.destroy();
     }
   }
 
+  /**
+   * Records the analytics event of each published post not recorded yet (immediate publications; the
+   * scheduler's own were recorded with their post_publications row). Counted at the post's publishedAt,
+   * or now when that is missing or in the future (the time comes from the creator's device).
+   */
+  private async recordPublished(name: string, published: Published[]): Promise<void> {
+    const creatorId = CATALOG_DOC.exec(name)?.[1];
+    if (!creatorId || published.length === 0) return;
+    const known = this.recorded.get(name) ?? new Set<string>();
+    this.recorded.set(name, known);
+    const fresh = published.filter((p) => !known.has(p.postId));
+    if (fresh.length === 0) return;
+    // Post ids are validated (post_ + base32), so the array literal needs no quoting.
+    const seen = await this.o.db.query<{ subject_id: string }>(`SELECT subject_id FROM analytics_events WHERE event_key = ANY($1::text[])`, [
+      `{${fresh.map((p) => `post_published:${p.postId}`).join(',')}}`,
+    ]);
+    for (const r of seen) known.add(r.subject_id);
+    const missing = fresh.filter((p) => !known.has(p.postId));
+    if (missing.length === 0) return;
+    const now = this.now().getTime();
+    await this.o.db.transaction(async (tx) => {
+      for (const p of missing) {
+        const at = p.publishedAt === null ? NaN : Date.parse(p.publishedAt);
+        await recordPostPublished(tx, { postId: p.postId, creatorId, at: new Date(Number.isFinite(at) && at <= now ? at : now) });
+      }
+    });
+    for (const p of missing) known.add(p.postId);
+  }
+
   /** Rewrites the document's rows in the index, unless another instance already indexed a newer version. */
   private async indexDoc(name: string, headSeq = 0): Promise<void> {
-    const { schedule, docSeq } = await this.readSchedule(name, headSeq);
+    const { schedule, published, docSeq } = await this.readSchedule(name, headSeq);
+    await this.recordPublished(name, published);
     const key = JSON.stringify(schedule);
     const last = this.written.get(name);
     if (last && last.key === key) {
