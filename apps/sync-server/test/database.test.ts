@@ -74,6 +74,11 @@ describe.each(BACKENDS)('database on %s', (backend) => {
     await expect(db.queryPrepared('test_insert', sql, ['prepared', 2, bytes])).rejects.toThrow(/duplicate key/);
     expect(await db.queryPrepared('test_insert', sql, ['prepared', 3, new Uint8Array(0)])).toEqual([{ doc_seq: expect.anything(), n: 0 }]);
     expect(await db.queryPrepared('test_null', 'SELECT $1::text IS NULL AS missing', [null])).toEqual([{ missing: true }]);
+    // Unnamed ('', SQL that varies per call): same answers, nothing kept between calls.
+    for (const n of [2, 3]) {
+      const rows = await db.queryPrepared<{ b: Uint8Array; n: number }>('', `SELECT $1::bytea AS b, $2::int + ${n} AS n`, [bytes, 1]);
+      expect(rows.map((r) => [[...new Uint8Array(r.b)], r.n])).toEqual([[[...bytes], 1 + n]]);
+    }
     expect(await db.query<{ n: number }>('SELECT 1 AS n')).toEqual([{ n: 1 }]);
   });
 });

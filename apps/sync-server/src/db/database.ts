@@ -12,6 +12,7 @@ export interface Database extends Queryable {
   /**
    * A hot statement (the sync commit): parsed and planned once per connection under `name`, then each
    * call is a single bind/execute exchange. Params: text, numbers, booleans, null, bytea (sent binary).
+   * Name '' for SQL that varies per call (not prepared; on PGlite still one exchange, bytes binary).
    */
   queryPrepared<T = Record<string, unknown>>(name: string, sql: string, params: SqlParam[]): Promise<T[]>;
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */

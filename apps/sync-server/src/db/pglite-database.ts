@@ -37,12 +37,17 @@ export async function openPglite(dataDir: string): Promise<Database> {
       inFlight++;
       try {
         return await exclusive(async () => {
+          const values = params.map(toWire);
+          if (name === '') {
+            // Unnamed (SQL that varies per call): parsed and planned each time, still one exchange.
+            const r = await pg.execProtocol(concat([S.parse({ text: sql }), S.bind({ values }), S.describe({ type: 'P' }), S.execute(), S.sync()]));
+            return (parse.parseResults(r.messages, pg.parsers)[0]?.rows ?? []) as T[];
+          }
           if (prepared.get(name) !== sql) {
             if (prepared.has(name)) throw new Error(`prepared statement "${name}" reused with other SQL`);
             await pg.execProtocol(concat([S.parse({ name, text: sql }), S.sync()]));
             prepared.set(name, sql);
           }
-          const values = params.map(toWire);
           // The sync in the same buffer ends the exchange even when the statement fails.
           const r = await pg.execProtocol(concat([S.bind({ statement: name, values }), S.describe({ type: 'P' }), S.execute(), S.sync()]));
           return (parse.parseResults(r.messages, pg.parsers)[0]?.rows ?? []) as T[];

@@ -39,7 +39,7 @@ export async function openPostgres(url: string, schema?: string): Promise<Databa
     query: (sql, params) => base.query(sql, params),
     async queryPrepared<T>(name: string, sql: string, params: SqlParam[]) {
       // node-postgres prepares a named statement on each pooled connection the first time it runs there.
-      const r = await pool.query({ name, text: sql, values: params as unknown[] });
+      const r = await pool.query({ ...(name ? { name } : {}), text: sql, values: params as unknown[] });
       return r.rows as T[];
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {

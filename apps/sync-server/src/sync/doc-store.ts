@@ -46,12 +46,11 @@ const SINCE_SQL = `
      AND u.doc_seq > GREATEST($2::bigint, COALESCE((SELECT snapshot_doc_seq FROM yjs_documents WHERE name = $1 AND snapshot IS NOT NULL), 0))
   ORDER BY part, doc_seq`;
 
-// The batch statement below for one document and one update.
+// The batch statement below for one document and one update, once the document has its row (an UPDATE
+// is ~0.1 ms cheaper than the upsert on PGlite; README, issue 16). No row: nothing is inserted either.
 const APPEND_ONE_SQL = `
   WITH head AS (
-    INSERT INTO yjs_documents AS d (name, head_seq) VALUES ($1, 1)
-    ON CONFLICT (name) DO UPDATE SET head_seq = d.head_seq + 1
-    RETURNING d.head_seq
+    UPDATE yjs_documents SET head_seq = head_seq + 1 WHERE name = $1 RETURNING head_seq
   ), ins AS (
     INSERT INTO yjs_updates (doc_name, doc_seq, data) SELECT $1, head.head_seq, $2::bytea FROM head
   )
@@ -173,7 +172,8 @@ export class DocStore {
       // so the commit is one exchange with the database and no parse/plan (issue 16 in the README).
       const a = batch[0]!;
       const rows = await this.db.queryPrepared<{ head_seq: string | number }>('yjs_append_one', APPEND_ONE_SQL, [a.name, a.updates[0]!]);
-      return new Map([[a.name, Number(rows[0]!.head_seq)]]);
+      if (rows[0]) return new Map([[a.name, Number(rows[0].head_seq)]]);
+      // A document's first update: the upsert below creates its row.
     }
     // Documents in name order: two instances appending to the same documents lock their head rows in the
     // same order, so they wait for each other instead of deadlocking.
@@ -195,7 +195,9 @@ export class DocStore {
         values.push(`($${nameIdx}::text, ${i + 1}, ${updates.length}, $${params.length}::bytea)`);
       });
     }
-    const result = await this.db.query<{ name: string; head_seq: string | number }>(
+    // Its SQL varies with the batch's shape, so it is not prepared ('').
+    const result = await this.db.queryPrepared<{ name: string; head_seq: string | number }>(
+      '',
       `WITH heads AS (
          INSERT INTO yjs_documents AS d (name, head_seq) VALUES ${heads.join(', ')}
          ON CONFLICT (name) DO UPDATE SET head_seq = d.head_seq + EXCLUDED.head_seq
