@@ -4,11 +4,11 @@
 // fails or stores a different count than the tap saw drops it, and a write that does not continue at the
 // state's offset (a restart of the server, a PATCH after a lost state) rebuilds it from the stored prefix
 // first. When no state can be had, `take` answers null and the caller hashes the stored bytes instead.
-import { createHash, type Hash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
+import { localSha256, type RunningSha256 } from './sha256-thread.js';
 
 export interface RunningHash {
-  hash: Hash;
+  hash: RunningSha256;
   /** Bytes hashed so far = the stored length they were hashed from. */
   offset: number;
 }
@@ -19,7 +19,10 @@ export type PrefixReader = (id: string, offset: number) => Promise<Readable | nu
 export class ArrivalHashes {
   private readonly states = new Map<string, RunningHash>();
 
-  constructor(private readonly readPrefix: PrefixReader) {}
+  constructor(
+    private readonly readPrefix: PrefixReader,
+    private readonly newHash: () => RunningSha256 = localSha256,
+  ) {}
 
   /**
    * The running hash of upload `id` to continue at `offset` (rebuilt from the stored prefix when it was lost),
@@ -28,12 +31,15 @@ export class ArrivalHashes {
   async begin(id: string, offset: number): Promise<RunningHash | null> {
     const state = this.states.get(id);
     this.states.delete(id);
-    return state && state.offset === offset ? state : this.rebuild(id, offset);
+    if (state && state.offset === offset) return state;
+    state?.hash.drop();
+    return this.rebuild(id, offset);
   }
 
   /** Puts a running hash back once the store wrote exactly the bytes it hashed, ending at `offset`. */
   keep(id: string, state: RunningHash, offset: number): void {
     if (state.offset === offset) this.states.set(id, state);
+    else state.hash.drop();
   }
 
   /** Runs a store's write of `readable` at `offset`, hashing the bytes on their way to the store. */
@@ -50,20 +56,32 @@ export class ArrivalHashes {
       },
     });
     readable.on('error', (err) => tap.destroy(err));
-    const newOffset = await write(readable.pipe(tap));
-    // Kept only when the store wrote exactly what was hashed (a failed write threw above and kept nothing).
-    if (newOffset === offset + seen) this.keep(id, { hash, offset: offset + seen }, newOffset);
+    let newOffset: number;
+    try {
+      newOffset = await write(readable.pipe(tap));
+    } catch (err) {
+      hash.drop();
+      throw err;
+    }
+    // Kept only when the store wrote exactly what was hashed.
+    this.keep(id, { hash, offset: offset + seen }, newOffset);
     return newOffset;
   }
 
   /** The sha256 (hex) of an upload whose hashed length is `size`, or null (then read the stored bytes). */
-  take(id: string, size: number): string | null {
+  async take(id: string, size: number): Promise<string | null> {
     const state = this.states.get(id);
     this.states.delete(id);
-    return state && state.offset === size ? state.hash.digest('hex') : null;
+    if (!state) return null;
+    if (state.offset !== size) {
+      state.hash.drop();
+      return null;
+    }
+    return state.hash.digest().catch(() => null);
   }
 
   forget(id: string): void {
+    this.states.get(id)?.hash.drop();
     this.states.delete(id);
   }
 
@@ -73,15 +91,22 @@ export class ArrivalHashes {
   }
 
   private async rebuild(id: string, offset: number): Promise<RunningHash | null> {
-    const hash = createHash('sha256');
+    const hash = this.newHash();
     if (offset === 0) return { hash, offset };
     const prefix = await this.readPrefix(id, offset).catch(() => null);
     if (!prefix) return null;
     let n = 0;
-    for await (const chunk of prefix as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      n += chunk.length;
+    try {
+      for await (const chunk of prefix as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        n += chunk.length;
+        await hash.drained();
+      }
+    } catch {
+      n = -1;
     }
-    return n === offset ? { hash, offset } : null;
+    if (n === offset) return { hash, offset };
+    hash.drop();
+    return null;
   }
 }

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HashingFileSink } from './hashing-file-sink.js';
+import { Sha256Thread } from './sha256-thread.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -22,13 +23,16 @@ describe('HashingFileSink', () => {
     const prefix = randomBytes(1000);
     const path = tempFile(prefix);
     const chunks = Array.from({ length: 40 }, (_, i) => randomBytes(1 + i * 5000));
-    const hash = createHash('sha256').update(prefix);
+    const thread = new Sha256Thread();
+    const hash = thread.create();
+    hash.update(prefix);
     const sink = new HashingFileSink(path, prefix.length, hash);
     await pipeline(Readable.from(chunks), sink);
     const all = Buffer.concat([prefix, ...chunks]);
     expect(sink.written).toBe(all.length - prefix.length);
     expect(readFileSync(path).equals(all)).toBe(true);
-    expect(hash.digest('hex')).toBe(createHash('sha256').update(all).digest('hex'));
+    expect(await hash.digest()).toBe(createHash('sha256').update(all).digest('hex'));
+    await thread.close();
   });
 
   it('fails when the upload file is gone (r+: nothing is created behind the store)', async () => {

@@ -4,9 +4,9 @@
 // chunks go to disk in 1 MiB writes (`npm run bench -- upload` measures the upload path against a plain
 // PUT to disk). A chunk is acknowledged before it is written; the upload's offset is the file's length, so a
 // crash of the server in between loses nothing the client is not told to send again.
-import type { Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
+import type { RunningSha256 } from './sha256-thread.js';
 
 /** Socket chunks (64 KiB) are gathered into writes of this size: ~200 writes for a 200 MB file, not ~3,200. */
 const WRITE_SIZE = 1024 * 1024;
@@ -22,7 +22,7 @@ export class HashingFileSink extends Writable {
   constructor(
     private readonly path: string,
     private readonly offset: number,
-    private readonly hash: Hash | null,
+    private readonly hash: RunningSha256 | null,
   ) {
     super({ highWaterMark: WRITE_SIZE });
   }
@@ -67,15 +67,20 @@ export class HashingFileSink extends Writable {
   /** Writes the pending chunks as one buffer, then hashes it: the hash never covers a byte the file lacks. */
   private async flush(): Promise<void> {
     if (this.pendingBytes === 0) return;
-    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    // A buffer made here is ours alone, so the hash thread may take it over instead of a copy.
+    const owned = this.pending.length > 1;
+    const buf = owned ? Buffer.concat(this.pending, this.pendingBytes) : this.pending[0]!;
     this.pending = [];
     this.pendingBytes = 0;
     for (let done = 0; done < buf.length; ) {
       const { bytesWritten } = await this.file!.write(buf, done, buf.length - done, this.offset + this.written);
       if (bytesWritten === 0) throw new Error(`no bytes written to ${this.path}`);
-      this.hash?.update(buf.subarray(done, done + bytesWritten));
       done += bytesWritten;
       this.written += bytesWritten;
+    }
+    if (this.hash) {
+      this.hash.update(buf, owned);
+      await this.hash.drained();
     }
   }
 }

@@ -14,6 +14,7 @@ import type { DataStore } from '@tus/utils';
 import type { MediaConfig } from '../config.js';
 import { ArrivalHashes } from './arrival-hash.js';
 import { HashingFileSink } from './hashing-file-sink.js';
+import { Sha256Thread } from './sha256-thread.js';
 import { PartRecordingS3Store } from './s3-part-store.js';
 
 export interface ByteRange {
@@ -34,7 +35,7 @@ export interface MediaStorage {
    * The sha256 of an upload hashed while its `size` bytes arrived (arrival-hash.ts), or null when it could
    * not be (then `digest` reads it back). Taking it forgets it.
    */
-  takeArrivalDigest(key: string, size: number): string | null;
+  takeArrivalDigest(key: string, size: number): Promise<string | null>;
   /** Deletes an object (and what the tus store keeps beside it); a missing object is not an error. */
   remove(key: string): Promise<void>;
   close(): void;
@@ -72,7 +73,8 @@ class HashingFileStore extends FileStore {
     try {
       await pipeline(readable, sink);
     } catch {
-      // The running hash stays dropped: the next write rebuilds it from what the file holds.
+      // The running hash is dropped: the next write rebuilds it from what the file holds.
+      state?.hash.drop();
       throw ERRORS.FILE_WRITE_ERROR;
     }
     const end = offset + sink.written;
@@ -98,13 +100,18 @@ export class FileMediaStorage implements MediaStorage {
   readonly kind = 'file' as const;
   readonly datastore: FileStore;
   /** An unfinished upload's prefix is its file: after a restart the running hash is rebuilt from it. */
-  readonly hashes = new ArrivalHashes(async (id, offset) => createReadStream(this.pathOf(id), { start: 0, end: offset - 1 }));
+  /** Arrival hashes run on a thread of their own (sha256-thread.ts), off the event loop. */
+  private readonly sha256Thread = new Sha256Thread();
+  readonly hashes = new ArrivalHashes(
+    async (id, offset) => createReadStream(this.pathOf(id), { start: 0, end: offset - 1, highWaterMark: 1 << 20 }),
+    () => this.sha256Thread.create(),
+  );
   constructor(readonly directory: string) {
     // FileStore keeps each upload's metadata in `<id>.json` beside it, so an upload resumes after a restart.
     this.datastore = new HashingFileStore(directory, this.hashes);
   }
 
-  takeArrivalDigest(key: string, size: number): string | null {
+  takeArrivalDigest(key: string, size: number): Promise<string | null> {
     return this.hashes.take(key, size);
   }
 
@@ -131,7 +138,9 @@ export class FileMediaStorage implements MediaStorage {
     await this.datastore.remove(checkKey(key)).catch(() => {});
   }
 
-  close(): void {}
+  close(): void {
+    void this.sha256Thread.close();
+  }
 }
 
 export class S3MediaStorage implements MediaStorage {
@@ -158,7 +167,7 @@ export class S3MediaStorage implements MediaStorage {
     this.datastore = new PartRecordingS3Store({ partSize: 8 * 1024 * 1024, s3ClientConfig: { ...clientConfig, bucket: s3.bucket } }, this.client, s3.bucket, this.hashes);
   }
 
-  takeArrivalDigest(key: string, size: number): string | null {
+  takeArrivalDigest(key: string, size: number): Promise<string | null> {
     return this.hashes.take(key, size);
   }
 

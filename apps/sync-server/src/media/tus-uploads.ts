@@ -161,7 +161,7 @@ export function mountTusUploads(app: FastifyInstance, deps: TusUploadDeps): TusS
     // The row read or written when this request came in (status 'uploading' then).
     const row = rows.get(req) ?? (await queries.upload(upload.id));
     if (!row) throw fail(req, new ApiError('NOT_FOUND', 'No such upload.'));
-    const arrived = storage.takeArrivalDigest(upload.id, row.size);
+    const arrived = await storage.takeArrivalDigest(upload.id, row.size);
     const got = arrived !== null ? { sha256: arrived, size: row.size } : await storage.digest(upload.id);
     if (got.sha256 !== row.sha256 || got.size !== row.size) {
       await storage.remove(upload.id);
