@@ -2,6 +2,7 @@
 // through routes: a million payments through the API would take hours here), then the rollups built from
 // those raw rows with one INSERT ... SELECT each: the same numbers the incremental writers would keep.
 import type { Database } from '../src/db/database.js';
+import { POST_BLOCK_LEVELS } from '../src/analytics/date-ranges.js';
 import { hllSlotSql, HLL_REGISTERS } from '../src/analytics/hyperloglog.js';
 
 export interface BenchScale {
@@ -131,10 +132,10 @@ async function buildRollups(db: Database, creatorId: string, step: (what: string
     [creatorId],
   );
   await step(
-    'rollup: posts per month',
-    `INSERT INTO analytics_post_monthly (creator_id, month, post_id, currency, views, revenue)
-     SELECT creator_id, date_trunc('month', day)::date, post_id, currency, sum(views), sum(revenue) FROM analytics_post_daily
-      WHERE creator_id = $1 GROUP BY 1, 2, 3, 4`,
+    'rollup: posts per 4^l-day block',
+    `INSERT INTO analytics_post_blocks (creator_id, level, block, post_id, currency, views, revenue)
+     SELECT creator_id, l, (day - DATE '1970-01-01') / (1 << (2 * l)), post_id, currency, sum(views), sum(revenue)
+       FROM analytics_post_daily CROSS JOIN generate_series(1, ${POST_BLOCK_LEVELS}) AS l WHERE creator_id = $1 GROUP BY 1, 2, 3, 4, 5`,
     [creatorId],
   );
   const slot = hllSlotSql('v.viewer_id');

@@ -5,6 +5,7 @@
 // count twice. This module never opens a transaction of its own.
 import type { Money } from '@fanz/core';
 import type { Queryable } from '../db/database.js';
+import { POST_BLOCK_LEVELS } from './date-ranges.js';
 import { HLL_REGISTERS, hllSlot } from './hyperloglog.js';
 
 export type PaymentKind = 'subscription' | 'renewal' | 'pay_per_view' | 'tip' | 'vr_ticket';
@@ -78,7 +79,7 @@ async function bumpDaily(tx: Queryable, creatorId: string, day: string, source: 
   );
 }
 
-/** Per post: the day row and its month's row (long ranges read months). */
+/** Per post: the day row and the four aligned blocks holding that day (analytics_post_blocks, migration 1002). */
 async function bumpPost(tx: Queryable, creatorId: string, day: string, postId: string, currency: string, views: number, revenue: number): Promise<void> {
   await tx.query(
     `WITH d AS (
@@ -86,9 +87,9 @@ async function bumpPost(tx: Queryable, creatorId: string, day: string, postId: s
        ON CONFLICT (creator_id, day, post_id, currency) DO UPDATE SET views = t.views + EXCLUDED.views, revenue = t.revenue + EXCLUDED.revenue
        RETURNING 1
      )
-     INSERT INTO analytics_post_monthly AS m (creator_id, month, post_id, currency, views, revenue)
-     SELECT $1, date_trunc('month', $2::date)::date, $3, $4, $5, $6 FROM d
-     ON CONFLICT (creator_id, month, post_id, currency) DO UPDATE SET views = m.views + EXCLUDED.views, revenue = m.revenue + EXCLUDED.revenue`,
+     INSERT INTO analytics_post_blocks AS b (creator_id, level, block, post_id, currency, views, revenue)
+     SELECT $1, l, ($2::date - DATE '1970-01-01') / (1 << (2 * l)), $3, $4, $5, $6 FROM d, generate_series(1, ${POST_BLOCK_LEVELS}) AS l
+     ON CONFLICT (creator_id, level, block, post_id, currency) DO UPDATE SET views = b.views + EXCLUDED.views, revenue = b.revenue + EXCLUDED.revenue`,
     [creatorId, day, postId, currency, views, revenue],
   );
 }

@@ -37,6 +37,29 @@ export function monthSplit(r: DayRange): { fullFrom: string; fullTo: string } {
   return fullFrom < fullTo ? { fullFrom, fullTo } : { fullFrom: next, fullTo: next };
 }
 
+/** Levels of analytics_post_blocks: block b of level l covers days [b * 4^l, (b + 1) * 4^l) since 1970-01-01. */
+export const POST_BLOCK_LEVELS = 4;
+
+/**
+ * Cuts a range into the fewest aligned blocks (4^1..4^POST_BLOCK_LEVELS days) plus single days: from the
+ * range's first day, the largest block that starts there and ends inside the range, repeatedly.
+ */
+export function blockSplit(r: DayRange): { days: string[]; levels: number[]; blocks: number[] } {
+  const out = { days: [] as string[], levels: [] as number[], blocks: [] as number[] };
+  const last = dayNumber(r.to);
+  for (let d = dayNumber(r.from); d <= last; ) {
+    let level = POST_BLOCK_LEVELS;
+    while (level > 0 && (d % 4 ** level !== 0 || d + 4 ** level - 1 > last)) level--;
+    if (level === 0) out.days.push(dayString(d));
+    else {
+      out.levels.push(level);
+      out.blocks.push(d / 4 ** level);
+    }
+    d += 4 ** level;
+  }
+  return out;
+}
+
 function firstOfNextMonth(day: string): string {
   const [y, m] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
   return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;

@@ -2,7 +2,7 @@
 // grows with the number of days asked for, not with the number of payments or views behind them.
 import type { Queryable } from '../db/database.js';
 import { REVENUE_SOURCES } from './analytics-events.js';
-import { monthSplit, type DayRange } from './date-ranges.js';
+import { blockSplit, monthSplit, type DayRange } from './date-ranges.js';
 import type { RollupRow } from './insights-schemas.js';
 
 const n = (v: unknown): number => Number(v ?? 0);
@@ -75,44 +75,67 @@ export async function subscribersBefore(db: Queryable, creatorId: string, from: 
   return n(rows[0]?.net);
 }
 
-export interface PostTotals {
+export interface PostFigures {
   postId: string;
   views: number;
-  /** Pay-per-view revenue per currency (gross minus reversals). */
-  revenue: Map<string, number>;
+  /** Pay-per-view revenue in the answer's currency (gross minus reversals). */
+  revenue: number;
 }
 
-export async function postTotals(db: Queryable, creatorId: string, r: DayRange): Promise<PostTotals[]> {
-  const { fullFrom, fullTo } = monthSplit(r);
-  const rows = await db.query<{ post_id: string; currency: string; views: unknown; revenue: unknown }>(
-    `SELECT post_id, currency, sum(views) AS views, sum(revenue) AS revenue FROM (
-       SELECT post_id, currency, views, revenue FROM analytics_post_monthly WHERE creator_id = $1 AND month >= $4::date AND month < $5::date
-       UNION ALL
-       SELECT post_id, currency, views, revenue FROM analytics_post_daily WHERE creator_id = $1 AND day >= $2::date AND day < $4::date
-       UNION ALL
-       SELECT post_id, currency, views, revenue FROM analytics_post_daily WHERE creator_id = $1 AND day >= $5::date AND day <= $3::date
-     ) x GROUP BY post_id, currency`,
-    [creatorId, r.from, r.to, fullFrom, fullTo],
+export interface ContentFigures {
+  /** The most viewed posts, most first (ties: more revenue, then post id). */
+  byViews: PostFigures[];
+  /** The highest earning posts in the currency, most first (ties: more views, then post id). */
+  byRevenue: PostFigures[];
+  /** Posts with views in the range, and their views. */
+  viewedPosts: number;
+  totalViews: number;
+  /** Posts published in the range per UTC hour, and the views those posts got in the range. */
+  hours: { hour: number; posts: number; views: number }[];
+}
+
+/**
+ * Per-post figures for content_performance in one statement: each post's range totals come from its aligned
+ * blocks in analytics_post_blocks plus its single edge days in analytics_post_daily, and the ranking and
+ * hour grouping run in SQL, so a few dozen rows come back instead of one per post (on PGlite a row returned
+ * costs about as much as ten aggregated).
+ */
+export async function contentFigures(db: Queryable, creatorId: string, r: DayRange, currency: string, top: number): Promise<ContentFigures> {
+  const { days, levels, blocks } = blockSplit(r);
+  // Rows: views / revenue (k = place, key = post, x = views, y = revenue), hour (key = hour, x = posts, y = views),
+  // total (x = posts viewed, y = views).
+  const rows = await db.query<{ kind: string; k: unknown; key: string; x: unknown; y: unknown }>(
+    `WITH p AS (
+       SELECT post_id, sum(views) AS views, COALESCE(sum(revenue) FILTER (WHERE currency = $7), 0) AS revenue FROM (
+         SELECT b.post_id, b.currency, b.views, b.revenue FROM unnest($2::int[], $3::int[]) AS u(level, block)
+           JOIN analytics_post_blocks b ON b.creator_id = $1 AND b.level = u.level AND b.block = u.block
+         UNION ALL
+         SELECT post_id, currency, views, revenue FROM analytics_post_daily WHERE creator_id = $1 AND day = ANY($4::date[])
+       ) x GROUP BY post_id
+     )
+     SELECT * FROM (SELECT 'views' AS kind, row_number() OVER (ORDER BY views DESC, revenue DESC, post_id COLLATE "C") AS k, post_id AS key, views AS x, revenue AS y
+                      FROM p WHERE views > 0) v WHERE k <= $8
+     UNION ALL
+     SELECT * FROM (SELECT 'revenue', row_number() OVER (ORDER BY revenue DESC, views DESC, post_id COLLATE "C") AS k, post_id, views, revenue
+                      FROM p WHERE revenue > 0) r WHERE k <= $8
+     UNION ALL
+     SELECT 'hour', 0, extract(hour FROM a.published_at AT TIME ZONE 'UTC')::int::text, count(*), COALESCE(sum(p.views), 0)
+       FROM analytics_posts a LEFT JOIN p ON p.post_id = a.post_id
+      WHERE a.creator_id = $1 AND a.published_at >= ($5::date::timestamp AT TIME ZONE 'UTC') AND a.published_at < (($6::date + 1)::timestamp AT TIME ZONE 'UTC')
+      GROUP BY 3
+     UNION ALL
+     SELECT 'total', 0, '', count(*), COALESCE(sum(views), 0) FROM p WHERE views > 0`,
+    [creatorId, `{${levels.join(',')}}`, `{${blocks.join(',')}}`, `{${days.join(',')}}`, r.from, r.to, currency, top],
   );
-  const posts = new Map<string, PostTotals>();
-  for (const x of rows) {
-    const p = posts.get(x.post_id) ?? { postId: x.post_id, views: 0, revenue: new Map<string, number>() };
-    p.views += n(x.views);
-    if (x.currency) p.revenue.set(x.currency, (p.revenue.get(x.currency) ?? 0) + n(x.revenue));
-    posts.set(x.post_id, p);
+  const out: ContentFigures = { byViews: [], byRevenue: [], viewedPosts: 0, totalViews: 0, hours: [] };
+  for (const row of rows.sort((a, b) => n(a.k) - n(b.k))) {
+    if (row.kind === 'total') {
+      out.viewedPosts = n(row.x);
+      out.totalViews = n(row.y);
+    } else if (row.kind === 'hour') out.hours.push({ hour: n(row.key), posts: n(row.x), views: n(row.y) });
+    else (row.kind === 'views' ? out.byViews : out.byRevenue).push({ postId: row.key, views: n(row.x), revenue: n(row.y) });
   }
-  return [...posts.values()];
-}
-
-/** Posts published in the range and the UTC hour each went public. */
-export async function publishedPosts(db: Queryable, creatorId: string, r: DayRange): Promise<{ postId: string; hour: number }[]> {
-  const rows = await db.query<{ post_id: string; hour: unknown }>(
-    `SELECT post_id, extract(hour FROM published_at AT TIME ZONE 'UTC')::int AS hour FROM analytics_posts
-      WHERE creator_id = $1 AND published_at >= ($2::date::timestamp AT TIME ZONE 'UTC')
-        AND published_at < (($3::date + 1)::timestamp AT TIME ZONE 'UTC')`,
-    [creatorId, r.from, r.to],
-  );
-  return rows.map((x) => ({ postId: x.post_id, hour: n(x.hour) }));
+  return out;
 }
 
 export async function cohortCounts(db: Queryable, creatorId: string, fromMonth: string, toMonth: string): Promise<{ cohort: string; month: string; fans: number }[]> {

@@ -42,16 +42,18 @@ export class InsightsService {
     const db = this.db;
     const none = Promise.resolve(null);
     const subscriberFigures = want.has('engagement') || want.has('audience');
-    // Independent reads start together (PostgreSQL runs them on several pool connections).
-    const [rows, atStartOrNull, registers, posts, published, cohorts] = await Promise.all([
-      q.sourceTotals(db, creatorId, prev.from, range.from, range.to),
+    // Independent reads start together (PostgreSQL runs them on several pool connections); the per-post
+    // ranking needs the answer's currency, so it follows the totals that decide it.
+    const totals = q.sourceTotals(db, creatorId, prev.from, range.from, range.to);
+    const currencyOf = totals.then(async (rows) => primaryCurrency(rows) ?? (await q.latestCurrency(db, creatorId)) ?? 'USD');
+    const [rows, currency, atStartOrNull, registers, content, cohorts] = await Promise.all([
+      totals,
+      currencyOf,
       subscriberFigures ? q.subscribersBefore(db, creatorId, range.from) : none,
       want.has('engagement') ? q.viewerRegisters(db, creatorId, range) : none,
-      want.has('content') ? q.postTotals(db, creatorId, range) : none,
-      want.has('content') ? q.publishedPosts(db, creatorId, range) : none,
+      want.has('content') ? currencyOf.then((c) => q.contentFigures(db, creatorId, range, c, TOP_POSTS)) : none,
       want.has('cohorts') ? this.cohorts(creatorId, range) : none,
     ]);
-    const currency = primaryCurrency(rows) ?? (await q.latestCurrency(db, creatorId)) ?? 'USD';
     const out: InsightsResponse = { creator_id: creatorId, currency, date_range: range, generated_at: now.toISOString() };
     const counter = (source: string, current = true) => sum(pick(rows, current, source), (r) => r.events);
 
@@ -80,7 +82,7 @@ export class InsightsService {
         renewals: counter('subscription_renewals'),
       };
     }
-    if (posts && published) out.content_performance = this.content(posts, published, currency, counter('posts'));
+    if (content) out.content_performance = this.content(content, currency, counter('posts'));
     if (cohorts) out.cohort_retention = cohorts;
     if (body.include_predictions && this.forecaster) out.growth_predictions = await growthPredictions(db, this.forecaster, creatorId, range, currency);
     return out;
@@ -116,30 +118,17 @@ export class InsightsService {
     };
   }
 
-  private content(all: q.PostTotals[], published: { postId: string; hour: number }[], currency: string, postsPublished: number): NonNullable<InsightsResponse['content_performance']> {
-    const posts = all.map((p) => ({ postId: p.postId, views: p.views, revenue: p.revenue.get(currency) ?? 0 }));
-    const viewed = posts.filter((p) => p.views > 0);
-    const totalViews = viewed.reduce((a, p) => a + p.views, 0);
+  private content(f: q.ContentFigures, currency: string, postsPublished: number): NonNullable<InsightsResponse['content_performance']> {
     const m = (amount: number) => ({ amount, currency });
-    const byRevenue = posts.filter((p) => p.revenue > 0).sort((a, b) => b.revenue - a.revenue || b.views - a.views || a.postId.localeCompare(b.postId));
-    const byViews = viewed.sort((a, b) => b.views - a.views || b.revenue - a.revenue || a.postId.localeCompare(b.postId));
-    // Best hours: posts published in the range grouped by their UTC hour, with the views each got in the range.
-    const viewsOf = new Map(posts.map((p) => [p.postId, p.views]));
-    const byHour = new Map<number, { posts: number; views: number }>();
-    for (const p of published) {
-      const h = byHour.get(p.hour) ?? { posts: 0, views: 0 };
-      h.posts++;
-      h.views += viewsOf.get(p.postId) ?? 0;
-      byHour.set(p.hour, h);
-    }
     return {
       posts_published: postsPublished,
-      total_post_views: totalViews,
-      ...(viewed.length ? { average_views_per_post: round(totalViews / viewed.length, 2) } : {}),
-      top_posts_by_revenue: byRevenue.slice(0, TOP_POSTS).map((p) => ({ post_id: p.postId, revenue: m(p.revenue), views: p.views })),
-      top_posts_by_views: byViews.slice(0, TOP_POSTS).map((p) => ({ post_id: p.postId, views: p.views, revenue: m(p.revenue) })),
-      best_posting_hours: [...byHour]
-        .map(([hour, h]) => ({ hour_utc: hour, posts: h.posts, average_views: round(h.views / h.posts, 2) }))
+      total_post_views: f.totalViews,
+      ...(f.viewedPosts ? { average_views_per_post: round(f.totalViews / f.viewedPosts, 2) } : {}),
+      top_posts_by_revenue: f.byRevenue.map((p) => ({ post_id: p.postId, revenue: m(p.revenue), views: p.views })),
+      top_posts_by_views: f.byViews.map((p) => ({ post_id: p.postId, views: p.views, revenue: m(p.revenue) })),
+      // Best hours: posts published in the range grouped by their UTC hour, with the views each got in the range.
+      best_posting_hours: f.hours
+        .map((h) => ({ hour_utc: h.hour, posts: h.posts, average_views: round(h.views / h.posts, 2) }))
         .sort((a, b) => b.average_views - a.average_views || b.posts - a.posts || a.hour_utc - b.hour_utc)
         .slice(0, BEST_HOURS),
     };
