@@ -173,9 +173,14 @@ async function curlTus(url: string, token: string, file: string, size: number): 
   return (performance.now() - t) / 1000;
 }
 
-function printTrace(trace: Array<{ method: string; start: number; end: number }>): void {
+function printTrace(trace: Array<{ method: string; bytes: string; start: number; end: number }>): void {
   if (!trace.length) return;
   const t0 = Math.min(...trace.map((r) => r.start));
+  if (process.env.BENCH_TRACE === 'timeline') {
+    for (const r of [...trace].sort((a, b) => a.start - b.start)) {
+      console.log(`    ${`${r.method} ${r.bytes}`.padEnd(18)} ${(r.start - t0).toFixed(0).padStart(5)} -> ${(r.end - t0).toFixed(0).padStart(5)} ms`);
+    }
+  }
   const t1 = Math.max(...trace.map((r) => r.end));
   const by = new Map<string, { n: number; ms: number }>();
   for (const r of trace) {
@@ -209,8 +214,9 @@ async function main(): Promise<void> {
   const putDir = join(root, 'put');
   await mkdir(putDir);
   let puts = 0;
-  // BENCH_TRACE=1: the server's requests during the last round's job (time by method, time with none in flight).
-  let trace: Array<{ method: string; start: number; end: number }> | null = null;
+  // BENCH_TRACE=1: the server's requests during the last round's job (time by method, time with none in flight);
+  // BENCH_TRACE=timeline also prints each request (method, body length, start -> end ms).
+  let trace: Array<{ method: string; bytes: string; start: number; end: number }> | null = null;
   http.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'PUT' && req.url?.startsWith('/bench/put/')) {
       // One file per PUT (curl's glob names several files alike: media.mp4 in every rung).
@@ -222,7 +228,8 @@ async function main(): Promise<void> {
     }
     if (trace) {
       const t0 = performance.now();
-      res.once('finish', () => trace!.push({ method: req.method ?? '', start: t0, end: performance.now() }));
+      const len = req.headers['content-length'] ?? req.headers['upload-length'] ?? '';
+      res.once('finish', () => trace!.push({ method: req.method ?? '', bytes: String(len), start: t0, end: performance.now() }));
     }
     for (const l of fastify) l.call(http, req, res);
   });

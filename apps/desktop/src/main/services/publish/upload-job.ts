@@ -19,12 +19,15 @@ import { completeMedia, getStoredMedia } from './media-api.js';
 import { FileHasher } from './file-hasher.js';
 import { RecordedHashes } from './output-hashes.js';
 import { listOutputFiles, manifestHash, type ManifestFile } from './output-manifest.js';
+import { sendAll, sendLists } from './send-order.js';
 import { SqliteUrlStorage } from './tus-url-store.js';
 import { formatBytes } from './bytes.js';
 
 export const UPLOAD = 'upload';
-/** Files sent at once: a ladder is many small segments, so a few streams keep the link busy. */
+/** Big files (the rungs' media files) sent at once. */
 export const UPLOAD_STREAMS = 3;
+/** Small files (single-request: playlists, stills, VTT) sent at once beside them: each is mostly request latency. */
+export const SMALL_FILE_STREAMS = 2;
 /** A file the server refuses with 422 (hash mismatch) is sent again from scratch this many times. */
 const FRESH_RETRIES = 2;
 /**
@@ -281,14 +284,15 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
       };
 
       // Hashes recorded by the transcode are used while the file is unchanged; the others are made on a
-      // worker thread one file at a time, in the order the files are sent (largest first), so the first
-      // upload waits for one file's hash at most and later files hash while earlier ones are on the wire.
-      const queue = [...files].sort((a, b) => b.size - a.size);
+      // worker thread one file at a time: the small files first (milliseconds), then in the order the big
+      // ones are sent, so each upload waits for one file's hash at most and later files hash while earlier
+      // ones are on the wire.
+      const lists = sendLists(files, singleRequest);
       const recorded = await RecordedHashes.read(outDir);
       const hasher = new FileHasher();
       const hashes = new Map<string, Promise<string>>();
       let previousHash: Promise<unknown> = Promise.resolve();
-      for (const f of queue) {
+      for (const f of [...lists.small, ...lists.big]) {
         const h = previousHash.then(async () => (await recorded.get(f.path, f.abs)) ?? hasher.sha256(f.abs, signal));
         h.catch(() => undefined); // awaited by its sender; a job that stops early leaves it unobserved
         hashes.set(f.path, h);
@@ -322,24 +326,13 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
         }
       };
 
-      // A small pool over the files, largest first so the tail is short segments.
-      let failure: unknown = null;
-      const worker = async () => {
-        for (let f = queue.shift(); f && !failure; f = queue.shift()) {
-          try {
-            await sendFile(f);
-          } catch (err) {
-            failure ??= err;
-          }
-        }
-      };
+      // The big files on `streams` requests, the small ones on a pool of their own meanwhile (send-order.ts).
       try {
-        await Promise.all(Array.from({ length: Math.max(1, o.streams ?? UPLOAD_STREAMS) }, worker));
+        await sendAll(lists, Math.max(1, o.streams ?? UPLOAD_STREAMS), SMALL_FILE_STREAMS, sendFile);
       } finally {
         if (trailing) clearTimeout(trailing);
         await hasher.close();
       }
-      if (failure) throw failure;
       if (signal.aborted) throw new MediaError('CANCELLED', 'cancelled');
 
       progress(99, 0, 'completing');
