@@ -1,7 +1,8 @@
 // One loaded Yjs document: the Y.Doc, its awareness, its connections, and the write pipeline.
 // Invariant: an update is appended to the database before it is applied to the in-memory doc, and only
 // applying broadcasts it. So anything a client has received from the server is already durable.
-// Updates arriving while a write is in flight are batched into the next single-statement write.
+// Updates arriving while a write is in flight are batched into the next single-statement write, then
+// applied as one update and sent to each peer as one message.
 // With several instances (a DocChannel), stored updates are also published, and updates other instances
 // stored arrive through remoteUpdate(); a per-document seq tells which ones are still missing.
 import * as Y from 'yjs';
@@ -43,6 +44,8 @@ class RemoteOrigin {
   constructor(readonly instanceId: string) {}
 }
 const CATCH_UP = new RemoteOrigin('');
+/** Origin of a stored batch applied as one update; flushLoop sends it to the peers itself. */
+const BATCH = Symbol('stored batch');
 
 export class SharedDoc implements RelaySink {
   readonly doc = new Y.Doc();
@@ -92,7 +95,7 @@ export class SharedDoc implements RelaySink {
     if (skipped) hooks.log.warn({ doc: name, skipped }, 'skipped stored updates that Yjs could not apply');
 
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin === 'load') return;
+      if (origin === 'load' || origin === BATCH) return;
       const message = encodeSync((e) => syncProtocol.writeUpdate(e, update));
       for (const peer of this.conns.keys()) if (peer !== origin) peer.send(message);
     });
@@ -271,6 +274,46 @@ export class SharedDoc implements RelaySink {
     }
   }
 
+  /**
+   * Applies a stored batch as one update and sends each peer one message holding the batch's updates it
+   * did not send itself, instead of one apply and one message per update: under a burst this is most of
+   * the server's work, and the clients' too. False when they do not merge or apply; the caller then
+   * applies them one by one (a no-op for whatever already got in).
+   */
+  private applyBatch(batch: PendingUpdate[]): boolean {
+    let merged: Uint8Array;
+    const others = new Map<SyncPeer | null, Uint8Array>();
+    try {
+      merged = Y.mergeUpdates(batch.map((b) => b.update));
+      for (const origin of new Set(batch.map((b) => b.origin))) {
+        if (origin && this.conns.has(origin)) {
+          const rest = batch.filter((b) => b.origin !== origin).map((b) => b.update);
+          others.set(origin, rest.length ? Y.mergeUpdates(rest) : new Uint8Array(0));
+        }
+      }
+    } catch {
+      return false; // applied one by one instead, which tells which update is bad
+    }
+    const before = Y.encodeStateVector(this.doc);
+    try {
+      Y.applyUpdate(this.doc, merged, BATCH);
+    } catch {
+      // Whatever got in before the throw was not sent (BATCH): send it, then apply one by one (a no-op
+      // for what is already in, a normal broadcast for the rest).
+      const gained = encodeSync((e) => syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(this.doc, before)));
+      for (const peer of this.conns.keys()) peer.send(gained);
+      return false;
+    }
+    const toAll = encodeSync((e) => syncProtocol.writeUpdate(e, merged));
+    for (const peer of this.conns.keys()) {
+      const own = others.get(peer);
+      if (!own) peer.send(toAll);
+      else if (own.length) peer.send(encodeSync((e) => syncProtocol.writeUpdate(e, own)));
+    }
+    for (const b of batch) b.resolve();
+    return true;
+  }
+
   private kick(): void {
     if (this.flushing) return;
     this.flushing = this.flushLoop().finally(() => {
@@ -304,12 +347,14 @@ export class SharedDoc implements RelaySink {
       // Stored: the other instances may have it now (they apply it only once it is durable, like us).
       this.hooks.channel?.published(lastSeq, batch.map((b) => b.update));
       this.logRows += batch.length;
-      for (const b of batch) {
-        try {
-          Y.applyUpdate(this.doc, b.update, b.origin);
-          b.resolve();
-        } catch (err) {
-          b.reject(err);
+      if (batch.length === 1 || !this.applyBatch(batch)) {
+        for (const b of batch) {
+          try {
+            Y.applyUpdate(this.doc, b.update, b.origin);
+            b.resolve();
+          } catch (err) {
+            b.reject(err);
+          }
         }
       }
       for (let s = lastSeq - batch.length + 1; s <= lastSeq; s++) {
