@@ -5,7 +5,7 @@
 //    /complete) to an in-process sync server, vs `curl -T` of the same bytes to a bench-only PUT route on the same server instance that writes them to disk, measured
 //    two ways: file for file (`curl -T "{a,b,...}" URL/`, one PUT per ladder file over one connection: the
 //    baseline the goal is judged against) and as one concatenated file (printed too).
-//    BENCH_REPEATS (default 3) rounds, interleaved; each round's ratio compares the job with the curl run
+//    BENCH_REPEATS (default 5) rounds, interleaved; each round's ratio compares the job with the curl run
 //    right after it (this machine's load swings between seconds), the headline is their median, best vs
 //    best is printed too. Goal: job / curl file-for-file >= 70%. The item's hashes are recorded as the
 //    transcode records them; one more job without them is timed and printed.
@@ -36,7 +36,7 @@ import { BIN } from '../test/helpers/cli.js';
 
 const run = promisify(execFile);
 const MB = Number(process.env.BENCH_UPLOAD_MB ?? 200);
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const RUNGS = [
   { name: '1080p', share: 0.5, bw: 6_000_000 },
   { name: '720p', share: 0.28, bw: 3_000_000 },
