@@ -62,10 +62,10 @@ describe.each(BACKENDS)('per-post analytics blocks on %s', (backend) => {
       for (const e of events) {
         if (e.kind === 'view') await rollUpView(tx, { creatorId: CREATOR, viewerId: `fan_${e.id}`, postId: e.postId, at: e.at });
         else if (e.kind === 'payment') {
-          const amount = { amount: e.revenue, currency: 'USD' };
+          const amount = { amount: e.revenue, currency: 'USD' as const };
           await recordPayment(tx, { paymentId: `pay_${e.id}`, creatorId: CREATOR, fanId: 'fan_x', kind: 'pay_per_view', productId: e.postId, amount, creatorNet: e.revenue, at: e.at });
         } else {
-          const amount = { amount: -e.revenue, currency: 'USD' };
+          const amount = { amount: -e.revenue, currency: 'USD' as const };
           await recordReversal(tx, { paymentId: `pay_${e.id}`, reason: 'refund', creatorId: CREATOR, fanId: 'fan_x', kind: 'pay_per_view', productId: e.postId, amount, creatorNet: -e.revenue, at: e.at });
         }
       }
