@@ -207,7 +207,12 @@ export function publishPost(doc: Y.Doc, postId: string, at: Date | string = new 
 
 /** Scheduled posts, soonest first. */
 export function listSchedule(doc: Y.Doc): { postId: string; scheduledAt: string }[] {
-  return listPosts(doc)
+  return scheduleOf(listPosts(doc));
+}
+
+/** The schedule of posts already read (`listPosts`), soonest first: one read of the document for several views. */
+export function scheduleOf(posts: readonly Post[]): { postId: string; scheduledAt: string }[] {
+  return posts
     .filter((p) => p.status === 'scheduled' && p.scheduledAt !== null)
     .map((p) => ({ postId: p.id, scheduledAt: p.scheduledAt! }))
     .sort((a, b) => Date.parse(a.scheduledAt) - Date.parse(b.scheduledAt) || (a.postId < b.postId ? -1 : 1));

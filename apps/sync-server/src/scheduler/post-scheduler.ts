@@ -14,7 +14,7 @@
 import { recordPostPublished } from '../analytics/analytics-events.js';
 import * as Y from 'yjs';
 import type { Logger } from 'pino';
-import { listPosts, listSchedule, publishDuePosts } from '@fanz/core';
+import { listPosts, listSchedule, publishDuePosts, scheduleOf } from '@fanz/core';
 import type { Database } from '../db/database.js';
 import { runAlone } from '../db/run-alone.js';
 import type { DocManager } from '../sync/doc-manager.js';
@@ -124,25 +124,28 @@ export class PostScheduler {
 
   /** The schedule of a document at (at least) headSeq, and its published posts: from memory when it is loaded here and caught up. */
   private async readSchedule(name: string, headSeq: number): Promise<{ schedule: Array<{ postId: string; scheduledAt: string }>; published: Published[]; docSeq: number }> {
-    const valid = (doc: Y.Doc) => listSchedule(doc).filter((s) => Number.isFinite(Date.parse(s.scheduledAt)));
-    const published = (doc: Y.Doc): Published[] =>
-      listPosts(doc)
-        .filter((p) => p.status === 'published')
-        .map((p) => ({ postId: p.id, publishedAt: p.publishedAt }));
+    // One read of the posts (each is validated) serves both the schedule and the published list.
+    const read = (doc: Y.Doc) => {
+      const posts = listPosts(doc);
+      return {
+        schedule: scheduleOf(posts).filter((s) => Number.isFinite(Date.parse(s.scheduledAt))),
+        published: posts.filter((p) => p.status === 'published').map((p): Published => ({ postId: p.id, publishedAt: p.publishedAt })),
+      };
+    };
     // A document being edited is written many times a second; replaying it from the store on every tick
     // stalled the sync path (on PGlite the read runs on the server's thread). The loaded copy holds every
     // stored update up to its watermark, so it answers whenever that is not behind what the query saw.
     const live = this.o.docs.peek(name);
     if (live && live.docSeq >= headSeq) {
       this.docsRead++;
-      return { schedule: valid(live.doc), published: published(live.doc), docSeq: live.docSeq };
+      return { ...read(live.doc), docSeq: live.docSeq };
     }
-    const read = await this.readDoc(name);
+    const stored = await this.readDoc(name);
     try {
       // What was read is at least the head seen by the query (appends only move it forward).
-      return { schedule: valid(read.doc), published: published(read.doc), docSeq: Math.max(read.docSeq, headSeq) };
+      return { ...read(stored.doc), docSeq: Math.max(stored.docSeq, headSeq) };
     } finally {
-      read.doc.destroy();
+      stored.doc.destroy();
     }
   }
 
