@@ -2,13 +2,12 @@
 // spread over 400 days go through the real writers (analytics-events.ts, which keep the daily rows and the
 // 4^l-day blocks), then content_performance for many ranges must equal what a plain sum over the events
 // written gives — whichever blocks and edge days a range is cut into. PGlite and PostgreSQL.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recordPayment, recordPostPublished, recordReversal, rollUpView } from '../src/analytics/analytics-events.js';
 import { dayNumber, dayString } from '../src/analytics/date-ranges.js';
 import { InsightsService } from '../src/analytics/insights-service.js';
-import { openDatabase, type Database } from '../src/db/database.js';
-import { migrate } from '../src/db/migrate.js';
-import { BACKENDS, makeStorage, pgSkipReason, type Storage } from './helpers.js';
+import type { Database } from '../src/db/database.js';
+import { BACKENDS, useDatabase } from './helpers.js';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 const CREATOR = 'cr_blocks';
@@ -48,36 +47,29 @@ function history(): { events: (Written & { at: Date; kind: 'view' | 'payment' | 
 }
 
 describe.each(BACKENDS)('per-post analytics blocks on %s', (backend) => {
-  const skip = backend === 'postgres' && pgSkipReason !== null;
-  let storage: Storage;
   let db: Database;
   const { events, published } = history();
-
-  beforeAll(async () => {
-    if (skip) return;
-    storage = makeStorage(backend);
-    db = await openDatabase({ dataDir: storage.dataDir, databaseUrl: storage.databaseUrl, schema: storage.databaseSchema });
-    await migrate(db);
-    await db.transaction(async (tx) => {
-      for (const e of events) {
-        if (e.kind === 'view') await rollUpView(tx, { creatorId: CREATOR, viewerId: `fan_${e.id}`, postId: e.postId, at: e.at });
-        else if (e.kind === 'payment') {
-          const amount = { amount: e.revenue, currency: 'USD' as const };
-          await recordPayment(tx, { paymentId: `pay_${e.id}`, creatorId: CREATOR, fanId: 'fan_x', kind: 'pay_per_view', productId: e.postId, amount, creatorNet: e.revenue, at: e.at });
-        } else {
-          const amount = { amount: -e.revenue, currency: 'USD' as const };
-          await recordReversal(tx, { paymentId: `pay_${e.id}`, reason: 'refund', creatorId: CREATOR, fanId: 'fan_x', kind: 'pay_per_view', productId: e.postId, amount, creatorNet: -e.revenue, at: e.at });
+  // The history goes in through the real writers once, for every test below.
+  const { skip } = useDatabase(
+    backend,
+    async (opened) => {
+      db = opened;
+      await db.transaction(async (tx) => {
+        for (const e of events) {
+          if (e.kind === 'view') await rollUpView(tx, { creatorId: CREATOR, viewerId: `fan_${e.id}`, postId: e.postId, at: e.at });
+          else if (e.kind === 'payment') {
+            const amount = { amount: e.revenue, currency: 'USD' as const };
+            await recordPayment(tx, { paymentId: `pay_${e.id}`, creatorId: CREATOR, fanId: 'fan_x', kind: 'pay_per_view', productId: e.postId, amount, creatorNet: e.revenue, at: e.at });
+          } else {
+            const amount = { amount: -e.revenue, currency: 'USD' as const };
+            await recordReversal(tx, { paymentId: `pay_${e.id}`, reason: 'refund', creatorId: CREATOR, fanId: 'fan_x', kind: 'pay_per_view', productId: e.postId, amount, creatorNet: -e.revenue, at: e.at });
+          }
         }
-      }
-      for (const p of published) await recordPostPublished(tx, { postId: p.postId, creatorId: CREATOR, at: p.at });
-    });
-  }, 120_000);
-
-  afterAll(async () => {
-    if (skip) return;
-    await db?.close();
-    await storage?.cleanup();
-  });
+        for (const p of published) await recordPostPublished(tx, { postId: p.postId, creatorId: CREATOR, at: p.at });
+      });
+    },
+    { timeoutMs: 120_000 },
+  );
 
   it.skipIf(skip)('answers content_performance for any range as the plain sum of the events in it', async () => {
     const insights = new InsightsService(db, null);

@@ -2,25 +2,14 @@
 // a transaction; an edited applied migration stops start-up; a failing one leaves nothing behind;
 // transactions roll back on error; bytea round-trips; a prepared statement (the sync commit's) returns typed
 // rows, stores bytes unchanged, and a failing call leaves the connection usable.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../src/db/database.js';
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/database.js';
 import { listMigrations, migrate } from '../src/db/migrate.js';
-import { BACKENDS, makeStorage, pgSkipReason, type Storage } from './helpers.js';
+import { BACKENDS, useDatabase } from './helpers.js';
 
 describe.each(BACKENDS)('database on %s', (backend) => {
-  const skip = backend === 'postgres' && pgSkipReason !== null;
-  let storage: Storage;
   let db: Database;
-  beforeAll(async () => {
-    if (skip) return;
-    storage = makeStorage(backend);
-    db = await openDatabase({ dataDir: storage.dataDir, databaseUrl: storage.databaseUrl, schema: storage.databaseSchema });
-  });
-  afterAll(async () => {
-    if (skip) return;
-    await db?.close();
-    await storage?.cleanup();
-  });
+  const { skip } = useDatabase(backend, (opened) => (db = opened), { migrate: false });
 
   it.skipIf(skip)('applies every migration once, in order, and records it', async () => {
     const all = listMigrations();

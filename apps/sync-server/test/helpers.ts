@@ -2,7 +2,7 @@
 // (a fresh random schema per server, dropped afterwards), plus small clients for REST and the stock
 // y-websocket WebsocketProvider.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +12,8 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { loadConfig, type ServerConfig } from '../src/config.js';
 import { buildServer, type FanzServer } from '../src/server.js';
+import { openDatabase, type Database } from '../src/db/database.js';
+import { migrate } from '../src/db/migrate.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -64,6 +66,33 @@ export function makeStorage(backend: BackendName, options: { fresh?: boolean } =
       await c.end();
     },
   };
+}
+
+/**
+ * A database on `backend` for the enclosing describe block, without a server: opened (and migrated, unless
+ * `migrate: false`) before its tests and handed to `onOpen`, closed and removed after them. `skip` is true
+ * for PostgreSQL when it cannot be reached (pgSkipReason says why).
+ */
+export function useDatabase(
+  backend: BackendName,
+  onOpen: (db: Database) => unknown,
+  options: { migrate?: boolean; timeoutMs?: number } = {},
+): { skip: boolean } {
+  const skip = backend === 'postgres' && pgSkipReason !== null;
+  let storage: Storage | undefined;
+  let db: Database | undefined;
+  beforeAll(async () => {
+    if (skip) return;
+    storage = makeStorage(backend);
+    db = await openDatabase({ dataDir: storage.dataDir, databaseUrl: storage.databaseUrl, schema: storage.databaseSchema });
+    if (options.migrate !== false) await migrate(db);
+    await onOpen(db);
+  }, options.timeoutMs);
+  afterAll(async () => {
+    await db?.close();
+    await storage?.cleanup();
+  });
+  return { skip };
 }
 
 export const JWT_SECRET = 'test-secret-' + randomBytes(8).toString('hex');

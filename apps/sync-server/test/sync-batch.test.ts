@@ -1,16 +1,15 @@
 // Updates that pile up while a write is in flight are stored together, then applied as one update and
 // sent to each peer as one message holding only what that peer did not send itself.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
-import { openDatabase, type Database } from '../src/db/database.js';
-import { migrate } from '../src/db/migrate.js';
+import type { Database } from '../src/db/database.js';
 import { DocStore } from '../src/sync/doc-store.js';
 import { MSG_SYNC } from '../src/sync/protocol.js';
 import { SharedDoc } from '../src/sync/shared-doc.js';
-import { BACKENDS, makeStorage, pgSkipReason, type Storage } from './helpers.js';
+import { BACKENDS, useDatabase } from './helpers.js';
 
 /** The Yjs update inside a y-websocket sync-update message. */
 function updateOf(message: Uint8Array): Uint8Array {
@@ -21,20 +20,8 @@ function updateOf(message: Uint8Array): Uint8Array {
 }
 
 describe.each(BACKENDS)('a stored batch on %s', (backend) => {
-  const skip = backend === 'postgres' && pgSkipReason !== null;
-  let storage: Storage;
   let db: Database;
-  beforeAll(async () => {
-    if (skip) return;
-    storage = makeStorage(backend);
-    db = await openDatabase({ dataDir: storage.dataDir, databaseUrl: storage.databaseUrl, schema: storage.databaseSchema });
-    await migrate(db);
-  });
-  afterAll(async () => {
-    if (skip) return;
-    await db?.close();
-    await storage?.cleanup();
-  });
+  const { skip } = useDatabase(backend, (opened) => (db = opened));
 
   it.skipIf(skip)('is sent to each peer as one message without its own updates; every peer converges', async () => {
     const store = new DocStore(db);

@@ -2,30 +2,17 @@
 // applied in per-document sequence, duplicates once, and a missing one is read back from the database,
 // also after another instance compacted it into the snapshot. Two DocStores on one database stand for
 // two instances; entries are handed to the document as the Redis relay hands them over.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import * as Y from 'yjs';
-import { openDatabase, type Database } from '../src/db/database.js';
-import { migrate } from '../src/db/migrate.js';
+import type { Database } from '../src/db/database.js';
 import { DocStore } from '../src/sync/doc-store.js';
 import { SharedDoc } from '../src/sync/shared-doc.js';
-import { BACKENDS, makeStorage, pgSkipReason, waitFor, type Storage } from './helpers.js';
+import { BACKENDS, useDatabase, waitFor } from './helpers.js';
 
 describe.each(BACKENDS)('updates from another instance on %s', (backend) => {
-  const skip = backend === 'postgres' && pgSkipReason !== null;
-  let storage: Storage;
   let db: Database;
-  beforeAll(async () => {
-    if (skip) return;
-    storage = makeStorage(backend);
-    db = await openDatabase({ dataDir: storage.dataDir, databaseUrl: storage.databaseUrl, schema: storage.databaseSchema });
-    await migrate(db);
-  });
-  afterAll(async () => {
-    if (skip) return;
-    await db?.close();
-    await storage?.cleanup();
-  });
+  const { skip } = useDatabase(backend, (opened) => (db = opened));
 
   /** "Instance A": its own store and document, producing updates; "instance B": a loaded SharedDoc. */
   async function setup(name: string) {
