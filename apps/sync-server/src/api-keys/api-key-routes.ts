@@ -1,8 +1,7 @@
 // POST/GET/DELETE /api/v1/api-keys: a creator's keys. Only a signed-in creator (access token) manages keys;
 // a key can never create, list or revoke keys.
 import { z } from 'zod';
-import { ApiError } from '../errors.js';
-import type { RouteTable } from '../http/routes.js';
+import type { IdParam, RouteTable } from '../http/routes.js';
 import type { ApiKeyService } from './api-key-service.js';
 import { apiKeyScopeSchema } from './scopes.js';
 
@@ -20,7 +19,7 @@ const keyView = z.object({
   revokedAt: z.string().nullable(),
   createdAt: z.string(),
 });
-const idParams = z.object({ id: z.string().regex(/^apk_[0-9a-z]{26}$/) });
+const keyId: IdParam = { pattern: /^apk_[0-9a-z]{26}$/, noun: 'API key id' };
 
 export function apiKeyRoutes(routes: RouteTable, keys: ApiKeyService): void {
   routes.add({
@@ -52,11 +51,8 @@ export function apiKeyRoutes(routes: RouteTable, keys: ApiKeyService): void {
     tag: 'api-keys',
     access: 'creator',
     apiKey: 'none',
+    idParam: keyId,
     response: keyView,
-    handler: async ({ user, req }) => {
-      const p = idParams.safeParse(req.params);
-      if (!p.success) throw new ApiError('VALIDATION_ERROR', 'The API key id in the URL is not valid.', { param: 'id' });
-      return keys.revoke(user.id, p.data.id);
-    },
+    handler: async ({ user, id }) => keys.revoke(user.id, id),
   });
 }

@@ -20,6 +20,19 @@ export class RawReply {
   ) {}
 }
 
+/** A route's `:id` URL parameter: its pattern, and what it names in the refusal ("The payment id in the URL ..."). */
+export interface IdParam {
+  pattern: RegExp;
+  noun: string;
+}
+
+/** The `:id` of a request checked against `param`; 400 VALIDATION_ERROR `{param: 'id'}` when it does not fit. */
+export function idFromUrl(req: FastifyRequest, param: IdParam): string {
+  const id = (req.params as { id?: unknown } | undefined)?.id;
+  if (typeof id !== 'string' || !param.pattern.test(id)) throw new ApiError('VALIDATION_ERROR', `The ${param.noun} in the URL is not valid.`, { param: 'id' });
+  return id;
+}
+
 export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
@@ -30,11 +43,15 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType 
   apiKey?: RouteKeyScope;
   body?: B;
   query?: Q;
+  /** Checked after body and query; the handler gets it as `id`. */
+  idParam?: IdParam;
   response: z.ZodType;
   status?: number;
   handler: (ctx: {
     body: z.infer<B>;
     query: z.infer<Q>;
+    /** The checked `:id` of a route with `idParam` ('' otherwise). */
+    id: string;
     user: Access extends 'public' ? AuthUser | null : AuthUser;
     req: FastifyRequest;
     reply: FastifyReply;
@@ -112,7 +129,8 @@ export class RouteTable {
           if (!r.success) throw validationError(r.error, 'query');
           query = r.data;
         }
-        const data = await spec.handler({ body, query, user: user as AuthUser, req, reply } as never);
+        const id = spec.idParam ? idFromUrl(req, spec.idParam) : '';
+        const data = await spec.handler({ body, query, id, user: user as AuthUser, req, reply } as never);
         reply.status(spec.status ?? 200);
         if (data instanceof RawReply) return reply.headers(data.headers).type(data.contentType).send(data.body);
         return ok(data);

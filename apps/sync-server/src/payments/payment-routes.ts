@@ -6,9 +6,9 @@ import { paymentBodySchema, paymentResultSchema, refundBodySchema, reversalResul
 import type { PaymentService } from './payment-service.js';
 import { gatewayNotificationSchema, notificationSignatureProblem } from './gateway-notifications.js';
 import { ApiError } from '../errors.js';
-import type { RouteTable } from '../http/routes.js';
+import type { IdParam, RouteTable } from '../http/routes.js';
 
-const paymentParams = z.object({ id: z.string().regex(/^pay_[0-9a-z]{26}$/, { message: 'expected a pay_ id' }) });
+const paymentId: IdParam = { pattern: /^pay_[0-9a-z]{26}$/, noun: 'payment id' };
 
 export function paymentRoutes(routes: RouteTable, payments: PaymentService, gatewaySecret: string): void {
   routes.add({
@@ -43,11 +43,8 @@ export function paymentRoutes(routes: RouteTable, payments: PaymentService, gate
     tag: 'payments',
     access: 'creator',
     body: refundBodySchema,
+    idParam: paymentId,
     response: reversalResultSchema,
-    handler: async ({ user, req }) => {
-      const params = paymentParams.safeParse(req.params);
-      if (!params.success) throw new ApiError('VALIDATION_ERROR', 'The payment id in the URL is not valid.', { param: 'id' });
-      return payments.reverse(params.data.id, 'refund', { creatorId: user.id });
-    },
+    handler: async ({ user, id }) => payments.reverse(id, 'refund', { creatorId: user.id }),
   });
 }

@@ -4,12 +4,11 @@ import { idempotencyKeyFrom } from '../ledger/idempotency.js';
 import { balanceSchema, payoutRequestSchema, payoutScheduleSchema, payoutSchema } from '@fanz/core';
 import type { PayoutSchedules } from './payout-schedules.js';
 import type { PayoutService } from './payout-service.js';
-import { ApiError } from '../errors.js';
-import type { RouteTable } from '../http/routes.js';
+import type { IdParam, RouteTable } from '../http/routes.js';
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
-const scheduleParams = z.object({ id: z.string().regex(/^psch_[0-9a-z]{10,60}$/, { message: 'expected a psch_ id' }) });
+const scheduleId: IdParam = { pattern: /^psch_[0-9a-z]{10,60}$/, noun: 'schedule id' };
 
 export function payoutRoutes(routes: RouteTable, payouts: PayoutService, schedules: PayoutSchedules): void {
   routes.add({
@@ -27,12 +26,9 @@ export function payoutRoutes(routes: RouteTable, payouts: PayoutService, schedul
     summary: 'Stop a standing payout schedule (payouts already requested go on)',
     tag: 'finance',
     access: 'creator',
+    idParam: scheduleId,
     response: payoutScheduleSchema,
-    handler: async ({ user, req }) => {
-      const p = scheduleParams.safeParse(req.params);
-      if (!p.success) throw new ApiError('VALIDATION_ERROR', 'The schedule id in the URL is not valid.', { param: 'id' });
-      return schedules.cancel(user.id, p.data.id);
-    },
+    handler: async ({ user, id }) => schedules.cancel(user.id, id),
   });
   routes.add({
     method: 'GET',

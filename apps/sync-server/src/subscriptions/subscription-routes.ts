@@ -6,14 +6,13 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import type { CatalogReader } from '../catalog/catalog-reader.js';
 import type { SubscriptionRenewals } from './subscription-renewals.js';
-import { ApiError } from '../errors.js';
 import { moneySchema } from '@fanz/core';
 import { createTierSchema, tierSchema } from '../payments/payment-schemas.js';
-import type { RouteTable } from '../http/routes.js';
+import type { IdParam, RouteTable } from '../http/routes.js';
 import type { DocManager } from '../sync/doc-manager.js';
 
 const subscriptionView = z.object({ id: z.string(), tierId: z.string(), tierName: z.string(), renewal: z.string(), accessUntil: z.string(), price: moneySchema });
-const subParams = z.object({ id: z.string().regex(/^sub_[0-9a-z]{26}$/, { message: 'expected a sub_ id' }) });
+const subscriptionId: IdParam = { pattern: /^sub_[0-9a-z]{26}$/, noun: 'subscription id' };
 
 export function subscriptionRoutes(routes: RouteTable, deps: { docs: DocManager; catalog: CatalogReader; renewals: SubscriptionRenewals }): void {
   routes.add({
@@ -31,12 +30,9 @@ export function subscriptionRoutes(routes: RouteTable, deps: { docs: DocManager;
     summary: 'Cancel renewal of your subscription: no further charges, access until the current period ends',
     tag: 'subscriptions',
     access: 'fan',
+    idParam: subscriptionId,
     response: subscriptionView,
-    handler: async ({ user, req }) => {
-      const p = subParams.safeParse(req.params);
-      if (!p.success) throw new ApiError('VALIDATION_ERROR', 'The subscription id in the URL is not valid.', { param: 'id' });
-      return deps.renewals.cancel(user.id, p.data.id);
-    },
+    handler: async ({ user, id }) => deps.renewals.cancel(user.id, id),
   });
   routes.add({
     method: 'POST',

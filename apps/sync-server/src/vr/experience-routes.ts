@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
-import type { RouteTable } from '../http/routes.js';
+import { idFromUrl, type IdParam, type RouteTable } from '../http/routes.js';
 import { accessUrl } from './experience-store.js';
 import type { VrService } from './vr-service.js';
 
@@ -21,13 +21,7 @@ const QRCode = createRequire(import.meta.url)('qrcode') as {
   toBuffer(text: string, o: { type: 'png'; errorCorrectionLevel: 'L' | 'M' | 'Q' | 'H'; margin: number; width: number }): Promise<Buffer>;
 };
 
-const idParam = z.object({ id: z.string().regex(/^vr_[0-9a-z]{26}$/, { message: 'expected a vr_ id' }) });
-
-function experienceId(req: FastifyRequest): string {
-  const p = idParam.safeParse(req.params);
-  if (!p.success) throw new ApiError('VALIDATION_ERROR', 'The experience id in the URL is not valid.', { param: 'id' });
-  return p.data.id;
-}
+const experienceId: IdParam = { pattern: /^vr_[0-9a-z]{26}$/, noun: 'experience id' };
 
 export function experienceRoutes(app: FastifyInstance, routes: RouteTable, vr: VrService, publicUrl: string | undefined): void {
   const base = (req: FastifyRequest) => publicUrl ?? `${req.protocol}://${req.host}`;
@@ -62,8 +56,9 @@ export function experienceRoutes(app: FastifyInstance, routes: RouteTable, vr: V
     summary: 'One VR experience with its seats left',
     tag: 'vr',
     access: 'public',
+    idParam: experienceId,
     response: vrExperienceViewSchema,
-    handler: async ({ req }) => vr.read(experienceId(req), base(req)),
+    handler: async ({ req, id }) => vr.read(id, base(req)),
   });
   routes.add({
     method: 'POST',
@@ -72,8 +67,9 @@ export function experienceRoutes(app: FastifyInstance, routes: RouteTable, vr: V
     summary: 'Cancel a VR experience: refunds every paid ticket, revokes free ones, closes the room',
     tag: 'vr',
     access: 'creator',
+    idParam: experienceId,
     response: cancelVrExperienceResponseSchema,
-    handler: async ({ user, req }) => vr.cancel(user.id, experienceId(req), base(req)),
+    handler: async ({ user, req, id }) => vr.cancel(user.id, id, base(req)),
   });
   routes.add({
     method: 'POST',
@@ -81,9 +77,10 @@ export function experienceRoutes(app: FastifyInstance, routes: RouteTable, vr: V
     summary: "A free ticket for a fan holding the experience's required tier (the same ticket if they have one)",
     tag: 'vr',
     access: 'fan',
+    idParam: experienceId,
     response: z.object({ ticket: vrTicketSchema }),
     status: 201,
-    handler: async ({ user, req }) => ({ ticket: await vr.sales.issueForTier(experienceId(req), user.id) }),
+    handler: async ({ user, id }) => ({ ticket: await vr.sales.issueForTier(id, user.id) }),
   });
   routes.add({
     method: 'GET',
@@ -91,8 +88,9 @@ export function experienceRoutes(app: FastifyInstance, routes: RouteTable, vr: V
     summary: "The calling fan's live ticket for this experience, or null",
     tag: 'vr',
     access: 'fan',
+    idParam: experienceId,
     response: z.object({ ticket: vrTicketSchema.nullable() }),
-    handler: async ({ user, req }) => ({ ticket: await vr.sales.mine(experienceId(req), user.id) }),
+    handler: async ({ user, id }) => ({ ticket: await vr.sales.mine(id, user.id) }),
   });
   routes.add({
     method: 'GET',
@@ -101,13 +99,14 @@ export function experienceRoutes(app: FastifyInstance, routes: RouteTable, vr: V
     summary: 'Attendance of your experience: joins, unique attendees, minutes, people in the room now',
     tag: 'vr',
     access: 'creator',
+    idParam: experienceId,
     response: attendanceSummarySchema,
-    handler: async ({ user, req }) => vr.attendance(user.id, experienceId(req)),
+    handler: async ({ user, id }) => vr.attendance(user.id, id),
   });
 
   // A PNG, not JSON: registered on Fastify directly (the route table answers in the JSON envelope).
   app.get('/api/v1/vr/experiences/:id/qr.png', async (req, reply) => {
-    const id = experienceId(req);
+    const id = idFromUrl(req, experienceId);
     const e = await vr.experiences.get(id);
     if (!e) throw new ApiError('NOT_FOUND', `No VR experience ${id}.`);
     const png = await QRCode.toBuffer(accessUrl(base(req), id), { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 512 });

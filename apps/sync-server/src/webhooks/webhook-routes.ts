@@ -4,7 +4,7 @@ import { newId } from '@fanz/core';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { ApiError } from '../errors.js';
-import type { RouteTable } from '../http/routes.js';
+import type { IdParam, RouteTable } from '../http/routes.js';
 import { refusedWebhookUrl, type AddressPolicy } from './address-policy.js';
 import { generateWebhookSecret } from './standard-webhooks.js';
 import { WEBHOOK_EVENTS } from './webhook-events.js';
@@ -18,7 +18,7 @@ const webhookBody = z.strictObject({
   secret: z.string().min(16, { message: 'secret must be at least 16 characters' }).max(256).regex(/^[\x21-\x7e]+$/, { message: 'secret must be printable ASCII' }).optional(),
 });
 const endpointView = z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), active: z.boolean(), createdAt: z.string() });
-const idParam = z.object({ id: z.string().regex(/^whk_[0-9a-z]{26}$/) });
+const webhookId: IdParam = { pattern: /^whk_[0-9a-z]{26}$/, noun: 'webhook id' };
 
 interface EndpointRow {
   id: string;
@@ -85,17 +85,16 @@ export function webhookRoutes(routes: RouteTable, db: Database, policy: AddressP
         }),
       ),
     }),
-    handler: async ({ user, req }) => {
-      const p = idParam.safeParse(req.params);
-      if (!p.success) throw new ApiError('VALIDATION_ERROR', 'The webhook id in the URL is not valid.', { param: 'id' });
-      const own = await db.query('SELECT 1 FROM webhook_endpoints WHERE id = $1 AND owner_id = $2', [p.data.id, user.id]);
-      if (own.length === 0) throw new ApiError('NOT_FOUND', `No webhook endpoint ${p.data.id}.`);
+    idParam: webhookId,
+    handler: async ({ user, id }) => {
+      const own = await db.query('SELECT 1 FROM webhook_endpoints WHERE id = $1 AND owner_id = $2', [id, user.id]);
+      if (own.length === 0) throw new ApiError('NOT_FOUND', `No webhook endpoint ${id}.`);
       const rows = await db.query<{ id: string; event_id: string; type: string; status: string; attempt: number | null; status_code: number | null; error: string | null; duration_ms: number | null; attempted_at: Date | string | null }>(
         `SELECT d.id, d.event_id, e.type, d.status, a.attempt, a.status_code, a.error, a.duration_ms, a.attempted_at
            FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
            LEFT JOIN webhook_delivery_attempts a ON a.delivery_id = d.id
           WHERE d.endpoint_id = $1 ORDER BY e.created_at DESC, d.id, a.attempt LIMIT 1000`,
-        [p.data.id],
+        [id],
       );
       const byId = new Map<string, { id: string; eventId: string; type: string; status: string; attempts: { attempt: number; statusCode: number | null; error: string | null; durationMs: number; at: string }[] }>();
       for (const r of rows) {
@@ -112,13 +111,12 @@ export function webhookRoutes(routes: RouteTable, db: Database, policy: AddressP
     summary: 'Deactivate a webhook endpoint (its delivery log is kept)',
     tag: 'webhooks',
     access: 'creator',
+    idParam: webhookId,
     response: z.object({ id: z.string(), active: z.literal(false) }),
-    handler: async ({ user, req }) => {
-      const p = idParam.safeParse(req.params);
-      if (!p.success) throw new ApiError('VALIDATION_ERROR', 'The webhook id in the URL is not valid.', { param: 'id' });
-      const rows = await db.query('UPDATE webhook_endpoints SET active = false WHERE id = $1 AND owner_id = $2 RETURNING id', [p.data.id, user.id]);
-      if (rows.length === 0) throw new ApiError('NOT_FOUND', `No webhook endpoint ${p.data.id}.`);
-      return { id: p.data.id, active: false as const };
+    handler: async ({ user, id }) => {
+      const rows = await db.query('UPDATE webhook_endpoints SET active = false WHERE id = $1 AND owner_id = $2 RETURNING id', [id, user.id]);
+      if (rows.length === 0) throw new ApiError('NOT_FOUND', `No webhook endpoint ${id}.`);
+      return { id, active: false as const };
     },
   });
 }
